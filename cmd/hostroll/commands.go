@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"hostroll/inventory"
+	"hostroll/web"
+)
+
+// Config is everything a command reads from flags and the environment.
+type Config struct {
+	DB   string // database URL
+	Addr string // listen address of serve
+	Demo bool   // serve: load the demo data set into an empty database
+}
+
+func newFlags(name string, cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet("hostroll "+name, flag.ContinueOnError)
+	fs.StringVar(&cfg.DB, "db", envOr("HOSTROLL_DB", inventory.DefaultURL),
+		"database URL: postgres://user:pass@host:5432/db?sslmode=disable or sqlite://FILE (env HOSTROLL_DB)")
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
+	s, err := inventory.Open(ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		s.Close()
+		return nil, nil, fmt.Errorf("migrate %s: %w", inventory.Redact(url), err)
+	}
+	return s, applied, nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
+	var cfg Config
+	if err := parse(newFlags("migrate", &cfg), args); err != nil {
+		return err
+	}
+	s, applied, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	h, err := s.Health(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(out, "schema is current at version %d (%s)\n", h.SchemaVersion, h.Dialect)
+		return nil
+	}
+	fmt.Fprintf(out, "applied migrations %s; schema is at version %d (%s)\n", joinInts(applied), h.SchemaVersion, h.Dialect)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, out io.Writer) error {
+	var cfg Config
+	if err := parse(newFlags("demo", &cfg), args); err != nil {
+		return err
+	}
+	s, _, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "loaded the demo data set: %d records\n", n)
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
+	var cfg Config
+	fs := newFlags("serve", &cfg)
+	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, applied, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if len(applied) > 0 {
+		log.Info("applied migrations", "versions", joinInts(applied))
+	}
+	if cfg.Demo {
+		n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+		switch {
+		case errors.Is(err, errNotEmpty):
+			log.Info("demo data not loaded: the database already has units")
+		case err != nil:
+			return err
+		default:
+			log.Info("loaded the demo data set", "records", n)
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
+	}
+	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion()})
+	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
+		"api", "http://"+ln.Addr().String()+"/api/v1")
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}

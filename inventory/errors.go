@@ -1,0 +1,176 @@
+package inventory
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/lib/pq"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Sentinels the callers branch on; wrapped with context by the store.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// ValidationError says which input fields are wrong and how to fix them.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+func (e *ValidationError) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + e.Fields[k]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Add records a problem with a field; the first message for a field wins.
+func (e *ValidationError) Add(field, format string, args ...any) {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = fmt.Sprintf(format, args...)
+	}
+}
+
+// Err returns e when it holds a problem, else nil.
+func (e *ValidationError) Err() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Invalid is a ValidationError of one field.
+func Invalid(field, format string, args ...any) error {
+	ve := &ValidationError{}
+	ve.Add(field, format, args...)
+	return ve
+}
+
+// ConflictError is a write refused because of the state of other rows: a
+// duplicate, an occupied rack unit, dependants that stop a delete. Field names
+// the input field at fault, where there is one.
+type ConflictError struct {
+	Field   string
+	Message string
+}
+
+func (e *ConflictError) Error() string { return e.Message }
+
+// Is makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+func conflict(field, format string, args ...any) error {
+	return &ConflictError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// notFound is the error for a missing entity, e.g. "device 7 not found".
+func notFound(entity string, id int64) error {
+	return fmt.Errorf("inventory: %s %d: %w", entity, id, ErrNotFound)
+}
+
+// dbErr translates driver errors into the store's sentinels: no rows becomes
+// ErrNotFound; unique and foreign-key violations become a *ConflictError that
+// names the column.
+func dbErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var ce *ConflictError
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ve), errors.Is(err, ErrNotFound):
+		return err
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("inventory: %s: %w", what, ErrNotFound)
+	}
+	if cols, ok := uniqueViolation(err); ok {
+		field := cols[len(cols)-1]
+		return &ConflictError{Field: field, Message: fmt.Sprintf("%s: another record already has this %s", what, strings.Join(cols, " and "))}
+	}
+	if isForeignKeyViolation(err) {
+		return &ConflictError{Message: fmt.Sprintf("%s: other records still refer to it, or it refers to one that does not exist", what)}
+	}
+	return fmt.Errorf("inventory: %s: %w", what, err)
+}
+
+var (
+	pqKeyRe     = regexp.MustCompile(`^Key \(([^)]*)\)=`)
+	sqliteColRe = regexp.MustCompile(`UNIQUE constraint failed: (.*?)(?: \(|$)`)
+)
+
+// uniqueViolation reports a unique-constraint violation and the columns of the
+// constraint, in order.
+func uniqueViolation(err error) ([]string, bool) {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		if pe.Code != "23505" {
+			return nil, false
+		}
+		if m := pqKeyRe.FindStringSubmatch(pe.Detail); m != nil {
+			return splitCols(m[1]), true
+		}
+		return []string{"id"}, true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		if se.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE && se.Code() != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+			return nil, false
+		}
+		if m := sqliteColRe.FindStringSubmatch(se.Error()); m != nil {
+			return splitCols(m[1]), true
+		}
+		return []string{"id"}, true
+	}
+	return nil, false
+}
+
+// splitCols turns "manufacturer, serial" or "devices.manufacturer, devices.serial"
+// into bare column names.
+func splitCols(s string) []string {
+	var cols []string
+	for _, c := range strings.Split(s, ",") {
+		c = strings.TrimSpace(c)
+		if _, after, ok := strings.Cut(c, "."); ok {
+			c = after
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+func isForeignKeyViolation(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// ignoreNoRows turns sql.ErrNoRows into nil, for queries where no row is the
+// good answer.
+func ignoreNoRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
+}

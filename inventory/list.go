@@ -1,0 +1,184 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Paging limits of every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+)
+
+// ListParams select a page of a collection: equality filters by field name
+// (the JSON name, e.g. "unit_id", "status"), q for a substring search, and the
+// page.
+type ListParams struct {
+	Limit   int
+	Offset  int
+	Q       string
+	Filters map[string]string
+}
+
+type filterKind int
+
+const (
+	filterID   filterKind = iota // a positive id; "null" matches rows without one
+	filterEnum                   // one of the allowed values
+	filterBool                   // true or false
+	filterText                   // exact text
+	filterInt                    // an integer
+)
+
+type filter struct {
+	col     string
+	kind    filterKind
+	allowed []string // filterEnum
+	// expr, when set, is the whole condition; each ? in it takes the value.
+	expr string
+}
+
+// listSpec describes how a collection is filtered and searched.
+type listSpec struct {
+	filters map[string]filter
+	search  []string // columns that q searches, case-insensitively
+}
+
+// where builds the WHERE clause (with ? placeholders) for p, or a
+// *ValidationError naming the bad parameter.
+func (ls listSpec) where(p *ListParams) (string, []any, error) {
+	ve := &ValidationError{}
+	if p.Limit == 0 {
+		p.Limit = DefaultLimit
+	}
+	if p.Limit < 1 || p.Limit > MaxLimit {
+		ve.Add("limit", "must be between 1 and %d", MaxLimit)
+	}
+	if p.Offset < 0 {
+		ve.Add("offset", "must be 0 or more")
+	}
+	var conds []string
+	var args []any
+	names := make([]string, 0, len(p.Filters))
+	for name := range p.Filters {
+		names = append(names, name)
+	}
+	sort.Strings(names) // stable SQL text for the same filters
+	for _, name := range names {
+		val := p.Filters[name]
+		f, ok := ls.filters[name]
+		if !ok {
+			ve.Add(name, "unknown filter; filters here: limit, offset, q, %s", strings.Join(ls.filterNames(), ", "))
+			continue
+		}
+		cond, arg, err := f.cond(val)
+		if err != "" {
+			ve.Add(name, "%s", err)
+			continue
+		}
+		if f.expr != "" && arg != nil {
+			cond = f.expr
+			for range strings.Count(f.expr, "?") {
+				args = append(args, arg)
+			}
+		} else if arg != nil {
+			args = append(args, arg)
+		}
+		conds = append(conds, cond)
+	}
+	if q := strings.TrimSpace(p.Q); q != "" && len(ls.search) > 0 {
+		pattern := "%" + escapeLike(strings.ToLower(q)) + "%"
+		var ors []string
+		for _, c := range ls.search {
+			ors = append(ors, "LOWER("+c+") LIKE ? ESCAPE '\\'")
+			args = append(args, pattern)
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	if err := ve.Err(); err != nil {
+		return "", nil, err
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func (ls listSpec) filterNames() []string {
+	names := make([]string, 0, len(ls.filters))
+	for n := range ls.filters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// cond returns the condition for one filter value, or a message for the user.
+func (f filter) cond(val string) (string, any, string) {
+	switch f.kind {
+	case filterID:
+		if val == "null" && f.expr == "" {
+			return f.col + " IS NULL", nil, ""
+		}
+		id, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || id < 1 {
+			return "", nil, fmt.Sprintf("must be a positive integer id (or null), not %q", val)
+		}
+		return f.col + " = ?", id, ""
+	case filterEnum:
+		for _, a := range f.allowed {
+			if a == val {
+				return f.col + " = ?", val, ""
+			}
+		}
+		return "", nil, fmt.Sprintf("must be one of %s, not %q", strings.Join(f.allowed, ", "), val)
+	case filterBool:
+		b, err := strconv.ParseBool(val)
+		if err != nil {
+			return "", nil, fmt.Sprintf("must be true or false, not %q", val)
+		}
+		return f.col + " = ?", b, ""
+	case filterInt:
+		n, err := strconv.Atoi(val)
+		if err != nil {
+			return "", nil, fmt.Sprintf("must be an integer, not %q", val)
+		}
+		return f.col + " = ?", n, ""
+	}
+	return f.col + " = ?", val, ""
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// page appends ORDER BY and the page to a query.
+func page(query, order string, p ListParams) string {
+	return fmt.Sprintf("%s ORDER BY %s LIMIT %d OFFSET %d", query, order, p.Limit, p.Offset)
+}
+
+// list runs the count and the page of a collection query. selectSQL is
+// "SELECT cols FROM t" and countSQL "SELECT COUNT(*) FROM t"; both get the same
+// WHERE clause.
+func list[T any](s *Store, ctx context.Context, ls listSpec, p ListParams, selectSQL, countSQL, order string) ([]T, int, error) {
+	where, args, err := ls.where(&p)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if err := s.db.GetContext(ctx, &total, s.db.Rebind(countSQL+where), args...); err != nil {
+		return nil, 0, err
+	}
+	items := []T{}
+	if total > p.Offset {
+		if err := s.db.SelectContext(ctx, &items, s.db.Rebind(page(selectSQL+where, order, p)), args...); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, total, nil
+}

@@ -1,0 +1,83 @@
+package inventory
+
+import "fmt"
+
+// Device faces.
+var Faces = []string{"front", "rear"}
+
+// Placement is where a device sits (or would sit) in a rack: units Position to
+// Position+UHeight-1 on Face, or on both faces when FullDepth.
+type Placement struct {
+	RackID    int64
+	Position  int
+	UHeight   int
+	Face      string
+	FullDepth bool
+}
+
+// Top is the highest unit the placement uses.
+func (p Placement) Top() int { return p.Position + p.UHeight - 1 }
+
+// Overlaps tells whether p and the occupant o need the same space: their units
+// overlap and they share a face. A full-depth device uses both faces.
+func (p Placement) Overlaps(o Occupant) bool {
+	if o.Position > p.Top() || o.Position+o.UHeight-1 < p.Position {
+		return false
+	}
+	return p.FullDepth || o.FullDepth || p.Face == o.Face
+}
+
+// checkPlacement validates a placement against its rack and the devices in it.
+// It locks the rack row first, so concurrent placements in one rack are
+// serialised (on SQLite the IMMEDIATE transaction already is). self is the
+// device being moved, 0 for a new one.
+func checkPlacement(tx *txn, self int64, p Placement) error {
+	var height int
+	q := "SELECT u_height FROM racks WHERE id = ?"
+	if tx.dialect == Postgres {
+		q += " FOR UPDATE"
+	}
+	if err := tx.get(&height, q, p.RackID); err != nil {
+		if ignoreNoRows(err) == nil {
+			return Invalid("rack_id", "no rack with id %d", p.RackID)
+		}
+		return dbErr(err, "lock rack")
+	}
+	if p.Top() > height {
+		return Invalid("position", "a %dU device at U%d reaches U%d, above the top of rack %d (%dU); the highest position for it is U%d",
+			p.UHeight, p.Position, p.Top(), p.RackID, height, height-p.UHeight+1)
+	}
+	var near []Occupant
+	err := tx.sel(&near, `SELECT id, name, kind, status, position, u_height, face, full_depth FROM devices
+		WHERE rack_id = ? AND id <> ? AND position <= ? AND position + u_height - 1 >= ?
+		ORDER BY position, id`, p.RackID, self, p.Top(), p.Position)
+	if err != nil {
+		return dbErr(err, "check placement")
+	}
+	for _, o := range near {
+		if p.Overlaps(o) {
+			return &ConflictError{Field: "position", Message: fmt.Sprintf(
+				"rack %d %s is occupied by device %d %q (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
+				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}
+		}
+	}
+	return nil
+}
+
+func (p Placement) describe() string {
+	face := p.Face
+	if p.FullDepth {
+		face = "both faces"
+	}
+	if p.UHeight == 1 {
+		return fmt.Sprintf("U%d (%s)", p.Position, face)
+	}
+	return fmt.Sprintf("U%d-U%d (%s)", p.Position, p.Top(), face)
+}
+
+func (o Occupant) describeFace() string {
+	if o.FullDepth {
+		return "full depth"
+	}
+	return o.Face + " only"
+}

@@ -1,0 +1,222 @@
+package inventory
+
+import (
+	"context"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Project categories (Art. 2), funding sources and lifecycle statuses.
+var (
+	ProjectCategories = []string{"network_room", "application", "information_resources", "security", "terminal_equipment"}
+	FundingSources    = []string{"higher_level", "prefecture", "self"}
+	ProjectStatuses   = []string{"draft", "submitted", "approved", "spec_reviewed", "procuring", "implementing",
+		"trial_run", "acceptance_requested", "accepted", "settled", "rejected", "acceptance_failed"}
+)
+
+// Project is an e-government project (电子政务工程): a lead unit and the units
+// taking part, funded from one source for one plan year.
+type Project struct {
+	ID            int64   `db:"id" json:"id"`
+	Code          string  `db:"code" json:"code"`
+	Name          string  `db:"name" json:"name"`
+	LeadUnitID    int64   `db:"lead_unit_id" json:"lead_unit_id"`
+	UnitIDs       []int64 `db:"-" json:"unit_ids"`
+	Category      string  `db:"category" json:"category"`
+	FundingSource string  `db:"funding_source" json:"funding_source"`
+	Classified    bool    `db:"classified" json:"classified"`
+	PlanYear      int     `db:"plan_year" json:"plan_year"`
+	Budget        float64 `db:"budget" json:"budget"`
+	Status        string  `db:"status" json:"status"`
+}
+
+// ProjectInput creates or patches a project.
+type ProjectInput struct {
+	Code          string  `json:"code"`
+	Name          string  `json:"name"`
+	LeadUnitID    int64   `json:"lead_unit_id"`
+	UnitIDs       []int64 `json:"unit_ids"`
+	Category      string  `json:"category"`
+	FundingSource string  `json:"funding_source"`
+	Classified    bool    `json:"classified"`
+	PlanYear      int     `json:"plan_year"`
+	Budget        float64 `json:"budget"`
+	Status        string  `json:"status"`
+}
+
+// DefaultProjectInput is the base a new project's JSON is read onto.
+func DefaultProjectInput() ProjectInput { return ProjectInput{Status: "draft", UnitIDs: []int64{}} }
+
+// Validate checks the fields on their own.
+func (in *ProjectInput) Validate() error {
+	trim(&in.Code, &in.Name)
+	ve := &ValidationError{}
+	checkRequired(ve, "code", in.Code, 64)
+	checkRequired(ve, "name", in.Name, 300)
+	if in.LeadUnitID == 0 {
+		ve.Add("lead_unit_id", "is required: the unit that leads the project")
+	}
+	checkEnum(ve, "category", in.Category, ProjectCategories)
+	checkEnum(ve, "funding_source", in.FundingSource, FundingSources)
+	checkRange(ve, "plan_year", in.PlanYear, 2000, 2100)
+	checkMoney(ve, "budget", in.Budget)
+	in.Budget = money(in.Budget)
+	checkEnum(ve, "status", in.Status, ProjectStatuses)
+	// The participating units: each once, the lead unit not among them.
+	ids := []int64{}
+	for _, id := range in.UnitIDs {
+		if id != in.LeadUnitID && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	in.UnitIDs = ids
+	return ve.Err()
+}
+
+var projectList = listSpec{
+	filters: map[string]filter{
+		"lead_unit_id": {col: "lead_unit_id", kind: filterID},
+		"unit_id": {kind: filterID, expr: `(lead_unit_id = ? OR EXISTS (SELECT 1 FROM project_units pu
+			WHERE pu.project_id = projects.id AND pu.unit_id = ?))`},
+		"category":       {col: "category", kind: filterEnum, allowed: ProjectCategories},
+		"funding_source": {col: "funding_source", kind: filterEnum, allowed: FundingSources},
+		"status":         {col: "status", kind: filterEnum, allowed: ProjectStatuses},
+		"classified":     {col: "classified", kind: filterBool},
+		"plan_year":      {col: "plan_year", kind: filterInt},
+	},
+	search: []string{"name", "code"},
+}
+
+var projects = &resource[Project, ProjectInput]{
+	entity: "project",
+	table:  "projects",
+	cols:   "id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status",
+	input: func(p Project) ProjectInput {
+		return ProjectInput{Code: p.Code, Name: p.Name, LeadUnitID: p.LeadUnitID, UnitIDs: slices.Clone(p.UnitIDs),
+			Category: p.Category, FundingSource: p.FundingSource, Classified: p.Classified,
+			PlanYear: p.PlanYear, Budget: p.Budget, Status: p.Status}
+	},
+	check:  checkProject,
+	insert: insertProject,
+	update: func(tx *txn, id int64, in *ProjectInput) error {
+		err := tx.exec(`UPDATE projects SET code = ?, name = ?, lead_unit_id = ?, category = ?, funding_source = ?,
+			classified = ?, plan_year = ?, budget = ?, status = ? WHERE id = ?`,
+			in.Code, in.Name, in.LeadUnitID, in.Category, in.FundingSource, in.Classified, in.PlanYear,
+			in.Budget, in.Status, id)
+		if err != nil {
+			return err
+		}
+		return writeProjectUnits(tx, id, in.UnitIDs)
+	},
+	load:         loadProjectUnits,
+	dependants:   []dependant{{"devices", "project_id", "devices"}, {"lines", "project_id", "lines"}},
+	beforeDelete: func(tx *txn, id int64) error { return tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id) },
+}
+
+func checkProject(tx *txn, in *ProjectInput, old *Project) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	ve := &ValidationError{}
+	if err := checkRef(tx, ve, "lead_unit_id", "units", &in.LeadUnitID); err != nil {
+		return err
+	}
+	for _, id := range in.UnitIDs {
+		if err := checkRef(tx, ve, "unit_ids", "units", &id); err != nil {
+			return err
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return err
+	}
+	var self int64
+	if old != nil {
+		self = old.ID
+	}
+	var other int64
+	err := tx.get(&other, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
+	if err == nil {
+		return conflict("code", "project code %q is already used by project %d", in.Code, other)
+	}
+	return dbErr(ignoreNoRows(err), "check project code")
+}
+
+func insertProject(tx *txn, in *ProjectInput) (int64, error) {
+	id, err := tx.insert(`INSERT INTO projects (code, name, lead_unit_id, category, funding_source, classified,
+		plan_year, budget, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.Code, in.Name, in.LeadUnitID, in.Category, in.FundingSource, in.Classified, in.PlanYear,
+		in.Budget, in.Status)
+	if err != nil {
+		return 0, err
+	}
+	return id, writeProjectUnits(tx, id, in.UnitIDs)
+}
+
+func writeProjectUnits(tx *txn, id int64, unitIDs []int64) error {
+	if err := tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id); err != nil {
+		return err
+	}
+	for _, u := range unitIDs {
+		if err := tx.exec(`INSERT INTO project_units (project_id, unit_id) VALUES (?, ?)`, id, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadProjectUnits fills in the participating units of a page of projects in
+// one query.
+func loadProjectUnits(ctx context.Context, q querier, items []Project) error {
+	ids := make([]int64, len(items))
+	at := make(map[int64]int, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+		at[items[i].ID] = i
+		items[i].UnitIDs = []int64{}
+	}
+	query, args, err := sqlx.In(`SELECT project_id, unit_id FROM project_units WHERE project_id IN (?) ORDER BY project_id, unit_id`, ids)
+	if err != nil {
+		return dbErr(err, "participating units")
+	}
+	var rows []struct {
+		ProjectID int64 `db:"project_id"`
+		UnitID    int64 `db:"unit_id"`
+	}
+	if err := q.SelectContext(ctx, &rows, q.Rebind(query), args...); err != nil {
+		return dbErr(err, "participating units")
+	}
+	for _, r := range rows {
+		p := &items[at[r.ProjectID]]
+		p.UnitIDs = append(p.UnitIDs, r.UnitID)
+	}
+	return nil
+}
+
+// Project returns one project with its participating units.
+func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
+	return projects.get(ctx, s.db, id)
+}
+
+// Projects lists projects; filters: lead_unit_id, unit_id (lead or
+// participating), category, funding_source, status, classified, plan_year; q
+// searches name and code.
+func (s *Store) Projects(ctx context.Context, p ListParams) ([]Project, int, error) {
+	return projects.list(ctx, s, projectList, p)
+}
+
+// CreateProject adds a project.
+func (s *Store) CreateProject(ctx context.Context, in ProjectInput) (Project, error) {
+	return projects.create(ctx, s, in)
+}
+
+// UpdateProject applies a patch to a project.
+func (s *Store) UpdateProject(ctx context.Context, id int64, apply func(*ProjectInput) error) (Project, error) {
+	return projects.patch(ctx, s, id, apply)
+}
+
+// DeleteProject removes a project that no device or line belongs to.
+func (s *Store) DeleteProject(ctx context.Context, id int64) error {
+	return projects.remove(ctx, s, id)
+}

@@ -1,0 +1,180 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// resource is the write path every entity shares: load, validate, write, read
+// back and audit, all in one transaction. T is the entity as the API shows it,
+// I the input that creates or patches it.
+type resource[T any, I any] struct {
+	entity string // audit entity and message noun: "unit"
+	table  string
+	cols   string // SELECT list producing T
+
+	// input turns an entity into the input that would recreate it, the base
+	// a patch is applied to.
+	input func(T) I
+	// check normalises and validates in, including references to other rows,
+	// inside the write transaction. old is nil on create.
+	check func(tx *txn, in *I, old *T) error
+	// insert and update write the row.
+	insert func(tx *txn, in *I) (int64, error)
+	update func(tx *txn, id int64, in *I) error
+	// load completes entities read from the table (e.g. child rows); optional.
+	load func(ctx context.Context, q querier, items []T) error
+	// dependants stop a delete while they still refer to the row.
+	dependants []dependant
+	// beforeDelete runs inside the delete transaction, after the dependants
+	// check; optional.
+	beforeDelete func(tx *txn, id int64) error
+}
+
+// dependant is a table whose rows refer to the entity through col.
+type dependant struct {
+	table, col, noun string
+}
+
+func (r *resource[T, I]) get(ctx context.Context, q querier, id int64) (T, error) {
+	var v T
+	err := q.GetContext(ctx, &v, q.Rebind("SELECT "+r.cols+" FROM "+r.table+" WHERE id = ?"), id)
+	if err != nil {
+		return v, dbErr(err, fmt.Sprintf("%s %d", r.entity, id))
+	}
+	if r.load != nil {
+		items := []T{v}
+		if err := r.load(ctx, q, items); err != nil {
+			return v, err
+		}
+		v = items[0]
+	}
+	return v, nil
+}
+
+func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p ListParams) ([]T, int, error) {
+	items, total, err := list[T](s, ctx, ls, p,
+		"SELECT "+r.cols+" FROM "+r.table, "SELECT COUNT(*) FROM "+r.table, r.table+".id")
+	if err != nil {
+		return nil, 0, dbErr(err, "list "+r.entity+"s")
+	}
+	if r.load != nil && len(items) > 0 {
+		if err := r.load(ctx, s.db, items); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, total, nil
+}
+
+func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) {
+	var out T
+	err := s.inTx(ctx, func(tx *txn) error {
+		if err := r.check(tx, &in, nil); err != nil {
+			return err
+		}
+		id, err := r.insert(tx, &in)
+		if err != nil {
+			return dbErr(err, "create "+r.entity)
+		}
+		if out, err = r.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("create", r.entity, id, nil, out)
+	})
+	return out, err
+}
+
+func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply func(*I) error) (T, error) {
+	var out T
+	err := s.inTx(ctx, func(tx *txn) error {
+		if ok, err := tx.lockRow(r.table, id); err != nil {
+			return dbErr(err, fmt.Sprintf("lock %s %d", r.entity, id))
+		} else if !ok {
+			return notFound(r.entity, id)
+		}
+		before, err := r.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		in := r.input(before)
+		if err := apply(&in); err != nil {
+			return err
+		}
+		if err := r.check(tx, &in, &before); err != nil {
+			return err
+		}
+		if err := r.update(tx, id, &in); err != nil {
+			return dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
+		}
+		if out, err = r.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("update", r.entity, id, before, out)
+	})
+	return out, err
+}
+
+func (r *resource[T, I]) remove(ctx context.Context, s *Store, id int64) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		if ok, err := tx.lockRow(r.table, id); err != nil {
+			return dbErr(err, fmt.Sprintf("lock %s %d", r.entity, id))
+		} else if !ok {
+			return notFound(r.entity, id)
+		}
+		before, err := r.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := r.checkDependants(tx, id); err != nil {
+			return err
+		}
+		if r.beforeDelete != nil {
+			if err := r.beforeDelete(tx, id); err != nil {
+				return err
+			}
+		}
+		if err := tx.exec("DELETE FROM "+r.table+" WHERE id = ?", id); err != nil {
+			return dbErr(err, fmt.Sprintf("delete %s %d", r.entity, id))
+		}
+		return tx.audit("delete", r.entity, id, before, nil)
+	})
+}
+
+// checkDependants refuses a delete that would leave rows pointing at nothing:
+// nothing cascades away inventory.
+func (r *resource[T, I]) checkDependants(tx *txn, id int64) error {
+	var has []string
+	for _, d := range r.dependants {
+		var n int
+		if err := tx.get(&n, "SELECT COUNT(*) FROM "+d.table+" WHERE "+d.col+" = ?", id); err != nil {
+			return dbErr(err, "count "+d.noun)
+		}
+		if n > 0 {
+			has = append(has, fmt.Sprintf("%d %s", n, d.noun))
+		}
+	}
+	if len(has) > 0 {
+		return conflict("", "%s %d still has %s: move or delete those first", r.entity, id, strings.Join(has, ", "))
+	}
+	return nil
+}
+
+// checkRef adds a validation message when a referenced row does not exist.
+func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	if *id < 1 {
+		ve.Add(field, "must be a positive id")
+		return nil
+	}
+	ok, err := exists(tx.ctx, tx, "SELECT 1 FROM "+table+" WHERE id = ?", *id)
+	if err != nil {
+		return dbErr(err, "check "+field)
+	}
+	if !ok {
+		ve.Add(field, "no %s with id %d", strings.TrimSuffix(table, "s"), *id)
+	}
+	return nil
+}

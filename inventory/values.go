@@ -1,0 +1,130 @@
+package inventory
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Date is a calendar day, "YYYY-MM-DD" in JSON and in the database.
+type Date string
+
+// Scan reads a DATE (PostgreSQL gives a time.Time) or TEXT (SQLite) column.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*d = Date(v.Format(time.DateOnly))
+	case string:
+		*d = Date(v)
+	case []byte:
+		*d = Date(v)
+	default:
+		return fmt.Errorf("inventory: cannot read %T as a date", src)
+	}
+	return nil
+}
+
+// Value writes the day as text; PostgreSQL casts it to DATE.
+func (d Date) Value() (driver.Value, error) { return string(d), nil }
+
+func (d Date) valid() bool {
+	t, err := time.Parse(time.DateOnly, string(d))
+	return err == nil && t.Format(time.DateOnly) == string(d)
+}
+
+// Secret is a password, community or passphrase: accepted on write, stored, and
+// never printed, logged or returned.
+type Secret string
+
+func (Secret) String() string { return "[redacted]" }
+
+// GoString keeps %#v from showing it either.
+func (Secret) GoString() string { return "[redacted]" }
+
+// MarshalJSON never writes the secret itself.
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"[redacted]"`), nil }
+
+// Reveal gives the secret to the code that must use it (the collector, the
+// store).
+func (s Secret) Reveal() string { return string(s) }
+
+// The validation helpers below add a message per field to a ValidationError.
+
+func checkRequired(ve *ValidationError, field, v string, max int) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		ve.Add(field, "is required")
+	case utf8.RuneCountInString(v) > max:
+		ve.Add(field, "must be at most %d characters", max)
+	}
+}
+
+func checkMaxLen(ve *ValidationError, field, v string, max int) {
+	if utf8.RuneCountInString(v) > max {
+		ve.Add(field, "must be at most %d characters", max)
+	}
+}
+
+func checkEnum(ve *ValidationError, field, v string, allowed []string) {
+	if !slices.Contains(allowed, v) {
+		ve.Add(field, "must be one of %s (got %q)", strings.Join(allowed, ", "), v)
+	}
+}
+
+func checkRange(ve *ValidationError, field string, v, lo, hi int) {
+	if v < lo || v > hi {
+		ve.Add(field, "must be between %d and %d (got %d)", lo, hi, v)
+	}
+}
+
+func checkOptRange(ve *ValidationError, field string, v *int, lo, hi int) {
+	if v != nil {
+		checkRange(ve, field, *v, lo, hi)
+	}
+}
+
+// maxMoney bounds amounts in yuan to what NUMERIC(16,2) holds.
+const maxMoney = 1e13
+
+func checkMoney(ve *ValidationError, field string, v float64) {
+	if math.IsNaN(v) || v < 0 || v >= maxMoney {
+		ve.Add(field, "must be an amount between 0 and %.0f", float64(maxMoney))
+	}
+}
+
+// money rounds an amount to fen (0.01 yuan).
+func money(v float64) float64 { return math.Round(v*100) / 100 }
+
+func checkIP(ve *ValidationError, field, v string) {
+	if v == "" {
+		return
+	}
+	if _, err := netip.ParseAddr(v); err != nil {
+		ve.Add(field, "must be an IPv4 or IPv6 address such as 10.1.2.3 (got %q)", v)
+	}
+}
+
+func checkDate(ve *ValidationError, field string, d *Date) {
+	if d != nil && !d.valid() {
+		ve.Add(field, "must be a date as YYYY-MM-DD (got %q)", string(*d))
+	}
+}
+
+// nullable turns "" into NULL for optional unique columns.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func trim(ps ...*string) {
+	for _, p := range ps {
+		*p = strings.TrimSpace(*p)
+	}
+}

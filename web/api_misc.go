@@ -1,0 +1,64 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// health answers 200 with the dialect and schema version when the database
+// answers, 503 when it does not.
+func health(cfg Config) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		h, err := cfg.Store.Health(c.UserContext())
+		if err != nil {
+			cfg.Logger.Error("health check failed", "err", err)
+			return c.Status(fiber.StatusServiceUnavailable).JSON(errorBody{Error: errorDetail{
+				Code: "unavailable", Message: "the database does not answer"}})
+		}
+		return c.JSON(fiber.Map{"status": "ok", "version": cfg.Version, "dialect": h.Dialect,
+			"schema_version": h.SchemaVersion, "schema_latest": h.SchemaLatest})
+	}
+}
+
+func rackElevation(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		e, err := s.RackElevation(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(e)
+	}
+}
+
+func lineHistory(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		h, err := s.LineHistory(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.LineState]{Items: h, Total: len(h)})
+	}
+}
+
+func auditLog(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := listParams(c)
+		if err != nil {
+			return err
+		}
+		items, total, err := s.Audit(c.UserContext(), p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.AuditEntry]{Items: items, Total: total})
+	}
+}

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// apiError is an error the web layer itself raises: bad paths, bodies and
+// query parameters.
+type apiError struct {
+	status  int
+	code    string
+	message string
+	fields  map[string]string
+}
+
+func (e *apiError) Error() string { return e.message }
+
+func badRequest(msg string) error {
+	return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg}
+}
+
+// errorBody is the one error shape of the API.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// statusOf maps an error to its HTTP status and error code.
+func statusOf(err error) (int, errorDetail) {
+	var (
+		ae *apiError
+		ve *inventory.ValidationError
+		ce *inventory.ConflictError
+		fe *fiber.Error
+	)
+	switch {
+	case errors.As(err, &ae):
+		return ae.status, errorDetail{Code: ae.code, Message: ae.message, Fields: ae.fields}
+	case errors.As(err, &ve):
+		return fiber.StatusBadRequest, errorDetail{Code: "validation", Message: ve.Error(), Fields: ve.Fields}
+	case errors.As(err, &ce):
+		d := errorDetail{Code: "conflict", Message: ce.Message}
+		if ce.Field != "" {
+			d.Fields = map[string]string{ce.Field: ce.Message}
+		}
+		return fiber.StatusConflict, d
+	case errors.Is(err, inventory.ErrNotFound):
+		return fiber.StatusNotFound, errorDetail{Code: "not_found", Message: trimPrefix(err.Error())}
+	case errors.As(err, &fe):
+		return fe.Code, errorDetail{Code: fiberCode(fe.Code), Message: fe.Message}
+	}
+	return fiber.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error; the server log has the details"}
+}
+
+func fiberCode(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "not_found"
+	case fiber.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case fiber.StatusRequestEntityTooLarge:
+		return "too_large"
+	}
+	if status >= 500 {
+		return "internal"
+	}
+	return "bad_request"
+}
+
+// trimPrefix drops the "inventory: " of store errors shown to users.
+func trimPrefix(msg string) string {
+	const p = "inventory: "
+	if len(msg) > len(p) && msg[:len(p)] == p {
+		return msg[len(p):]
+	}
+	return msg
+}
+
+// errorHandler writes every error in the one JSON shape. Only server errors are
+// logged, and their internals never reach the client.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		status, detail := statusOf(err)
+		if status == fiber.StatusRequestEntityTooLarge {
+			detail.Message = "request body is larger than 1 MiB"
+		}
+		if status >= 500 {
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
+		}
+		return c.Status(status).JSON(errorBody{Error: detail})
+	}
+}

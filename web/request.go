@@ -1,0 +1,122 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// decodeJSON reads a JSON object onto v strictly: unknown fields, wrong types,
+// malformed JSON and trailing data are refused with a message that names the
+// field.
+func decodeJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("request body is empty: send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("unexpected data after the JSON object: send exactly one object")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
+		return badRequest(fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("malformed JSON: the body ends before the object does")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return badRequest(fmt.Sprintf("the body must be a JSON object, not %s", typ.Value))
+		}
+		return &inventory.ValidationError{Fields: map[string]string{
+			field: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.String()), typ.Value)}}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return &inventory.ValidationError{Fields: map[string]string{name: "unknown field"}}
+	}
+	return badRequest("malformed JSON: " + err.Error())
+}
+
+// jsonKind names a Go type as a JSON user knows it.
+func jsonKind(goType string) string {
+	t := strings.TrimLeft(goType, "*")
+	switch {
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(t, "float"):
+		return "a number"
+	case t == "bool":
+		return "true or false"
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	case t == "string", strings.HasSuffix(t, ".Secret"), strings.HasSuffix(t, ".Date"):
+		return "a string"
+	}
+	return "an object"
+}
+
+// pathID reads the :id path parameter.
+func pathID(c *fiber.Ctx) (int64, error) {
+	raw := c.Params("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return 0, badRequest(fmt.Sprintf("id in the path must be a positive integer, not %q", raw))
+	}
+	return id, nil
+}
+
+// listParams reads limit, offset and q; every other query parameter is an
+// equality filter, checked by the store.
+func listParams(c *fiber.Ctx) (inventory.ListParams, error) {
+	p := inventory.ListParams{Filters: map[string]string{}}
+	ve := &inventory.ValidationError{}
+	for k, v := range c.Queries() {
+		switch k {
+		case "limit", "offset":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				ve.Add(k, "must be a whole number, not %q", v)
+				continue
+			}
+			if k == "limit" {
+				p.Limit = n
+				if n == 0 {
+					ve.Add(k, "must be between 1 and %d", inventory.MaxLimit)
+				}
+			} else {
+				p.Offset = n
+			}
+		case "q":
+			p.Q = v
+		default:
+			p.Filters[k] = v
+		}
+	}
+	return p, ve.Err()
+}
+
+// listBody is every collection's response.
+type listBody[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
