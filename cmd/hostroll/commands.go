@@ -23,8 +23,14 @@ type Config struct {
 	Demo bool   // serve: load the demo data set into an empty database
 }
 
-func newFlags(name string, cfg *Config) *flag.FlagSet {
+// streams is where a command writes: results to out, usage and logs to err.
+type streams struct {
+	out, err io.Writer
+}
+
+func newFlags(name string, cfg *Config, w streams) *flag.FlagSet {
 	fs := flag.NewFlagSet("hostroll "+name, flag.ContinueOnError)
+	fs.SetOutput(w.err)
 	fs.StringVar(&cfg.DB, "db", envOr("HOSTROLL_DB", inventory.DefaultURL),
 		"database URL: postgres://user:pass@host:5432/db?sslmode=disable or sqlite://FILE (env HOSTROLL_DB)")
 	return fs
@@ -65,9 +71,10 @@ func openStore(ctx context.Context, url string) (*inventory.Store, []int, error)
 	return s, applied, nil
 }
 
-func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
+func cmdMigrate(ctx context.Context, args []string, w streams) error {
+	out := w.out
 	var cfg Config
-	if err := parse(newFlags("migrate", &cfg), args); err != nil {
+	if err := parse(newFlags("migrate", &cfg, w), args); err != nil {
 		return err
 	}
 	s, applied, err := openStore(ctx, cfg.DB)
@@ -87,9 +94,10 @@ func cmdMigrate(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func cmdDemo(ctx context.Context, args []string, out io.Writer) error {
+func cmdDemo(ctx context.Context, args []string, w streams) error {
+	out := w.out
 	var cfg Config
-	if err := parse(newFlags("demo", &cfg), args); err != nil {
+	if err := parse(newFlags("demo", &cfg, w), args); err != nil {
 		return err
 	}
 	s, _, err := openStore(ctx, cfg.DB)
@@ -105,9 +113,9 @@ func cmdDemo(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
+func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) error {
 	var cfg Config
-	fs := newFlags("serve", &cfg)
+	fs := newFlags("serve", &cfg, w)
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	if err := parse(fs, args); err != nil {

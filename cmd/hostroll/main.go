@@ -44,14 +44,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	w := streams{out: stdout, err: stderr}
 	var err error
 	switch args[0] {
 	case "serve":
-		err = cmdServe(ctx, args[1:], log)
+		err = cmdServe(ctx, args[1:], w, log)
 	case "migrate":
-		err = cmdMigrate(ctx, args[1:], stdout)
+		err = cmdMigrate(ctx, args[1:], w)
 	case "demo":
-		err = cmdDemo(ctx, args[1:], stdout)
+		err = cmdDemo(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0

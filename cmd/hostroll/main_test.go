@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hostroll/inventory/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb syncBuffer
+	code = run(t.Context(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCommands(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "h.db")
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring
+		stderr string // substring
+	}{
+		{"no command", nil, 2, "", "usage: hostroll"},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"version", []string{"version"}, 0, "hostroll ", ""},
+		{"migrate a new database", []string{"migrate", "--db", db}, 0, "applied migrations 1", ""},
+		{"migrate again", []string{"migrate", "--db", db}, 0, "schema is current at version", ""},
+		{"demo", []string{"demo", "--db", db}, 0, "loaded the demo data set", ""},
+		{"demo twice", []string{"demo", "--db", db}, 1, "", "only into an empty database"},
+		{"bad flag", []string{"migrate", "--bogus"}, 2, "", "flag provided but not defined"},
+		{"stray argument", []string{"migrate", "extra"}, 2, "", `unexpected argument "extra"`},
+		{"malformed database URL", []string{"migrate", "--db", "mysql://u:pw@h/db"}, 1, "", `unknown scheme "mysql"`},
+		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "", "cannot reach database"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tc.code, stdout, stderr)
+			}
+			if code == 1 {
+				// One clear line, no stack trace, no password.
+				if lines := strings.Count(strings.TrimSpace(stderr), "\n"); lines != 0 || strings.Contains(stderr, ":pw@") {
+					t.Errorf("want one redacted line on stderr, got:\n%s", stderr)
+				}
+			}
+		})
+	}
+}
+
+var addrRe = regexp.MustCompile(`msg=serving addr=(\S+)`)
+
+// TestServe starts the real server on both dialects, asks it for its health
+// and the demo data, and stops it as SIGINT would.
+func TestServe(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		ctx, cancel := context.WithCancel(t.Context())
+		var out, errb syncBuffer
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db.URL, "--demo"}, &out, &errb)
+		}()
+		var addr string
+		for deadline := time.Now().Add(30 * time.Second); addr == "" && time.Now().Before(deadline); {
+			if m := addrRe.FindStringSubmatch(errb.String()); m != nil {
+				addr = m[1]
+			} else {
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		if addr == "" {
+			cancel()
+			t.Fatalf("server did not start:\n%s", errb.String())
+		}
+		var health struct {
+			Status, Dialect string
+			SchemaVersion   int `json:"schema_version"`
+		}
+		getJSON(t, "http://"+addr+"/api/v1/health", &health)
+		if health.Status != "ok" || health.Dialect != db.Name || health.SchemaVersion < 1 {
+			t.Errorf("health: %+v", health)
+		}
+		var units struct{ Total int }
+		getJSON(t, "http://"+addr+"/api/v1/units", &units)
+		if units.Total == 0 {
+			t.Error("--demo loaded no units")
+		}
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("serve exited %d:\n%s", code, errb.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop after the signal")
+		}
+		if !strings.Contains(errb.String(), "shutting down") {
+			t.Errorf("no shutdown in the log:\n%s", errb.String())
+		}
+	})
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
