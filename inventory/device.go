@@ -177,10 +177,10 @@ func insertDevice(tx *txn, in *DeviceInput) (int64, error) {
 // checkDevice validates a device write inside its transaction: the fields, the
 // rows it refers to, its unique serial and asset tag, and its placement.
 func checkDevice(tx *txn, in *DeviceInput, old *Device) error {
-	if err := in.Validate(); err != nil {
+	ve, err := fieldErrors(in.Validate())
+	if err != nil {
 		return err
 	}
-	ve := &ValidationError{}
 	for _, ref := range []struct {
 		field, table string
 		id           *int64

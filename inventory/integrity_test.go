@@ -303,3 +303,17 @@ func TestSNMPSecretsAreWriteOnly(t *testing.T) {
 		wantErr(t, err, "validation", "auth_passphrase")
 	})
 }
+
+// A write with several problems reports them all at once, reference checks
+// included, so the operator fixes the input in one go.
+func TestAllProblemsAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		in := f.device("x", 0)
+		in.UnitID, in.ProjectID, in.Kind = 9999, ptr(int64(9999)), "toaster"
+		_, err := f.s.CreateDevice(f.ctx, in)
+		for _, field := range []string{"position", "unit_id", "project_id", "kind"} {
+			wantErr(t, err, "validation", field)
+		}
+	})
+}

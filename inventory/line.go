@@ -102,10 +102,10 @@ var lines = &resource[Line, LineInput]{
 }
 
 func checkLine(tx *txn, in *LineInput, old *Line) error {
-	if err := in.Validate(); err != nil {
+	ve, err := fieldErrors(in.Validate())
+	if err != nil {
 		return err
 	}
-	ve := &ValidationError{}
 	if err := checkRef(tx, ve, "unit_id", "units", &in.UnitID); err != nil {
 		return err
 	}
@@ -115,13 +115,15 @@ func checkLine(tx *txn, in *LineInput, old *Line) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	var other int64
-	err := tx.get(&other, `SELECT id FROM lines WHERE carrier = ? AND circuit_id = ? AND id <> ?`,
+	other, err := taken(tx, `SELECT id FROM lines WHERE carrier = ? AND circuit_id = ? AND id <> ?`,
 		in.Carrier, in.CircuitID, idOf(old))
-	if err == nil {
+	if err != nil {
+		return dbErr(err, "check circuit id")
+	}
+	if other != 0 {
 		return conflict("circuit_id", "circuit %q of carrier %q is already registered as line %d", in.CircuitID, in.Carrier, other)
 	}
-	return dbErr(ignoreNoRows(err), "check circuit id")
+	return nil
 }
 
 func idOf(l *Line) int64 {

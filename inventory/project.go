@@ -116,10 +116,10 @@ var projects = &resource[Project, ProjectInput]{
 }
 
 func checkProject(tx *txn, in *ProjectInput, old *Project) error {
-	if err := in.Validate(); err != nil {
+	ve, err := fieldErrors(in.Validate())
+	if err != nil {
 		return err
 	}
-	ve := &ValidationError{}
 	if err := checkRef(tx, ve, "lead_unit_id", "units", &in.LeadUnitID); err != nil {
 		return err
 	}
@@ -135,12 +135,14 @@ func checkProject(tx *txn, in *ProjectInput, old *Project) error {
 	if old != nil {
 		self = old.ID
 	}
-	var other int64
-	err := tx.get(&other, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
-	if err == nil {
+	other, err := taken(tx, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
+	if err != nil {
+		return dbErr(err, "check project code")
+	}
+	if other != 0 {
 		return conflict("code", "project code %q is already used by project %d", in.Code, other)
 	}
-	return dbErr(ignoreNoRows(err), "check project code")
+	return nil
 }
 
 func insertProject(tx *txn, in *ProjectInput) (int64, error) {

@@ -55,10 +55,10 @@ var racks = &resource[Rack, RackInput]{
 	cols:   "id, room_id, name, u_height",
 	input:  func(r Rack) RackInput { return RackInput{RoomID: r.RoomID, Name: r.Name, UHeight: r.UHeight} },
 	check: func(tx *txn, in *RackInput, old *Rack) error {
-		if err := in.Validate(); err != nil {
+		ve, err := fieldErrors(in.Validate())
+		if err != nil {
 			return err
 		}
-		ve := &ValidationError{}
 		if err := checkRef(tx, ve, "room_id", "rooms", &in.RoomID); err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package inventory
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -160,9 +162,35 @@ func (r *resource[T, I]) checkDependants(tx *txn, id int64) error {
 	return nil
 }
 
-// checkRef adds a validation message when a referenced row does not exist.
+// taken returns the id of the other row a uniqueness query finds, 0 when the
+// value is free. The unique constraints stay the last word on a race; this is
+// for a message that names the row.
+func taken(tx *txn, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.get(&id, query, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// fieldErrors starts the checks of a write with what Validate found, so the
+// reference checks add to it and the user hears of every problem at once.
+func fieldErrors(err error) (*ValidationError, error) {
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		return &ValidationError{}, nil
+	case errors.As(err, &ve):
+		return ve, nil
+	}
+	return nil, err
+}
+
+// checkRef adds a validation message when a referenced row does not exist. A
+// field that already has a problem is not looked up.
 func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) error {
-	if id == nil {
+	if _, bad := ve.Fields[field]; bad || id == nil {
 		return nil
 	}
 	if *id < 1 {

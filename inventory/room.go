@@ -61,10 +61,10 @@ var rooms = &resource[Room, RoomInput]{
 		return RoomInput{Name: r.Name, UnitID: r.UnitID, Kind: r.Kind, Status: r.Status, Address: r.Address}
 	},
 	check: func(tx *txn, in *RoomInput, _ *Room) error {
-		if err := in.Validate(); err != nil {
+		ve, err := fieldErrors(in.Validate())
+		if err != nil {
 			return err
 		}
-		ve := &ValidationError{}
 		if err := checkRef(tx, ve, "unit_id", "units", &in.UnitID); err != nil {
 			return err
 		}

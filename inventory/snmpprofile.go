@@ -115,12 +115,14 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		var other int64
-		err := tx.get(&other, `SELECT id FROM snmp_profiles WHERE name = ? AND id <> ?`, in.Name, idOfProfile(old))
-		if err == nil {
+		other, err := taken(tx, `SELECT id FROM snmp_profiles WHERE name = ? AND id <> ?`, in.Name, idOfProfile(old))
+		if err != nil {
+			return dbErr(err, "check profile name")
+		}
+		if other != 0 {
 			return conflict("name", "SNMP profile name %q is already used by profile %d", in.Name, other)
 		}
-		return dbErr(ignoreNoRows(err), "check profile name")
+		return nil
 	},
 	insert: func(tx *txn, in *SNMPProfileInput) (int64, error) {
 		return tx.insert(`INSERT INTO snmp_profiles (name, version, community, username, auth_protocol,
