@@ -128,10 +128,10 @@ var deviceList = listSpec{
 		"face":            {col: "face", kind: filterEnum, allowed: Faces},
 		"full_depth":      {col: "full_depth", kind: filterBool},
 		"unit_id":         {col: "unit_id", kind: filterID},
-		"project_id":      {col: "project_id", kind: filterID},
-		"rack_id":         {col: "rack_id", kind: filterID},
-		"room_id":         {col: "(SELECT room_id FROM racks WHERE racks.id = devices.rack_id)", kind: filterID},
-		"snmp_profile_id": {col: "snmp_profile_id", kind: filterID},
+		"project_id":      {col: "project_id", kind: filterID, nullable: true},
+		"rack_id":         {col: "rack_id", kind: filterID, nullable: true},
+		"room_id":         {col: "(SELECT room_id FROM racks WHERE racks.id = devices.rack_id)", kind: filterID, nullable: true},
+		"snmp_profile_id": {col: "snmp_profile_id", kind: filterID, nullable: true},
 		"manufacturer":    {col: "manufacturer", kind: filterText},
 		"model":           {col: "model", kind: filterText},
 	},
@@ -176,7 +176,7 @@ func insertDevice(tx *txn, in *DeviceInput) (int64, error) {
 
 // checkDevice validates a device write inside its transaction: the fields, the
 // rows it refers to, its unique serial and asset tag, and its placement.
-func checkDevice(tx *txn, in *DeviceInput, old *Device) error {
+func checkDevice(tx *txn, in *DeviceInput, self int64, _ *Device) error {
 	ve, err := fieldErrors(in.Validate())
 	if err != nil {
 		return err
@@ -195,10 +195,6 @@ func checkDevice(tx *txn, in *DeviceInput, old *Device) error {
 	}
 	if err := ve.Err(); err != nil {
 		return err
-	}
-	var self int64
-	if old != nil {
-		self = old.ID
 	}
 	if err := checkDeviceUnique(tx, self, in); err != nil {
 		return err

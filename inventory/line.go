@@ -78,7 +78,7 @@ func (in *LineInput) Validate() error {
 var lineList = listSpec{
 	filters: map[string]filter{
 		"unit_id":    {col: "unit_id", kind: filterID},
-		"project_id": {col: "project_id", kind: filterID},
+		"project_id": {col: "project_id", kind: filterID, nullable: true},
 		"platform":   {col: "platform", kind: filterEnum, allowed: LinePlatforms},
 		"status":     {col: "status", kind: filterEnum, allowed: LineStatuses},
 		"carrier":    {col: "carrier", kind: filterText},
@@ -101,7 +101,7 @@ var lines = &resource[Line, LineInput]{
 	update: updateLine,
 }
 
-func checkLine(tx *txn, in *LineInput, old *Line) error {
+func checkLine(tx *txn, in *LineInput, self int64, _ *Line) error {
 	ve, err := fieldErrors(in.Validate())
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func checkLine(tx *txn, in *LineInput, old *Line) error {
 		return err
 	}
 	other, err := taken(tx, `SELECT id FROM lines WHERE carrier = ? AND circuit_id = ? AND id <> ?`,
-		in.Carrier, in.CircuitID, idOf(old))
+		in.Carrier, in.CircuitID, self)
 	if err != nil {
 		return dbErr(err, "check circuit id")
 	}
@@ -124,13 +124,6 @@ func checkLine(tx *txn, in *LineInput, old *Line) error {
 		return conflict("circuit_id", "circuit %q of carrier %q is already registered as line %d", in.CircuitID, in.Carrier, other)
 	}
 	return nil
-}
-
-func idOf(l *Line) int64 {
-	if l == nil {
-		return 0
-	}
-	return l.ID
 }
 
 func insertLine(tx *txn, in *LineInput) (int64, error) {

@@ -27,7 +27,7 @@ type ListParams struct {
 type filterKind int
 
 const (
-	filterID   filterKind = iota // a positive id; "null" matches rows without one
+	filterID   filterKind = iota // a positive id; with nullable, "null" matches rows without one
 	filterEnum                   // one of the allowed values
 	filterBool                   // true or false
 	filterText                   // exact text
@@ -38,6 +38,8 @@ type filter struct {
 	col     string
 	kind    filterKind
 	allowed []string // filterEnum
+	// nullable lets filterID take "null" for rows without the reference.
+	nullable bool
 	// expr, when set, is the whole condition; each ? in it takes the value.
 	expr string
 }
@@ -72,7 +74,7 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 		val := p.Filters[name]
 		f, ok := ls.filters[name]
 		if !ok {
-			ve.Add(name, "unknown filter; filters here: limit, offset, q, %s", strings.Join(ls.filterNames(), ", "))
+			ve.Add(name, "unknown filter; this list takes %s", strings.Join(ls.paramNames(), ", "))
 			continue
 		}
 		cond, arg, err := f.cond(val)
@@ -89,6 +91,9 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 			args = append(args, arg)
 		}
 		conds = append(conds, cond)
+	}
+	if strings.TrimSpace(p.Q) != "" && len(ls.search) == 0 {
+		ve.Add("q", "this list has no text search; filter with %s", strings.Join(ls.filterNames(), ", "))
 	}
 	if q := strings.TrimSpace(p.Q); q != "" && len(ls.search) > 0 {
 		pattern := "%" + escapeLike(strings.ToLower(q)) + "%"
@@ -108,6 +113,15 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
+// paramNames are all the query parameters the list takes.
+func (ls listSpec) paramNames() []string {
+	names := []string{"limit", "offset"}
+	if len(ls.search) > 0 {
+		names = append(names, "q")
+	}
+	return append(names, ls.filterNames()...)
+}
+
 func (ls listSpec) filterNames() []string {
 	names := make([]string, 0, len(ls.filters))
 	for n := range ls.filters {
@@ -121,12 +135,15 @@ func (ls listSpec) filterNames() []string {
 func (f filter) cond(val string) (string, any, string) {
 	switch f.kind {
 	case filterID:
-		if val == "null" && f.expr == "" {
+		if val == "null" && f.nullable {
 			return f.col + " IS NULL", nil, ""
 		}
 		id, err := strconv.ParseInt(val, 10, 64)
 		if err != nil || id < 1 {
-			return "", nil, fmt.Sprintf("must be a positive integer id (or null), not %q", val)
+			if f.nullable {
+				return "", nil, fmt.Sprintf("must be a positive integer id, or null for none, not %q", val)
+			}
+			return "", nil, fmt.Sprintf("must be a positive integer id, not %q", val)
 		}
 		return f.col + " = ?", id, ""
 	case filterEnum:

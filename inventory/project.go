@@ -115,7 +115,7 @@ var projects = &resource[Project, ProjectInput]{
 	beforeDelete: func(tx *txn, id int64) error { return tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id) },
 }
 
-func checkProject(tx *txn, in *ProjectInput, old *Project) error {
+func checkProject(tx *txn, in *ProjectInput, self int64, _ *Project) error {
 	ve, err := fieldErrors(in.Validate())
 	if err != nil {
 		return err
@@ -130,10 +130,6 @@ func checkProject(tx *txn, in *ProjectInput, old *Project) error {
 	}
 	if err := ve.Err(); err != nil {
 		return err
-	}
-	var self int64
-	if old != nil {
-		self = old.ID
 	}
 	other, err := taken(tx, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
 	if err != nil {

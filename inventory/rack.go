@@ -54,7 +54,7 @@ var racks = &resource[Rack, RackInput]{
 	table:  "racks",
 	cols:   "id, room_id, name, u_height",
 	input:  func(r Rack) RackInput { return RackInput{RoomID: r.RoomID, Name: r.Name, UHeight: r.UHeight} },
-	check: func(tx *txn, in *RackInput, old *Rack) error {
+	check: func(tx *txn, in *RackInput, self int64, old *Rack) error {
 		ve, err := fieldErrors(in.Validate())
 		if err != nil {
 			return err
@@ -64,6 +64,13 @@ var racks = &resource[Rack, RackInput]{
 		}
 		if err := ve.Err(); err != nil {
 			return err
+		}
+		other, err := taken(tx, `SELECT id FROM racks WHERE room_id = ? AND name = ? AND id <> ?`, in.RoomID, in.Name, self)
+		if err != nil {
+			return dbErr(err, "check rack name")
+		}
+		if other != 0 {
+			return conflict("name", "room %d already has a rack named %q (rack %d)", in.RoomID, in.Name, other)
 		}
 		if old != nil && in.UHeight < old.UHeight {
 			return checkShrink(tx, old.ID, in.UHeight)

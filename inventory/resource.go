@@ -20,8 +20,9 @@ type resource[T any, I any] struct {
 	// a patch is applied to.
 	input func(T) I
 	// check normalises and validates in, including references to other rows,
-	// inside the write transaction. old is nil on create.
-	check func(tx *txn, in *I, old *T) error
+	// inside the write transaction. On create self is 0 and old nil; on update
+	// they are the row being changed.
+	check func(tx *txn, in *I, self int64, old *T) error
 	// insert and update write the row.
 	insert func(tx *txn, in *I) (int64, error)
 	update func(tx *txn, id int64, in *I) error
@@ -72,7 +73,7 @@ func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p List
 func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) {
 	var out T
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := r.check(tx, &in, nil); err != nil {
+		if err := r.check(tx, &in, 0, nil); err != nil {
 			return err
 		}
 		id, err := r.insert(tx, &in)
@@ -103,7 +104,7 @@ func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply fu
 		if err := apply(&in); err != nil {
 			return err
 		}
-		if err := r.check(tx, &in, &before); err != nil {
+		if err := r.check(tx, &in, id, &before); err != nil {
 			return err
 		}
 		if err := r.update(tx, id, &in); err != nil {

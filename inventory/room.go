@@ -60,7 +60,7 @@ var rooms = &resource[Room, RoomInput]{
 	input: func(r Room) RoomInput {
 		return RoomInput{Name: r.Name, UnitID: r.UnitID, Kind: r.Kind, Status: r.Status, Address: r.Address}
 	},
-	check: func(tx *txn, in *RoomInput, _ *Room) error {
+	check: func(tx *txn, in *RoomInput, _ int64, _ *Room) error {
 		ve, err := fieldErrors(in.Validate())
 		if err != nil {
 			return err

@@ -111,11 +111,11 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 			PrivPassphrase: p.PrivPassphrase, Port: p.Port, TimeoutMS: p.TimeoutMS, Retries: p.Retries,
 			MaxRepetitions: p.MaxRepetitions}
 	},
-	check: func(tx *txn, in *SNMPProfileInput, old *SNMPProfile) error {
+	check: func(tx *txn, in *SNMPProfileInput, self int64, _ *SNMPProfile) error {
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		other, err := taken(tx, `SELECT id FROM snmp_profiles WHERE name = ? AND id <> ?`, in.Name, idOfProfile(old))
+		other, err := taken(tx, `SELECT id FROM snmp_profiles WHERE name = ? AND id <> ?`, in.Name, self)
 		if err != nil {
 			return dbErr(err, "check profile name")
 		}
@@ -141,13 +141,6 @@ func (in *SNMPProfileInput) args() []any {
 	return []any{in.Name, in.Version, in.Community.Reveal(), in.Username, in.AuthProtocol,
 		in.AuthPassphrase.Reveal(), in.PrivProtocol, in.PrivPassphrase.Reveal(), in.Port, in.TimeoutMS,
 		in.Retries, in.MaxRepetitions}
-}
-
-func idOfProfile(p *SNMPProfile) int64 {
-	if p == nil {
-		return 0
-	}
-	return p.ID
 }
 
 // SNMPProfile returns one profile (with its secrets, for the collector; its

@@ -46,7 +46,19 @@ var units = &resource[Unit, UnitInput]{
 	table:  "units",
 	cols:   "id, code, name, kind",
 	input:  func(u Unit) UnitInput { return UnitInput{Code: u.Code, Name: u.Name, Kind: u.Kind} },
-	check:  func(_ *txn, in *UnitInput, _ *Unit) error { return in.Validate() },
+	check: func(tx *txn, in *UnitInput, self int64, _ *Unit) error {
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		other, err := taken(tx, `SELECT id FROM units WHERE code = ? AND id <> ?`, in.Code, self)
+		if err != nil {
+			return dbErr(err, "check unit code")
+		}
+		if other != 0 {
+			return conflict("code", "unit code %q is already used by unit %d", in.Code, other)
+		}
+		return nil
+	},
 	insert: func(tx *txn, in *UnitInput) (int64, error) {
 		return tx.insert(`INSERT INTO units (code, name, kind) VALUES (?, ?, ?)`, in.Code, in.Name, in.Kind)
 	},
