@@ -123,14 +123,16 @@ const deviceCols = `id, name, kind, manufacturer, model, COALESCE(serial, '') AS
 
 var deviceList = listSpec{
 	filters: map[string]filter{
-		"kind":            {col: "kind", kind: filterEnum, allowed: DeviceKinds},
-		"status":          {col: "status", kind: filterEnum, allowed: DeviceStatuses},
-		"face":            {col: "face", kind: filterEnum, allowed: Faces},
-		"full_depth":      {col: "full_depth", kind: filterBool},
-		"unit_id":         {col: "unit_id", kind: filterID},
-		"project_id":      {col: "project_id", kind: filterID, nullable: true},
-		"rack_id":         {col: "rack_id", kind: filterID, nullable: true},
-		"room_id":         {col: "(SELECT room_id FROM racks WHERE racks.id = devices.rack_id)", kind: filterID, nullable: true},
+		"kind":       {col: "kind", kind: filterEnum, allowed: DeviceKinds},
+		"status":     {col: "status", kind: filterEnum, allowed: DeviceStatuses},
+		"face":       {col: "face", kind: filterEnum, allowed: Faces},
+		"full_depth": {col: "full_depth", kind: filterBool},
+		"unit_id":    {col: "unit_id", kind: filterID},
+		"project_id": {col: "project_id", kind: filterID, nullable: true},
+		"rack_id":    {col: "rack_id", kind: filterID, nullable: true},
+		// room_id=null is the devices that are not racked: every rack has a room.
+		"room_id": {col: "rack_id", kind: filterID, nullable: true,
+			expr: "rack_id IN (SELECT id FROM racks WHERE room_id = ?)"},
 		"snmp_profile_id": {col: "snmp_profile_id", kind: filterID, nullable: true},
 		"manufacturer":    {col: "manufacturer", kind: filterText},
 		"model":           {col: "model", kind: filterText},
