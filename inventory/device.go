@@ -89,8 +89,8 @@ func (in *DeviceInput) Validate() error {
 		ve.Add("position", "is required with rack_id: the lowest rack unit the device occupies")
 	case in.RackID == nil && in.Position != nil:
 		ve.Add("rack_id", "is required with position (or send both as null to unrack the device)")
-	case in.Position != nil && *in.Position < 1:
-		ve.Add("position", "must be 1 or more: rack units are numbered from 1 at the bottom")
+	case in.Position != nil && (*in.Position < 1 || *in.Position > MaxRackHeight):
+		ve.Add("position", "must be between 1 and %d: rack units are numbered from 1 at the bottom", MaxRackHeight)
 	}
 	checkRange(ve, "u_height", in.UHeight, 1, MaxRackHeight)
 	checkEnum(ve, "face", in.Face, Faces)

@@ -12,6 +12,10 @@ var (
 	LineStatuses  = []string{"requested", "active", "terminated"}
 )
 
+// MaxBandwidthMbps is the largest bandwidth a line can be registered with
+// (10 Tbit/s).
+const MaxBandwidthMbps = 10_000_000
+
 // Line is a leased line (专线). Platform private means it is not folded into
 // the e-government intranet or extranet.
 type Line struct {
@@ -60,8 +64,8 @@ func (in *LineInput) Validate() error {
 	}
 	checkRequired(ve, "a_end", in.AEnd, 200)
 	checkRequired(ve, "z_end", in.ZEnd, 200)
-	if in.BandwidthMbps <= 0 {
-		ve.Add("bandwidth_mbps", "must be more than 0 (megabits per second)")
+	if in.BandwidthMbps <= 0 || in.BandwidthMbps > MaxBandwidthMbps {
+		ve.Add("bandwidth_mbps", "must be more than 0 and at most %d (megabits per second)", MaxBandwidthMbps)
 	}
 	checkMoney(ve, "monthly_fee", in.MonthlyFee)
 	in.MonthlyFee = money(in.MonthlyFee)

@@ -95,6 +95,9 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 	if strings.TrimSpace(p.Q) != "" && len(ls.search) == 0 {
 		ve.Add("q", "this list has no text search; filter with %s", strings.Join(ls.filterNames(), ", "))
 	}
+	if msg := badText(p.Q); msg != "" {
+		ve.Add("q", "%s", msg)
+	}
 	if q := strings.TrimSpace(p.Q); q != "" && len(ls.search) > 0 {
 		pattern := "%" + escapeLike(strings.ToLower(q)) + "%"
 		var ors []string
@@ -160,11 +163,14 @@ func (f filter) cond(val string) (string, any, string) {
 		}
 		return f.col + " = ?", b, ""
 	case filterInt:
-		n, err := strconv.Atoi(val)
+		n, err := strconv.ParseInt(val, 10, 32)
 		if err != nil {
-			return "", nil, fmt.Sprintf("must be an integer, not %q", val)
+			return "", nil, fmt.Sprintf("must be a whole number of at most 9 digits, not %q", val)
 		}
 		return f.col + " = ?", n, ""
+	}
+	if msg := badText(val); msg != "" {
+		return "", nil, msg
 	}
 	return f.col + " = ?", val, ""
 }

@@ -100,7 +100,14 @@ func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply fu
 		if err != nil {
 			return err
 		}
-		in := r.input(before)
+		// The patch is applied to a second copy: an input shares the pointer
+		// fields of the entity it came from, and decoding JSON onto it writes
+		// through them, which would rewrite before under the audit.
+		base, err := r.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		in := r.input(base)
 		if err := apply(&in); err != nil {
 			return err
 		}

@@ -83,6 +83,8 @@ func (in *SNMPProfileInput) Validate() error {
 		in.Community = ""
 	}
 	checkMaxLen(ve, "community", string(in.Community), 128)
+	checkMaxLen(ve, "auth_passphrase", string(in.AuthPassphrase), 128)
+	checkMaxLen(ve, "priv_passphrase", string(in.PrivPassphrase), 128)
 	checkRange(ve, "port", in.Port, 1, 65535)
 	checkRange(ve, "timeout_ms", in.TimeoutMS, 1, 60000)
 	checkRange(ve, "retries", in.Retries, 0, 10)

@@ -32,9 +32,10 @@ func (d *Date) Scan(src any) error {
 // Value writes the day as text; PostgreSQL casts it to DATE.
 func (d Date) Value() (driver.Value, error) { return string(d), nil }
 
+// valid accepts real calendar days from 1900 to 2199.
 func (d Date) valid() bool {
 	t, err := time.Parse(time.DateOnly, string(d))
-	return err == nil && t.Format(time.DateOnly) == string(d)
+	return err == nil && t.Format(time.DateOnly) == string(d) && t.Year() >= 1900 && t.Year() < 2200
 }
 
 // Secret is a password, community or passphrase: accepted on write, stored, and
@@ -56,18 +57,35 @@ func (s Secret) Reveal() string { return string(s) }
 // The validation helpers below add a message per field to a ValidationError.
 
 func checkRequired(ve *ValidationError, field, v string, max int) {
-	switch {
-	case strings.TrimSpace(v) == "":
+	if strings.TrimSpace(v) == "" {
 		ve.Add(field, "is required")
-	case utf8.RuneCountInString(v) > max:
+		return
+	}
+	checkMaxLen(ve, field, v, max)
+}
+
+// checkMaxLen checks a text's length and that it is text at all: valid UTF-8
+// without NUL characters, which PostgreSQL cannot store.
+func checkMaxLen(ve *ValidationError, field, v string, max int) {
+	if msg := badText(v); msg != "" {
+		ve.Add(field, "%s", msg)
+		return
+	}
+	if utf8.RuneCountInString(v) > max {
 		ve.Add(field, "must be at most %d characters", max)
 	}
 }
 
-func checkMaxLen(ve *ValidationError, field, v string, max int) {
-	if utf8.RuneCountInString(v) > max {
-		ve.Add(field, "must be at most %d characters", max)
+// badText says what is wrong with a text that cannot be stored, "" when
+// nothing is.
+func badText(v string) string {
+	switch {
+	case !utf8.ValidString(v):
+		return "must be valid UTF-8 text"
+	case strings.ContainsRune(v, 0):
+		return "must not contain NUL characters"
 	}
+	return ""
 }
 
 func checkEnum(ve *ValidationError, field, v string, allowed []string) {
@@ -111,7 +129,7 @@ func checkIP(ve *ValidationError, field, v string) {
 
 func checkDate(ve *ValidationError, field string, d *Date) {
 	if d != nil && !d.valid() {
-		ve.Add(field, "must be a date as YYYY-MM-DD (got %q)", string(*d))
+		ve.Add(field, "must be a date as YYYY-MM-DD between 1900 and 2199 (got %q)", string(*d))
 	}
 }
 
