@@ -56,6 +56,17 @@ func (r *resource[T, I]) get(ctx context.Context, q querier, id int64) (T, error
 	return v, nil
 }
 
+// lockAndGet locks a row for the rest of the transaction and reads it.
+func (r *resource[T, I]) lockAndGet(tx *txn, id int64) (T, error) {
+	var v T
+	if ok, err := tx.lockRow(r.table, id); err != nil {
+		return v, dbErr(err, fmt.Sprintf("lock %s %d", r.entity, id))
+	} else if !ok {
+		return v, notFound(r.entity, id)
+	}
+	return r.get(tx.ctx, tx, id)
+}
+
 func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p ListParams) ([]T, int, error) {
 	items, total, err := list[T](s, ctx, ls, p,
 		"SELECT "+r.cols+" FROM "+r.table, "SELECT COUNT(*) FROM "+r.table, r.table+".id")
@@ -91,12 +102,7 @@ func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) 
 func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply func(*I) error) (T, error) {
 	var out T
 	err := s.inTx(ctx, func(tx *txn) error {
-		if ok, err := tx.lockRow(r.table, id); err != nil {
-			return dbErr(err, fmt.Sprintf("lock %s %d", r.entity, id))
-		} else if !ok {
-			return notFound(r.entity, id)
-		}
-		before, err := r.get(ctx, tx, id)
+		before, err := r.lockAndGet(tx, id)
 		if err != nil {
 			return err
 		}
@@ -127,12 +133,7 @@ func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply fu
 
 func (r *resource[T, I]) remove(ctx context.Context, s *Store, id int64) error {
 	return s.inTx(ctx, func(tx *txn) error {
-		if ok, err := tx.lockRow(r.table, id); err != nil {
-			return dbErr(err, fmt.Sprintf("lock %s %d", r.entity, id))
-		} else if !ok {
-			return notFound(r.entity, id)
-		}
-		before, err := r.get(ctx, tx, id)
+		before, err := r.lockAndGet(tx, id)
 		if err != nil {
 			return err
 		}

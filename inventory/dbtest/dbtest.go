@@ -84,15 +84,9 @@ func SQLite(tb testing.TB) DB {
 // started it fails the test.
 func Postgres(tb testing.TB) DB {
 	tb.Helper()
-	requireMain(tb)
-	srv := startServer()
-	switch {
-	case srv.unavailable != "" && os.Getenv(RequireEnv) == "1":
-		tb.Fatalf("%s (%s=1)", srv.unavailable, RequireEnv)
-	case srv.unavailable != "":
+	srv := serverFor(tb)
+	if srv.unavailable != "" {
 		tb.Skip(srv.unavailable)
-	case srv.err != nil:
-		tb.Fatal(srv.err)
 	}
 
 	name := fmt.Sprintf("t_%d", dbSeq.Add(1))
@@ -124,16 +118,27 @@ func Postgres(tb testing.TB) DB {
 func Open(tb testing.TB) []DB {
 	tb.Helper()
 	dbs := []DB{SQLite(tb)}
+	if srv := serverFor(tb); srv.unavailable != "" {
+		tb.Log(srv.unavailable)
+		return dbs
+	}
+	return append(dbs, Postgres(tb))
+}
+
+// serverFor starts this binary's PostgreSQL server on first use. It fails the
+// test when the server cannot start, or when PostgreSQL is missing and
+// HOSTROLL_REQUIRE_EXTERNAL=1; otherwise srv.unavailable says why it is missing.
+func serverFor(tb testing.TB) *pgServer {
+	tb.Helper()
 	requireMain(tb)
 	srv := startServer()
 	switch {
 	case srv.unavailable != "" && os.Getenv(RequireEnv) == "1":
 		tb.Fatalf("%s (%s=1)", srv.unavailable, RequireEnv)
-	case srv.unavailable != "":
-		tb.Log(srv.unavailable)
-		return dbs
+	case srv.err != nil:
+		tb.Fatal(srv.err)
 	}
-	return append(dbs, Postgres(tb))
+	return srv
 }
 
 // Each runs fn as a subtest per dialect: t.Run("sqlite", ...) and
