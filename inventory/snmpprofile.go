@@ -94,7 +94,9 @@ func (in *SNMPProfileInput) Validate() error {
 
 var snmpProfileList = listSpec{
 	filters: map[string]filter{
-		"version": {col: "version", kind: filterEnum, allowed: SNMPVersions},
+		"version":       {col: "version", kind: filterEnum, allowed: SNMPVersions},
+		"auth_protocol": {col: "auth_protocol", kind: filterEnum, allowed: SNMPAuthProtocols},
+		"priv_protocol": {col: "priv_protocol", kind: filterEnum, allowed: SNMPPrivProtocols},
 	},
 	search: []string{"name"},
 }
@@ -151,7 +153,8 @@ func (s *Store) SNMPProfile(ctx context.Context, id int64) (SNMPProfile, error) 
 	return snmpProfiles.get(ctx, s.db, id)
 }
 
-// SNMPProfiles lists profiles; filter: version; q searches the name.
+// SNMPProfiles lists profiles; filters: version, auth_protocol, priv_protocol;
+// q searches the name.
 func (s *Store) SNMPProfiles(ctx context.Context, p ListParams) ([]SNMPProfile, int, error) {
 	return snmpProfiles.list(ctx, s, snmpProfileList, p)
 }
