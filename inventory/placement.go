@@ -33,11 +33,7 @@ func (p Placement) Overlaps(o Occupant) bool {
 // device being moved, 0 for a new one.
 func checkPlacement(tx *txn, self int64, p Placement) error {
 	var height int
-	q := "SELECT u_height FROM racks WHERE id = ?"
-	if tx.dialect == Postgres {
-		q += " FOR UPDATE"
-	}
-	if err := tx.get(&height, q, p.RackID); err != nil {
+	if err := tx.get(&height, "SELECT u_height FROM racks WHERE id = ?"+tx.forUpdate(), p.RackID); err != nil {
 		if ignoreNoRows(err) == nil {
 			return Invalid("rack_id", "no rack with id %d", p.RackID)
 		}

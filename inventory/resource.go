@@ -41,8 +41,13 @@ type dependant struct {
 }
 
 func (r *resource[T, I]) get(ctx context.Context, q querier, id int64) (T, error) {
+	return r.read(ctx, q, id, "")
+}
+
+// read reads one row; suffix may lock it (" FOR UPDATE").
+func (r *resource[T, I]) read(ctx context.Context, q querier, id int64, suffix string) (T, error) {
 	var v T
-	err := q.GetContext(ctx, &v, q.Rebind("SELECT "+r.cols+" FROM "+r.table+" WHERE id = ?"), id)
+	err := q.GetContext(ctx, &v, q.Rebind("SELECT "+r.cols+" FROM "+r.table+" WHERE id = ?"+suffix), id)
 	if err != nil {
 		return v, dbErr(err, fmt.Sprintf("%s %d", r.entity, id))
 	}
@@ -56,15 +61,10 @@ func (r *resource[T, I]) get(ctx context.Context, q querier, id int64) (T, error
 	return v, nil
 }
 
-// lockAndGet locks a row for the rest of the transaction and reads it.
+// lockAndGet reads a row and locks it for the rest of the transaction (SQLite's
+// IMMEDIATE transaction already holds the database's write lock).
 func (r *resource[T, I]) lockAndGet(tx *txn, id int64) (T, error) {
-	var v T
-	if ok, err := tx.lockRow(r.table, id); err != nil {
-		return v, dbErr(err, fmt.Sprintf("lock %s %d", r.entity, id))
-	} else if !ok {
-		return v, notFound(r.entity, id)
-	}
-	return r.get(tx.ctx, tx, id)
+	return r.read(tx.ctx, tx, id, tx.forUpdate())
 }
 
 func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p ListParams) ([]T, int, error) {

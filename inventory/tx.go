@@ -79,15 +79,14 @@ func (tx *txn) insert(query string, args ...any) (int64, error) {
 	return id, err
 }
 
-// lockRow takes the row lock that serialises writers of one row (and of what
-// hangs below it, such as a rack's units). SQLite's IMMEDIATE transaction
-// already holds the database write lock, so there it only checks existence.
-func (tx *txn) lockRow(table string, id int64) (bool, error) {
-	q := "SELECT 1 FROM " + table + " WHERE id = ?"
+// forUpdate is the suffix that row-locks what a SELECT reads, serialising the
+// writers of a row (and of what hangs below it, such as a rack's units). On
+// SQLite the IMMEDIATE transaction already holds the database's write lock.
+func (tx *txn) forUpdate() string {
 	if tx.dialect == Postgres {
-		q += " FOR UPDATE"
+		return " FOR UPDATE"
 	}
-	return exists(tx.ctx, tx, q, id)
+	return ""
 }
 
 // audit records one change. before and after are the entity as the API shows
