@@ -86,7 +86,7 @@ func Postgres(tb testing.TB) DB {
 	tb.Helper()
 	srv := serverFor(tb)
 	if srv.unavailable != "" {
-		tb.Skip(srv.unavailable)
+		tb.Skip("dbtest: PostgreSQL tests skipped: " + srv.unavailable)
 	}
 
 	name := fmt.Sprintf("t_%d", dbSeq.Add(1))
@@ -119,7 +119,7 @@ func Open(tb testing.TB) []DB {
 	tb.Helper()
 	dbs := []DB{SQLite(tb)}
 	if srv := serverFor(tb); srv.unavailable != "" {
-		tb.Log(srv.unavailable)
+		tb.Log("dbtest: PostgreSQL tests skipped: " + srv.unavailable)
 		return dbs
 	}
 	return append(dbs, Postgres(tb))
@@ -134,7 +134,7 @@ func serverFor(tb testing.TB) *pgServer {
 	srv := startServer()
 	switch {
 	case srv.unavailable != "" && os.Getenv(RequireEnv) == "1":
-		tb.Fatalf("%s (%s=1)", srv.unavailable, RequireEnv)
+		tb.Fatalf("dbtest: %s=1 requires PostgreSQL, but %s", RequireEnv, srv.unavailable)
 	case srv.err != nil:
 		tb.Fatal(srv.err)
 	}
@@ -188,7 +188,7 @@ var (
 
 // pgServer is the throwaway PostgreSQL server of this test binary.
 type pgServer struct {
-	unavailable string // why PostgreSQL cannot run here: a skip, or a failure under RequireEnv
+	unavailable string // why PostgreSQL cannot run here (no prefix): a skip, or a failure under RequireEnv
 	err         error  // why starting it failed: always a failure
 
 	dir          string // temporary directory: socket, log, data
@@ -223,7 +223,7 @@ func startServer() *pgServer {
 func (s *pgServer) start() error {
 	initdb, pgCtl, err := findBinaries()
 	if err != nil {
-		s.unavailable = "dbtest: PostgreSQL tests skipped: " + err.Error() + " (apt-get install postgresql)"
+		s.unavailable = err.Error() + " (apt-get install postgresql)"
 		return nil
 	}
 	s.pgCtl = pgCtl
@@ -233,11 +233,11 @@ func (s *pgServer) start() error {
 		// initdb and postgres refuse to run as root.
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			s.unavailable = "dbtest: PostgreSQL tests skipped: running as root and no postgres system user to run the server as: " + err.Error()
+			s.unavailable = "running as root and no postgres system user to run the server as: " + err.Error()
 			return nil
 		}
 		if _, err := exec.LookPath("runuser"); err != nil {
-			s.unavailable = "dbtest: PostgreSQL tests skipped: running as root and runuser not found to run the server as user postgres"
+			s.unavailable = "running as root and runuser not found to run the server as user postgres"
 			return nil
 		}
 		if uid, err = strconv.Atoi(u.Uid); err != nil {
