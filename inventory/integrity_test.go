@@ -159,7 +159,7 @@ func TestDeleteRefusesDependants(t *testing.T) {
 		wantErr(t, s.DeleteRoom(ctx, f.room.ID), "conflict", "")
 		err = s.DeleteRack(ctx, f.rack.ID)
 		wantErr(t, err, "conflict", "")
-		if !strings.Contains(err.Error(), "1 devices") {
+		if !strings.Contains(err.Error(), "devices: 1") {
 			t.Errorf("the refusal should say what is left: %v", err)
 		}
 		// Taken apart in order, everything goes.

@@ -162,11 +162,11 @@ func (r *resource[T, I]) checkDependants(tx *txn, id int64) error {
 			return dbErr(err, "count "+d.noun)
 		}
 		if n > 0 {
-			has = append(has, fmt.Sprintf("%d %s", n, d.noun))
+			has = append(has, fmt.Sprintf("%s: %d", d.noun, n))
 		}
 	}
 	if len(has) > 0 {
-		return conflict("", "%s %d still has %s: move or delete those first", r.entity, id, strings.Join(has, ", "))
+		return conflict("", "%s %d is still referred to by %s; move or delete those first", r.entity, id, strings.Join(has, ", "))
 	}
 	return nil
 }
