@@ -79,11 +79,6 @@ func conflict(field, format string, args ...any) error {
 	return &ConflictError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// notFound is the error for a missing entity, e.g. "device 7 not found".
-func notFound(entity string, id int64) error {
-	return fmt.Errorf("inventory: %s %d: %w", entity, id, ErrNotFound)
-}
-
 // dbErr translates driver errors into the store's sentinels: no rows becomes
 // ErrNotFound; unique and foreign-key violations become a *ConflictError that
 // names the column.

@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"fmt"
 	"net/url"
 	"sync"
 	"testing"
@@ -44,7 +43,7 @@ func TestDialectsInStep(t *testing.T) {
 // advisory lock lets one migrate, and the other finds the schema current.
 func TestConcurrentApplyOnPostgres(t *testing.T) {
 	db := dbtest.Postgres(t)
-	name := fmt.Sprintf("empty_%d", len(t.Name()))
+	const name = "empty_for_migrate" // on this test binary's own server
 	if _, err := db.Store.DB().ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
 		t.Fatal(err)
 	}
