@@ -1,0 +1,105 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Finding severities and subject types.
+var (
+	Severities   = []string{"high", "medium", "low", "info"}
+	SubjectTypes = []string{"unit", "room", "rack", "device", "line", "project"}
+)
+
+// A Rule is one policy check of the consolidation and project rules
+// (../shared/DESIGN.md, "Rules"). Each rule lives in its own file and
+// registers itself from init with registerRule; the engine runs every
+// registered rule over one read transaction.
+type Rule struct {
+	// Name is the rule's stable id, e.g. "private-room".
+	Name string
+	// Articles are the articles of the Measures the rule enforces; none for
+	// an operational rule such as "unreachable".
+	Articles []int
+	// Eval returns every subject the rule holds for right now.
+	Eval func(ctx context.Context, s *Snapshot) ([]Hit, error)
+	// Message renders a finding of this rule in lang ("zh" or "en") from
+	// the Hit's params as stored (after a JSON round trip numbers are
+	// float64). It does not include the article prefix: the engine adds it.
+	Message func(lang string, params map[string]any) string
+}
+
+// A Hit is one subject a rule holds for.
+type Hit struct {
+	SubjectType string // one of SubjectTypes
+	SubjectID   int64
+	// Key tells apart several hits of one rule on one subject; usually "".
+	Key      string
+	UnitID   *int64 // the unit concerned, if any
+	Severity string // one of Severities
+	// Params are the facts behind the hit; they must survive a JSON round
+	// trip and are what Message renders.
+	Params map[string]any
+}
+
+// RuleConfig holds the tunable thresholds of the rules.
+type RuleConfig struct {
+	// UnreachablePolls is how many latest polls must all have failed for
+	// "unreachable" to hold.
+	UnreachablePolls int
+	// AcceptanceGraceDays is how long after the end of a trial run
+	// acceptance may be requested (Art. 13, 16).
+	AcceptanceGraceDays int
+}
+
+// DefaultRuleConfig is the configuration the rules use unless told otherwise.
+func DefaultRuleConfig() RuleConfig {
+	return RuleConfig{UnreachablePolls: 3, AcceptanceGraceDays: 90}
+}
+
+// A Snapshot is what a rule reads: one consistent read transaction, the
+// time of the run and the thresholds.
+type Snapshot struct {
+	Q       querier
+	Dialect string
+	Now     time.Time
+	Config  RuleConfig
+}
+
+// Select runs a query on the snapshot into dest (a pointer to a slice).
+func (s *Snapshot) Select(ctx context.Context, dest any, query string, args ...any) error {
+	return s.Q.SelectContext(ctx, dest, s.Q.Rebind(query), args...)
+}
+
+var ruleRegistry []Rule
+
+// registerRule adds a rule to the engine; it is called from init, once per
+// rule, and panics on a malformed or duplicate rule.
+func registerRule(r Rule) {
+	if r.Name == "" || r.Eval == nil || r.Message == nil {
+		panic(fmt.Sprintf("inventory: rule %q is missing a name, Eval or Message", r.Name))
+	}
+	for _, have := range ruleRegistry {
+		if have.Name == r.Name {
+			panic("inventory: rule " + r.Name + " registered twice")
+		}
+	}
+	ruleRegistry = append(ruleRegistry, r)
+	slices.SortFunc(ruleRegistry, func(a, b Rule) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// Rules returns the registered rules, by name.
+func Rules() []Rule { return slices.Clone(ruleRegistry) }
+
+// RuleByName returns the registered rule called name.
+func RuleByName(name string) (Rule, bool) {
+	for _, r := range ruleRegistry {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}

@@ -1,0 +1,25 @@
+-- SNMP observations: what one poll of one device saw. Written by the
+-- collector, read by the device API and the policy rules.
+
+CREATE TABLE observations (
+    id            BIGSERIAL PRIMARY KEY,
+    device_id     BIGINT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    at            TIMESTAMPTZ NOT NULL,
+    reachable     BOOLEAN NOT NULL,
+    error         TEXT NOT NULL DEFAULT '',
+    duration_ms   INTEGER NOT NULL DEFAULT 0,
+    sys_name      TEXT NOT NULL DEFAULT '',
+    sys_descr     TEXT NOT NULL DEFAULT '',
+    sys_object_id TEXT NOT NULL DEFAULT '',
+    engine_id     TEXT NOT NULL DEFAULT '',
+    uptime_s      BIGINT,
+    serial        TEXT NOT NULL DEFAULT '',
+    model         TEXT NOT NULL DEFAULT '',
+    manufacturer  TEXT NOT NULL DEFAULT '',
+    cpu_count     INTEGER,
+    memory_mb     BIGINT,
+    storage_gb    BIGINT,
+    interfaces    JSONB NOT NULL DEFAULT '[]'
+);
+-- Newest first per device: the API's list, the latest observation, pruning.
+CREATE INDEX observations_device_idx ON observations (device_id, id);
