@@ -4,6 +4,8 @@
 
 ALTER TABLE projects ADD COLUMN approval_number TEXT NOT NULL DEFAULT '';
 ALTER TABLE projects ADD COLUMN supervisor TEXT NOT NULL DEFAULT '';
+-- The end of the trial run (Art. 13): acceptance is due within a grace period of it.
+ALTER TABLE projects ADD COLUMN trial_run_end DATE;
 
 -- One row per lifecycle step taken; date is the step's business date.
 CREATE TABLE project_history (
