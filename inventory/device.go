@@ -41,6 +41,7 @@ type Device struct {
 	SNMPProfileID *int64   `db:"snmp_profile_id" json:"snmp_profile_id"`
 	PurchasePrice *float64 `db:"purchase_price" json:"purchase_price"`
 	Specs         Specs    `db:"specs" json:"specs"`
+	SpecItemID    *int64   `db:"spec_item_id" json:"spec_item_id"`
 }
 
 // DeviceInput creates or patches a device.
@@ -63,6 +64,7 @@ type DeviceInput struct {
 	SNMPProfileID *int64   `json:"snmp_profile_id"`
 	PurchasePrice *float64 `json:"purchase_price"`
 	Specs         Specs    `json:"specs"`
+	SpecItemID    *int64   `json:"spec_item_id"`
 }
 
 // DefaultDeviceInput is the base a new device's JSON is read onto.
@@ -119,7 +121,7 @@ const deviceCols = `id, name, kind, manufacturer, model, COALESCE(serial, '') AS
 	COALESCE(asset_tag, '') AS asset_tag, unit_id, project_id, rack_id, position, u_height, face,
 	full_depth, status, COALESCE(mgmt_ip, '') AS mgmt_ip, snmp_profile_id, purchase_price,
 	cpu_cores AS "specs.cpu_cores", memory_gb AS "specs.memory_gb",
-	storage_gb AS "specs.storage_gb", ports AS "specs.ports"`
+	storage_gb AS "specs.storage_gb", ports AS "specs.ports", spec_item_id`
 
 var deviceList = listSpec{
 	filters: map[string]filter{
@@ -136,6 +138,7 @@ var deviceList = listSpec{
 		"snmp_profile_id": {col: "snmp_profile_id", kind: filterID, nullable: true},
 		"manufacturer":    {col: "manufacturer", kind: filterText},
 		"model":           {col: "model", kind: filterText},
+		"spec_item_id":    {col: "spec_item_id", kind: filterID, nullable: true},
 	},
 	search: []string{"name", "serial", "asset_tag"},
 }
@@ -149,7 +152,7 @@ var devices = &resource[Device, DeviceInput]{
 			Serial: d.Serial, AssetTag: d.AssetTag, UnitID: d.UnitID, ProjectID: d.ProjectID,
 			RackID: d.RackID, Position: d.Position, UHeight: d.UHeight, Face: d.Face,
 			FullDepth: d.FullDepth, Status: d.Status, MgmtIP: d.MgmtIP, SNMPProfileID: d.SNMPProfileID,
-			PurchasePrice: d.PurchasePrice, Specs: d.Specs}
+			PurchasePrice: d.PurchasePrice, Specs: d.Specs, SpecItemID: d.SpecItemID}
 	},
 	check:  checkDevice,
 	insert: insertDevice,
@@ -157,7 +160,7 @@ var devices = &resource[Device, DeviceInput]{
 		return tx.exec(`UPDATE devices SET name = ?, kind = ?, manufacturer = ?, model = ?, serial = ?,
 			asset_tag = ?, unit_id = ?, project_id = ?, rack_id = ?, position = ?, u_height = ?, face = ?,
 			full_depth = ?, status = ?, mgmt_ip = ?, snmp_profile_id = ?, purchase_price = ?,
-			cpu_cores = ?, memory_gb = ?, storage_gb = ?, ports = ? WHERE id = ?`,
+			cpu_cores = ?, memory_gb = ?, storage_gb = ?, ports = ?, spec_item_id = ? WHERE id = ?`,
 			append(in.args(), id)...)
 	},
 }
@@ -166,14 +169,14 @@ func (in *DeviceInput) args() []any {
 	return []any{in.Name, in.Kind, in.Manufacturer, in.Model, nullable(in.Serial),
 		nullable(in.AssetTag), in.UnitID, in.ProjectID, in.RackID, in.Position, in.UHeight, in.Face,
 		in.FullDepth, in.Status, nullable(in.MgmtIP), in.SNMPProfileID, in.PurchasePrice,
-		in.Specs.CPUCores, in.Specs.MemoryGB, in.Specs.StorageGB, in.Specs.Ports}
+		in.Specs.CPUCores, in.Specs.MemoryGB, in.Specs.StorageGB, in.Specs.Ports, in.SpecItemID}
 }
 
 func insertDevice(tx *txn, in *DeviceInput) (int64, error) {
 	return tx.insert(`INSERT INTO devices (name, kind, manufacturer, model, serial, asset_tag, unit_id,
 		project_id, rack_id, position, u_height, face, full_depth, status, mgmt_ip, snmp_profile_id,
-		purchase_price, cpu_cores, memory_gb, storage_gb, ports)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.args()...)
+		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.args()...)
 }
 
 // checkDevice validates a device write inside its transaction: the fields, the
@@ -194,6 +197,9 @@ func checkDevice(tx *txn, in *DeviceInput, self int64, _ *Device) error {
 		if err := checkRef(tx, ve, ref.field, ref.table, ref.id); err != nil {
 			return err
 		}
+	}
+	if err := checkDeviceSpecItem(tx, ve, in); err != nil {
+		return err
 	}
 	if err := ve.Err(); err != nil {
 		return err

@@ -1,0 +1,256 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+)
+
+// Compliance is the Art. 10 check of a project's devices against its
+// current technical plan.
+type Compliance struct {
+	ProjectID      int64              `json:"project_id"`
+	RevisionID     *int64             `json:"revision_id"`
+	RevisionNumber int                `json:"revision_number"`
+	Pass           bool               `json:"pass"`
+	Reasons        []string           `json:"reasons"`
+	Items          []ItemCompliance   `json:"items"`
+	Devices        []DeviceCompliance `json:"devices"`
+	// UnmatchedDeviceIDs are the devices that match no item.
+	UnmatchedDeviceIDs []int64 `json:"unmatched_device_ids"`
+}
+
+// ItemCompliance is one spec item: how many devices it needs and which
+// devices satisfy it.
+type ItemCompliance struct {
+	ItemID    int64   `json:"item_id"`
+	Kind      string  `json:"kind"`
+	Name      string  `json:"name"`
+	Required  int     `json:"required"`
+	Matched   int     `json:"matched"`
+	DeviceIDs []int64 `json:"device_ids"`
+	Pass      bool    `json:"pass"`
+}
+
+// DeviceCompliance is one device: the item it is assigned to (pinned or
+// matched) and each requirement of that item checked. A device that matches
+// nothing is shown against its closest item of its kind (candidate_item_id).
+type DeviceCompliance struct {
+	DeviceID        int64              `json:"device_id"`
+	Name            string             `json:"name"`
+	Kind            string             `json:"kind"`
+	ItemID          *int64             `json:"item_id"`
+	CandidateItemID *int64             `json:"candidate_item_id"`
+	Pinned          bool               `json:"pinned"`
+	Observed        bool               `json:"observed"`
+	Checks          []RequirementCheck `json:"checks"`
+	Price           *PriceCheck        `json:"price"`
+	Pass            bool               `json:"pass"`
+}
+
+// Compliance checks the project's devices against its current spec.
+func (s *Store) Compliance(ctx context.Context, projectID int64) (*Compliance, error) {
+	return projectCompliance(ctx, s.db, projectID)
+}
+
+// projectCompliance is the check the acceptance gate and the spec-mismatch
+// rule run: decommissioned devices are left out; pinned devices take their
+// item first, the rest are assigned by a maximum matching.
+func projectCompliance(ctx context.Context, q querier, projectID int64) (*Compliance, error) {
+	if ok, err := exists(ctx, q, `SELECT 1 FROM projects WHERE id = ?`, projectID); err != nil {
+		return nil, dbErr(err, "project")
+	} else if !ok {
+		return nil, fmt.Errorf("inventory: project %d: %w", projectID, ErrNotFound)
+	}
+	c := &Compliance{ProjectID: projectID, Reasons: []string{}, Items: []ItemCompliance{},
+		Devices: []DeviceCompliance{}, UnmatchedDeviceIDs: []int64{}}
+	var rev struct {
+		ID     int64 `db:"id"`
+		Number int   `db:"number"`
+	}
+	err := q.GetContext(ctx, &rev, q.Rebind(`SELECT id, number FROM spec_revisions
+		WHERE project_id = ? AND status = 'current'`), projectID)
+	if err := ignoreNoRows(err); err != nil {
+		return nil, dbErr(err, "current spec revision")
+	}
+	if err == nil {
+		c.RevisionID, c.RevisionNumber = &rev.ID, rev.Number
+	}
+	items, err := currentSpecItems(ctx, q, projectID)
+	if err != nil {
+		return nil, err
+	}
+	devs, err := complianceDevices(ctx, q, projectID)
+	if err != nil {
+		return nil, err
+	}
+	c.assess(items, devs)
+	return c, nil
+}
+
+// complianceDevices loads the project's devices that count, with their
+// latest answering observation.
+func complianceDevices(ctx context.Context, q querier, projectID int64) ([]*complianceDevice, error) {
+	var devs []*complianceDevice
+	err := q.SelectContext(ctx, &devs, q.Rebind(`SELECT id, name, kind, manufacturer, model, u_height,
+		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id
+		FROM devices WHERE project_id = ? AND status <> 'decommissioned' ORDER BY id`), projectID)
+	if err != nil {
+		return nil, dbErr(err, "project devices")
+	}
+	var obs []complianceObservation
+	err = q.SelectContext(ctx, &obs, q.Rebind(`SELECT device_id, manufacturer, model, cpu_count, memory_mb,
+		storage_gb FROM observations WHERE id IN (SELECT MAX(o.id) FROM observations o
+		JOIN devices d ON d.id = o.device_id WHERE d.project_id = ? AND o.reachable GROUP BY o.device_id)`), projectID)
+	if err != nil {
+		return nil, dbErr(err, "latest observations")
+	}
+	byID := make(map[int64]*complianceDevice, len(devs))
+	for _, d := range devs {
+		byID[d.ID] = d
+	}
+	for i := range obs {
+		if d := byID[obs[i].DeviceID]; d != nil {
+			d.obs = &obs[i]
+		}
+	}
+	return devs, nil
+}
+
+// assess fills in the report: pins first, then the maximum matching of the
+// rest onto what capacity the pins left, then the verdicts and reasons.
+func (c *Compliance) assess(items []SpecItem, devs []*complianceDevice) {
+	itemAt := make(map[int64]int, len(items))
+	capacity := make([]int, len(items))
+	for j, it := range items {
+		itemAt[it.ID] = j
+		capacity[j] = it.Quantity
+	}
+	assigned := make([]int, len(devs)) // item index, or -1
+	pinned := make([]bool, len(devs))
+	fits := make([][]fit, len(devs)) // fits[i][j], computed for same-kind items
+	var free []int                   // devices for the matching
+	var adj [][]int
+	for i, d := range devs {
+		assigned[i] = -1
+		fits[i] = make([]fit, len(items))
+		var ok []int
+		for j := range items {
+			if items[j].Kind == d.Kind {
+				fits[i][j] = check(d, &items[j])
+				if fits[i][j].pass() {
+					ok = append(ok, j)
+				}
+			}
+		}
+		if j, isPinned := pinIndex(d, itemAt); isPinned {
+			pinned[i] = true
+			if fits[i][j].checks == nil {
+				fits[i][j] = check(d, &items[j])
+			}
+			if fits[i][j].pass() && capacity[j] > 0 {
+				capacity[j]--
+				assigned[i] = j
+			} else if !fits[i][j].pass() {
+				assigned[i] = j // shown against its item, failing
+			}
+			continue
+		}
+		free = append(free, i)
+		adj = append(adj, ok)
+	}
+	for k, j := range maxMatching(adj, capacity) {
+		assigned[free[k]] = j
+	}
+	c.report(items, devs, assigned, pinned, fits)
+}
+
+func pinIndex(d *complianceDevice, itemAt map[int64]int) (int, bool) {
+	if d.SpecItemID == nil {
+		return 0, false
+	}
+	j, ok := itemAt[*d.SpecItemID]
+	return j, ok
+}
+
+// report writes the per-item and per-device results and the reasons.
+func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned []int, pinned []bool, fits [][]fit) {
+	if len(items) == 0 {
+		c.Reasons = append(c.Reasons, fmt.Sprintf("project %d has no approved spec items: record the technical plan "+
+			"(POST /api/v1/projects/%d/spec-items) before checking what was delivered", c.ProjectID, c.ProjectID))
+	}
+	for _, it := range items {
+		c.Items = append(c.Items, ItemCompliance{ItemID: it.ID, Kind: it.Kind, Name: it.Name,
+			Required: it.Quantity, DeviceIDs: []int64{}})
+	}
+	for i, d := range devs {
+		dc := DeviceCompliance{DeviceID: d.ID, Name: d.Name, Kind: d.Kind, Pinned: pinned[i],
+			Observed: d.obs != nil, Checks: []RequirementCheck{}}
+		j := assigned[i]
+		if j < 0 {
+			j = closestItem(d, items, fits[i])
+			if j >= 0 {
+				dc.CandidateItemID = &items[j].ID
+			}
+		} else {
+			dc.ItemID = &items[j].ID
+		}
+		if j >= 0 {
+			dc.Checks, dc.Price = fits[i][j].checks, fits[i][j].price
+			if dc.Checks == nil {
+				dc.Checks = []RequirementCheck{}
+			}
+		}
+		switch {
+		case assigned[i] >= 0 && fits[i][j].pass():
+			dc.Pass = true
+			ic := &c.Items[j]
+			ic.Matched++
+			ic.DeviceIDs = append(ic.DeviceIDs, d.ID)
+		case assigned[i] >= 0:
+			c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q is pinned to spec item %d but fails %s: "+
+				"replace it or correct its record", d.ID, d.Name, items[j].ID, fits[i][j].failures(d, &items[j])))
+		default:
+			c.UnmatchedDeviceIDs = append(c.UnmatchedDeviceIDs, d.ID)
+			c.Reasons = append(c.Reasons, unmatchedReason(d, items, j, fits[i], pinned[i]))
+		}
+		c.Devices = append(c.Devices, dc)
+	}
+	for j := range c.Items {
+		ic := &c.Items[j]
+		ic.Pass = ic.Matched == ic.Required
+		if !ic.Pass {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("spec item %d (%s %q) needs %d and %d devices satisfy it: "+
+				"deliver the missing %d or fix the devices that fail it", ic.ItemID, ic.Kind, ic.Name,
+				ic.Required, ic.Matched, ic.Required-ic.Matched))
+		}
+	}
+	c.Pass = len(c.Reasons) == 0
+}
+
+// closestItem is the item of the device's kind it fails least, -1 when the
+// plan has none of its kind.
+func closestItem(d *complianceDevice, items []SpecItem, fits []fit) int {
+	best := -1
+	for j := range items {
+		if items[j].Kind == d.Kind && (best < 0 || fits[j].failed < fits[best].failed) {
+			best = j
+		}
+	}
+	return best
+}
+
+func unmatchedReason(d *complianceDevice, items []SpecItem, j int, fits []fit, pinned bool) string {
+	switch {
+	case j < 0:
+		return fmt.Sprintf("device %d %q is a %s and the approved spec has no item of that kind (Art. 10): "+
+			"remove it from the project or revise the spec", d.ID, d.Name, d.Kind)
+	case fits[j].pass() && pinned:
+		return fmt.Sprintf("device %d %q is pinned to spec item %d, which already has its %d devices: "+
+			"it is surplus to the approved spec", d.ID, d.Name, items[j].ID, items[j].Quantity)
+	case fits[j].pass():
+		return fmt.Sprintf("device %d %q fits spec item %d, but every slot it could take is matched: "+
+			"it is surplus to the approved spec", d.ID, d.Name, items[j].ID)
+	}
+	return fmt.Sprintf("device %d %q matches no spec item; the closest, item %d, fails %s: "+
+		"replace the device or correct its record", d.ID, d.Name, items[j].ID, fits[j].failures(d, &items[j]))
+}

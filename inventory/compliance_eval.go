@@ -1,0 +1,205 @@
+package inventory
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// complianceDevice is what the compliance check knows of a device: its
+// declared fields and what its latest answering SNMP poll saw.
+type complianceDevice struct {
+	ID            int64    `db:"id"`
+	Name          string   `db:"name"`
+	Kind          string   `db:"kind"`
+	Manufacturer  string   `db:"manufacturer"`
+	Model         string   `db:"model"`
+	UHeight       int      `db:"u_height"`
+	PurchasePrice *float64 `db:"purchase_price"`
+	CPUCores      *int     `db:"cpu_cores"`
+	MemoryGB      *int     `db:"memory_gb"`
+	StorageGB     *int     `db:"storage_gb"`
+	Ports         *int     `db:"ports"`
+	SpecItemID    *int64   `db:"spec_item_id"`
+	obs           *complianceObservation
+}
+
+// complianceObservation is the part of an observation the check reads.
+type complianceObservation struct {
+	DeviceID     int64  `db:"device_id"`
+	Manufacturer string `db:"manufacturer"`
+	Model        string `db:"model"`
+	CPUCount     *int   `db:"cpu_count"`
+	MemoryMB     *int64 `db:"memory_mb"`
+	StorageGB    *int   `db:"storage_gb"`
+}
+
+// values returns the declared and the observed value of a spec field, nil
+// where unknown. Observed memory is memory_mb rounded up to whole GiB: the
+// operating system reports a little less than is installed (firmware and
+// kernel reservations), and rounding up forgives that but not a missing
+// module. Ports, kind and u_height are not observed.
+func (d *complianceDevice) values(field string) (declared, observed any) {
+	text := func(s string) any {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		return s
+	}
+	num := func(p *int) any {
+		if p == nil {
+			return nil
+		}
+		return float64(*p)
+	}
+	o := d.obs
+	if o == nil {
+		o = &complianceObservation{}
+	}
+	switch field {
+	case "kind":
+		return d.Kind, nil
+	case "manufacturer":
+		return text(d.Manufacturer), text(o.Manufacturer)
+	case "model":
+		return text(d.Model), text(o.Model)
+	case "cpu_cores":
+		return num(d.CPUCores), num(o.CPUCount)
+	case "memory_gb":
+		if o.MemoryMB != nil {
+			observed = math.Ceil(float64(*o.MemoryMB) / 1024)
+		}
+		return num(d.MemoryGB), observed
+	case "storage_gb":
+		return num(d.StorageGB), num(o.StorageGB)
+	case "ports":
+		return num(d.Ports), nil
+	case "u_height":
+		return float64(d.UHeight), nil
+	}
+	return nil, nil
+}
+
+// satisfies tells whether one known value meets a requirement.
+func (r Requirement) satisfies(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		switch r.Op {
+		case "eq":
+			return r.Value == x
+		case "min":
+			lim, ok := r.Value.(float64)
+			return ok && x >= lim
+		case "max":
+			lim, ok := r.Value.(float64)
+			return ok && x <= lim
+		case "in":
+			vs, _ := r.Value.([]float64)
+			return slices.Contains(vs, x)
+		}
+	case string:
+		for _, want := range textValues(r.Value) {
+			if strings.EqualFold(strings.TrimSpace(want), x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// RequirementCheck is one requirement checked on one device: the declared
+// value, the observed value where a poll saw one, and the verdict. A value
+// that is known must pass; at least one must be known.
+type RequirementCheck struct {
+	Field    string `json:"field"`
+	Op       string `json:"op"`
+	Value    any    `json:"value"`
+	Declared any    `json:"declared"`
+	Observed any    `json:"observed"`
+	Pass     bool   `json:"pass"`
+}
+
+// PriceCheck compares the purchase price with the item's unit price cap.
+type PriceCheck struct {
+	PurchasePrice *float64 `json:"purchase_price"`
+	MaxUnitPrice  float64  `json:"max_unit_price"`
+	Pass          bool     `json:"pass"`
+}
+
+// fit is a device checked against one spec item.
+type fit struct {
+	kindOK bool
+	checks []RequirementCheck
+	price  *PriceCheck
+	failed int
+}
+
+func (f fit) pass() bool { return f.kindOK && f.failed == 0 }
+
+// check evaluates every requirement and the price of item on device d.
+func check(d *complianceDevice, item *SpecItem) fit {
+	f := fit{kindOK: d.Kind == item.Kind, checks: make([]RequirementCheck, 0, len(item.Requirements))}
+	for _, r := range item.Requirements {
+		decl, obs := d.values(r.Field)
+		ok := (decl != nil || obs != nil) &&
+			(decl == nil || r.satisfies(decl)) && (obs == nil || r.satisfies(obs))
+		f.checks = append(f.checks, RequirementCheck{Field: r.Field, Op: r.Op, Value: r.Value,
+			Declared: decl, Observed: obs, Pass: ok})
+		if !ok {
+			f.failed++
+		}
+	}
+	if item.MaxUnitPrice != nil {
+		p := &PriceCheck{PurchasePrice: d.PurchasePrice, MaxUnitPrice: *item.MaxUnitPrice}
+		p.Pass = d.PurchasePrice != nil && *d.PurchasePrice <= *item.MaxUnitPrice
+		f.price = p
+		if !p.Pass {
+			f.failed++
+		}
+	}
+	return f
+}
+
+// failures describes what a device fails of an item, for a reason sentence.
+func (f fit) failures(d *complianceDevice, item *SpecItem) string {
+	var parts []string
+	if !f.kindOK {
+		parts = append(parts, fmt.Sprintf("it is a %s, the item a %s", d.Kind, item.Kind))
+	}
+	for _, c := range f.checks {
+		if !c.Pass {
+			parts = append(parts, fmt.Sprintf("%s %s %s (declared %s, observed %s)", c.Field, c.Op,
+				showValue(c.Value), showValue(c.Declared), showValue(c.Observed)))
+		}
+	}
+	if f.price != nil && !f.price.Pass {
+		if f.price.PurchasePrice == nil {
+			parts = append(parts, fmt.Sprintf("purchase price not recorded (cap %.2f)", f.price.MaxUnitPrice))
+		} else {
+			parts = append(parts, fmt.Sprintf("purchase price %.2f above the cap %.2f",
+				*f.price.PurchasePrice, f.price.MaxUnitPrice))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func showValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "none"
+	case float64:
+		return fmt.Sprintf("%g", x)
+	case string:
+		return fmt.Sprintf("%q", x)
+	case []float64:
+		s := make([]string, len(x))
+		for i, f := range x {
+			s[i] = fmt.Sprintf("%g", f)
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	case []string:
+		return fmt.Sprintf("%q", x)
+	}
+	return fmt.Sprint(v)
+}
