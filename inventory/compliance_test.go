@@ -1,0 +1,219 @@
+package inventory_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"hostroll/inventory"
+	"hostroll/inventory/dbtest"
+)
+
+// The -update flag rewrites golden files. Another test file of the package
+// may define it too: package variables initialise before init, so this one
+// registers it only when nobody did.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files in testdata/")
+	}
+}
+
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if updateGolden() {
+		noErr(t, os.MkdirAll("testdata", 0o755))
+		noErr(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s ./inventory -update to write it)", err, t.Name())
+	}
+	if !bytes.Equal(want, got) {
+		t.Fatalf("%s differs from the golden file (rerun with -update if the change is right):\n%s", path, got)
+	}
+}
+
+// dev is a device input of the fixture's unit for project p.
+type dev struct {
+	name, kind, model string
+	mem, cpu, ports   int
+	price             float64
+	status            string
+	pin               *int64
+}
+
+func (f *fixture) projectDevice(t *testing.T, p inventory.Project, pos int, d dev) inventory.Device {
+	t.Helper()
+	in := f.device(d.name, pos)
+	in.Kind, in.Model, in.ProjectID, in.SpecItemID = d.kind, d.model, &p.ID, d.pin
+	if d.mem > 0 {
+		in.Specs.MemoryGB = ptr(d.mem)
+	}
+	if d.cpu > 0 {
+		in.Specs.CPUCores = ptr(d.cpu)
+	}
+	if d.ports > 0 {
+		in.Specs.Ports = ptr(d.ports)
+	}
+	if d.price > 0 {
+		in.PurchasePrice = ptr(d.price)
+	}
+	if d.status != "" {
+		in.Status = d.status
+	}
+	out, err := f.s.CreateDevice(f.ctx, in)
+	noErr(t, err)
+	return out
+}
+
+// observe records what a poll saw; the collector's store is another
+// branch's, so the row is written directly.
+func (f *fixture) observe(t *testing.T, deviceID int64, reachable bool, memoryMB int, model string) {
+	t.Helper()
+	db := f.s.DB()
+	_, err := db.ExecContext(f.ctx, db.Rebind(`INSERT INTO observations (device_id, at, reachable, memory_mb, model)
+		VALUES (?, CURRENT_TIMESTAMP, ?, ?, ?)`), deviceID, reachable, memoryMB, model)
+	noErr(t, err)
+}
+
+func compliance(t *testing.T, f *fixture, p inventory.Project) *inventory.Compliance {
+	t.Helper()
+	c, err := f.s.Compliance(f.ctx, p.ID)
+	noErr(t, err)
+	return c
+}
+
+// TestComplianceMaximumMatching is the case a first fit gets wrong: the
+// first device fits both items, takes the first, and leaves the second device
+// nothing. The maximum matching gives each device an item.
+func TestComplianceMaximumMatching(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.project(t, "MM")
+		small, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 1, req("memory_gb", "min", 64)))
+		noErr(t, err)
+		big, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 2, req("memory_gb", "min", 256)))
+		noErr(t, err)
+		both1 := f.projectDevice(t, p, 1, dev{name: "both-1", kind: "server", mem: 512})
+		both2 := f.projectDevice(t, p, 2, dev{name: "both-2", kind: "server", mem: 512})
+		smallOnly := f.projectDevice(t, p, 3, dev{name: "small-only", kind: "server", mem: 128})
+		c := compliance(t, f, p)
+		if !c.Pass || len(c.Reasons) != 0 {
+			t.Fatalf("want a pass, got reasons %q", c.Reasons)
+		}
+		want := map[int64]int64{both1.ID: big.ID, both2.ID: big.ID, smallOnly.ID: small.ID}
+		for _, d := range c.Devices {
+			if d.ItemID == nil || *d.ItemID != want[d.DeviceID] || !d.Pass {
+				t.Fatalf("device %d assigned %v, want item %d", d.DeviceID, d.ItemID, want[d.DeviceID])
+			}
+		}
+	})
+}
+
+// TestComplianceObservedOverridesDeclared: the record says 256 GB, the
+// latest answering poll saw 64 GB, and the requirement fails.
+func TestComplianceObservedOverridesDeclared(t *testing.T) {
+	cases := []struct {
+		name     string
+		polls    []int // memory_mb of the answering polls, oldest first
+		deadPoll bool  // a later poll that did not answer
+		pass     bool
+		observed any
+	}{
+		{"no poll: declared decides", nil, false, true, nil},
+		{"poll agrees", []int{262144}, false, true, 256.0},
+		{"poll shows less", []int{262144, 65536}, false, false, 64.0},
+		{"OS reserve rounds up", []int{262000}, false, true, 256.0},
+		{"unanswered poll ignored", []int{65536}, true, false, 64.0},
+	}
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		for i, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				p := f.project(t, "OBS"+string(rune('A'+i)))
+				_, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 1, req("memory_gb", "min", 256)))
+				noErr(t, err)
+				d := f.projectDevice(t, p, 1+i, dev{name: p.Code, kind: "server", mem: 256})
+				for _, mb := range tc.polls {
+					f.observe(t, d.ID, true, mb, "")
+				}
+				if tc.deadPoll {
+					f.observe(t, d.ID, false, 0, "")
+				}
+				c := compliance(t, f, p)
+				chk := c.Devices[0].Checks
+				if c.Pass != tc.pass || len(chk) != 1 || chk[0].Declared != 256.0 || chk[0].Observed != tc.observed {
+					t.Fatalf("pass=%v checks=%+v reasons=%q", c.Pass, chk, c.Reasons)
+				}
+			})
+		}
+	})
+}
+
+// TestComplianceReport is the golden report of a project with every kind of
+// finding: a short item, an observed shortfall, a price over the cap, a
+// pinned device, a device of a kind the plan lacks, and a decommissioned one
+// left out.
+func TestComplianceReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.project(t, "GOLD")
+		web := item("server", 2, req("memory_gb", "min", 128), req("cpu_cores", "min", 32))
+		web.Name, web.MaxUnitPrice = "web servers", ptr(80000.0)
+		_, err := f.s.CreateSpecItem(f.ctx, p.ID, web)
+		noErr(t, err)
+		dbItem := item("server", 1, req("memory_gb", "min", 512), req("model", "in", []any{"R950", "2488H V6"}))
+		dbItem.Name = "database server"
+		_, err = f.s.CreateSpecItem(f.ctx, p.ID, dbItem)
+		noErr(t, err)
+		sw := item("switch", 1, req("ports", "min", 48), req("manufacturer", "eq", "Huawei"))
+		sw.Name = "access switch"
+		swItem, err := f.s.CreateSpecItem(f.ctx, p.ID, sw)
+		noErr(t, err)
+
+		f.projectDevice(t, p, 1, dev{name: "srv-1", kind: "server", model: "R950", mem: 1024, cpu: 64, price: 70000})
+		f.projectDevice(t, p, 3, dev{name: "srv-2", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
+		d3 := f.projectDevice(t, p, 5, dev{name: "srv-3", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
+		f.observe(t, d3.ID, true, 65536, "R750")
+		f.projectDevice(t, p, 7, dev{name: "srv-4", kind: "server", model: "R750", mem: 256, cpu: 48, price: 90000})
+		swIn := dev{name: "sw-1", kind: "switch", ports: 48, pin: &swItem.ID}
+		swDev := f.projectDevice(t, p, 9, swIn)
+		_, err = f.s.UpdateDevice(f.ctx, swDev.ID, func(in *inventory.DeviceInput) error { in.Manufacturer = "HUAWEI"; return nil })
+		noErr(t, err)
+		f.projectDevice(t, p, 11, dev{name: "fw-1", kind: "firewall"})
+		f.projectDevice(t, p, 13, dev{name: "old-1", kind: "server", status: "decommissioned"})
+
+		c := compliance(t, f, p)
+		if c.Pass || len(c.UnmatchedDeviceIDs) != 3 {
+			t.Fatalf("pass=%v unmatched=%v", c.Pass, c.UnmatchedDeviceIDs)
+		}
+		out, err := json.MarshalIndent(c, "", "  ")
+		noErr(t, err)
+		golden(t, "compliance.golden.json", append(out, '\n'))
+	})
+}
+
+func TestComplianceWithoutSpec(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.project(t, "NOSPEC")
+		c := compliance(t, f, p)
+		if c.Pass || len(c.Reasons) != 1 || !strings.Contains(c.Reasons[0], "no approved spec items") {
+			t.Fatalf("compliance without a spec = %+v", c)
+		}
+		_, err := f.s.Compliance(f.ctx, p.ID+1000)
+		wantErr(t, err, "not_found", "")
+	})
+}
