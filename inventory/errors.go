@@ -64,10 +64,13 @@ func Invalid(field, format string, args ...any) error {
 
 // ConflictError is a write refused because of the state of other rows: a
 // duplicate, an occupied rack unit, dependants that stop a delete. Field names
-// the input field at fault, where there is one.
+// the input field at fault, where there is one. Fields, when set, lists
+// several problems at once (e.g. every missing prerequisite of a lifecycle
+// step), each with its own message.
 type ConflictError struct {
 	Field   string
 	Message string
+	Fields  map[string]string
 }
 
 func (e *ConflictError) Error() string { return e.Message }

@@ -91,7 +91,7 @@ func TestReferencesAndEnums(t *testing.T) {
 			}, "snmp_profile_id"},
 			{"project with a missing participant", func() error {
 				_, err := s.CreateProject(ctx, inventory.ProjectInput{Code: "P", Name: "p", LeadUnitID: f.unit.ID,
-					UnitIDs: []int64{9999}, Category: "application", FundingSource: "self", PlanYear: 2026, Status: "draft"})
+					UnitIDs: []int64{9999}, Category: "application", FundingSource: "self", PlanYear: 2026})
 				return err
 			}, "unit_ids"},
 			{"room kind", func() error {
@@ -252,7 +252,7 @@ func TestProjectUnits(t *testing.T) {
 		noErr(t, err)
 		p, err := s.CreateProject(ctx, inventory.ProjectInput{Code: "XX-1", Name: "政务云", LeadUnitID: f.unit.ID,
 			UnitIDs: []int64{other.ID, f.unit.ID, other.ID}, Category: "network_room", FundingSource: "prefecture",
-			PlanYear: 2026, Budget: 3_200_000, Status: "draft"})
+			PlanYear: 2026, Budget: 3_200_000})
 		noErr(t, err)
 		if len(p.UnitIDs) != 1 || p.UnitIDs[0] != other.ID {
 			t.Fatalf("unit_ids %v: want only the participant, once", p.UnitIDs)

@@ -29,6 +29,12 @@ type Project struct {
 	PlanYear      int     `db:"plan_year" json:"plan_year"`
 	Budget        float64 `db:"budget" json:"budget"`
 	Status        string  `db:"status" json:"status"`
+	// ApprovalNumber is the approval document's number, recorded by the
+	// approval step (POST /projects/{id}/transitions).
+	ApprovalNumber string `db:"approval_number" json:"approval_number"`
+	// Supervisor is the supervision firm (Art. 11).
+	Supervisor  string `db:"supervisor" json:"supervisor"`
+	TrialRunEnd *Date  `db:"trial_run_end" json:"trial_run_end"`
 }
 
 // ProjectInput creates or patches a project.
@@ -42,15 +48,20 @@ type ProjectInput struct {
 	Classified    bool    `json:"classified"`
 	PlanYear      int     `json:"plan_year"`
 	Budget        float64 `json:"budget"`
-	Status        string  `json:"status"`
+	Supervisor    string  `json:"supervisor"`
+	TrialRunEnd   *Date   `json:"trial_run_end"`
+	// Status and ApprovalNumber are refused when sent: the lifecycle steps
+	// (POST /projects/{id}/transitions) set them.
+	Status         *string `json:"status,omitempty"`
+	ApprovalNumber *string `json:"approval_number,omitempty"`
 }
 
 // DefaultProjectInput is the base a new project's JSON is read onto.
-func DefaultProjectInput() ProjectInput { return ProjectInput{Status: "draft", UnitIDs: []int64{}} }
+func DefaultProjectInput() ProjectInput { return ProjectInput{UnitIDs: []int64{}} }
 
 // Validate checks the fields on their own.
 func (in *ProjectInput) Validate() error {
-	trim(&in.Code, &in.Name)
+	trim(&in.Code, &in.Name, &in.Supervisor)
 	ve := &ValidationError{}
 	checkRequired(ve, "code", in.Code, 64)
 	checkRequired(ve, "name", in.Name, 300)
@@ -62,7 +73,14 @@ func (in *ProjectInput) Validate() error {
 	checkRange(ve, "plan_year", in.PlanYear, 2000, 2100)
 	checkMoney(ve, "budget", in.Budget)
 	in.Budget = money(in.Budget)
-	checkEnum(ve, "status", in.Status, ProjectStatuses)
+	checkMaxLen(ve, "supervisor", in.Supervisor, 300)
+	checkDate(ve, "trial_run_end", in.TrialRunEnd)
+	if in.Status != nil {
+		ve.Add("status", "is changed only by a lifecycle step: POST /api/v1/projects/{id}/transitions with {\"to\": ...}")
+	}
+	if in.ApprovalNumber != nil {
+		ve.Add("approval_number", "is recorded by the approval step: POST /api/v1/projects/{id}/transitions with {\"to\": \"approved\", \"approval_number\": ...}")
+	}
 	// The participating units: each once, the lead unit not among them.
 	ids := []int64{}
 	for _, id := range in.UnitIDs {
@@ -92,19 +110,20 @@ var projectList = listSpec{
 var projects = &resource[Project, ProjectInput]{
 	entity: "project",
 	table:  "projects",
-	cols:   "id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status",
+	cols: `id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status,
+		approval_number, supervisor, trial_run_end`,
 	input: func(p Project) ProjectInput {
 		return ProjectInput{Code: p.Code, Name: p.Name, LeadUnitID: p.LeadUnitID, UnitIDs: slices.Clone(p.UnitIDs),
 			Category: p.Category, FundingSource: p.FundingSource, Classified: p.Classified,
-			PlanYear: p.PlanYear, Budget: p.Budget, Status: p.Status}
+			PlanYear: p.PlanYear, Budget: p.Budget, Supervisor: p.Supervisor, TrialRunEnd: p.TrialRunEnd}
 	},
 	check:  checkProject,
 	insert: insertProject,
 	update: func(tx *txn, id int64, in *ProjectInput) error {
 		err := tx.exec(`UPDATE projects SET code = ?, name = ?, lead_unit_id = ?, category = ?, funding_source = ?,
-			classified = ?, plan_year = ?, budget = ?, status = ? WHERE id = ?`,
+			classified = ?, plan_year = ?, budget = ?, supervisor = ?, trial_run_end = ? WHERE id = ?`,
 			in.Code, in.Name, in.LeadUnitID, in.Category, in.FundingSource, in.Classified, in.PlanYear,
-			in.Budget, in.Status, id)
+			in.Budget, in.Supervisor, in.TrialRunEnd, id)
 		if err != nil {
 			return err
 		}
@@ -143,9 +162,9 @@ func checkProject(tx *txn, in *ProjectInput, self int64, _ *Project) error {
 
 func insertProject(tx *txn, in *ProjectInput) (int64, error) {
 	id, err := tx.insert(`INSERT INTO projects (code, name, lead_unit_id, category, funding_source, classified,
-		plan_year, budget, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		plan_year, budget, status, supervisor, trial_run_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
 		in.Code, in.Name, in.LeadUnitID, in.Category, in.FundingSource, in.Classified, in.PlanYear,
-		in.Budget, in.Status)
+		in.Budget, in.Supervisor, in.TrialRunEnd)
 	if err != nil {
 		return 0, err
 	}

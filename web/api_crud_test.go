@@ -69,9 +69,9 @@ var crudCases = []crudCase{
 			lead, other := c.unit(t, "LEAD"), c.unit(t, "PART")
 			return obj{"code": "XX-2024-001", "name": "Government cloud", "lead_unit_id": lead, "unit_ids": []int64{other},
 				"category": "application", "funding_source": "prefecture", "classified": false, "plan_year": 2024,
-				"budget": 1500000.25, "status": "draft"}
+				"budget": 1500000.25, "supervisor": "", "trial_run_end": nil}
 		},
-		patch: obj{"status": "submitted", "classified": true},
+		patch: obj{"supervisor": "州信息工程监理公司", "classified": true},
 	},
 	{
 		name: "snmp-profiles",

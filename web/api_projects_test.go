@@ -39,7 +39,9 @@ func TestProjects(t *testing.T) {
 			{"bad category", merge(good, obj{"category": "cloud"}), "category",
 				"network_room, application, information_resources, security, terminal_equipment"},
 			{"bad funding_source", merge(good, obj{"funding_source": "loan"}), "funding_source", "higher_level, prefecture, self"},
-			{"bad status", merge(good, obj{"status": "done"}), "status", "draft, submitted"},
+			{"status is not writable", merge(good, obj{"status": "draft"}), "status", "/transitions"},
+			{"approval_number is not writable", merge(good, obj{"approval_number": "州发改〔2024〕1号"}), "approval_number", "/transitions"},
+			{"bad trial_run_end", merge(good, obj{"trial_run_end": "2024-02-30"}), "trial_run_end", "YYYY-MM-DD"},
 			{"plan_year too early", merge(good, obj{"plan_year": 1999}), "plan_year", ""},
 			{"plan_year missing", without(good, "plan_year"), "plan_year", ""},
 			{"negative budget", merge(good, obj{"budget": -1}), "budget", ""},
@@ -93,7 +95,10 @@ func TestProjects(t *testing.T) {
 			}
 		})
 		t.Run("patch", func(t *testing.T) {
-			got := c.patch(t, item, obj{"status": "submitted"})
+			got := c.patch(t, item, obj{"supervisor": "Xiangxi Supervision Co.", "trial_run_end": "2024-12-31"})
+			if got["supervisor"] != "Xiangxi Supervision Co." || got["trial_run_end"] != "2024-12-31" {
+				t.Errorf("PATCH supervisor and trial_run_end = %v", got)
+			}
 			if !equalIDs(unitIDs(t, got), []int64{u2, u3}) || got["code"] != "XX-001" {
 				t.Errorf("PATCH without unit_ids = %v, want them kept", got)
 			}
@@ -107,6 +112,7 @@ func TestProjects(t *testing.T) {
 			runValidation(t, c, "PATCH", item, []validationCase{
 				{"missing unit", obj{"unit_ids": []int64{999}}, "unit_ids", ""},
 				{"missing lead", obj{"lead_unit_id": 999}, "lead_unit_id", ""},
+				{"status", obj{"status": "submitted"}, "status", "transitions"},
 			})
 			wantErr(t, c.do(t, "PATCH", item, obj{"code": "XX-002"}), 409, "conflict", "code")
 			if got := c.get(t, item); !equalIDs(unitIDs(t, got), []int64{u4}) || got["code"] != "XX-001" {

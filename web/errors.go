@@ -50,8 +50,14 @@ func statusOf(err error) (int, errorDetail) {
 		return fiber.StatusBadRequest, errorDetail{Code: "validation", Message: ve.Error(), Fields: ve.Fields}
 	case errors.As(err, &ce):
 		d := errorDetail{Code: "conflict", Message: ce.Message}
-		if ce.Field != "" {
-			d.Fields = map[string]string{ce.Field: ce.Message}
+		if ce.Field != "" || len(ce.Fields) > 0 {
+			d.Fields = map[string]string{}
+			for k, v := range ce.Fields {
+				d.Fields[k] = v
+			}
+			if ce.Field != "" {
+				d.Fields[ce.Field] = ce.Message
+			}
 		}
 		return fiber.StatusConflict, d
 	case errors.Is(err, inventory.ErrNotFound):
@@ -91,8 +97,12 @@ func trimPrefix(msg string) string {
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status, detail := statusOf(err)
-		if status == fiber.StatusRequestEntityTooLarge {
+		var ae *apiError
+		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) {
 			detail.Message = "request body is larger than 1 MiB"
+			if isUpload(c) {
+				detail.Message = "request body is larger than 21 MiB; a document's file may be at most 20 MiB"
+			}
 		}
 		if status >= 500 {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)

@@ -26,6 +26,9 @@ type Config struct {
 	Store   *inventory.Store
 	Logger  *slog.Logger
 	Version string
+	// AcceptanceGraceDays is how long after a trial run acceptance may be
+	// requested (Art. 13, 16); 0 means the default, 90.
+	AcceptanceGraceDays int
 }
 
 // New builds the fiber app with every route.
@@ -35,7 +38,7 @@ func New(cfg Config) *fiber.App {
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "hostroll",
-		BodyLimit:             BodyLimit,
+		BodyLimit:             UploadBodyLimit, // limitBody keeps the rest to BodyLimit
 		ErrorHandler:          errorHandler(cfg.Logger),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
@@ -44,6 +47,7 @@ func New(cfg Config) *fiber.App {
 	})
 	app.Use(recover.New())
 	app.Use(requestLog(cfg.Logger))
+	app.Use(limitBody)
 	routes(app, cfg)
 	app.Use(func(c *fiber.Ctx) error {
 		return &apiError{status: fiber.StatusNotFound, code: "not_found",
@@ -87,6 +91,7 @@ func routes(app *fiber.App, cfg Config) {
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
 		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles")
 	api.Get("/audit", auditLog(s))
+	mountLifecycle(api, cfg)
 }
 
 // requestLog logs each request once, with its status and duration.

@@ -1,0 +1,193 @@
+package inventory
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// MaxDocumentSize is the largest document file accepted: 20 MiB.
+const MaxDocumentSize = 20 << 20
+
+// DocumentTypes are the kinds of project document (Art. 6, 7, 13, 14).
+var DocumentTypes = []string{
+	"project_plan", "feasibility_study", "preliminary_design", "funding_estimate",
+	"upward_application_copy", "technical_plan", "secrecy_filing",
+	"implementation_plan", "completion_report", "supervision_report", "trial_run_report",
+	"training_report", "test_report",
+	"joint_acceptance", "settlement_audit", "other",
+}
+
+// documentLabels name each document type in messages.
+var documentLabels = map[string]string{
+	"project_plan":            "project plan",
+	"feasibility_study":       "feasibility study",
+	"preliminary_design":      "preliminary design",
+	"funding_estimate":        "funding source and estimate",
+	"upward_application_copy": "filing copy of the upward application",
+	"technical_plan":          "technical plan",
+	"secrecy_filing":          "secrecy-bureau filing",
+	"implementation_plan":     "implementation plan",
+	"completion_report":       "completion report",
+	"supervision_report":      "supervision report",
+	"trial_run_report":        "trial-run and preliminary acceptance report",
+	"training_report":         "user training report",
+	"test_report":             "network and hardware/software test report",
+	"joint_acceptance":        "joint acceptance record with the secrecy bureau",
+	"settlement_audit":        "settlement audit",
+	"other":                   "document",
+}
+
+// documentArticles cite the article that asks for each document type.
+var documentArticles = map[string]string{
+	"project_plan": "Art. 7", "feasibility_study": "Art. 7", "preliminary_design": "Art. 7",
+	"funding_estimate": "Art. 7", "upward_application_copy": "Art. 6", "technical_plan": "Art. 6",
+	"secrecy_filing": "Art. 6", "implementation_plan": "Art. 13", "completion_report": "Art. 13",
+	"supervision_report": "Art. 13", "trial_run_report": "Art. 13", "training_report": "Art. 13",
+	"test_report": "Art. 13", "joint_acceptance": "Art. 13", "settlement_audit": "Art. 14", "other": "-",
+}
+
+// Document is a file filed with a project. The content is read separately.
+type Document struct {
+	ID          int64     `db:"id" json:"id"`
+	ProjectID   int64     `db:"project_id" json:"project_id"`
+	Type        string    `db:"type" json:"type"`
+	Title       string    `db:"title" json:"title"`
+	Number      string    `db:"number" json:"number"`
+	Date        *Date     `db:"date" json:"date"`
+	Filename    string    `db:"filename" json:"filename"`
+	ContentType string    `db:"content_type" json:"content_type"`
+	Size        int64     `db:"size" json:"size"`
+	SHA256      string    `db:"sha256" json:"sha256"`
+	UploadedAt  time.Time `db:"uploaded_at" json:"uploaded_at"`
+}
+
+// DocumentInput is an upload: the form fields and the file.
+type DocumentInput struct {
+	Type     string
+	Title    string
+	Number   string
+	Date     *Date
+	Filename string
+	Content  []byte
+}
+
+// Validate checks the fields on their own and cleans the file name.
+func (in *DocumentInput) Validate() error {
+	trim(&in.Type, &in.Title, &in.Number, &in.Filename)
+	ve := &ValidationError{}
+	checkEnum(ve, "type", in.Type, DocumentTypes)
+	checkRequired(ve, "title", in.Title, 300)
+	checkMaxLen(ve, "number", in.Number, 100)
+	checkDate(ve, "date", in.Date)
+	in.Filename = path.Base(strings.ReplaceAll(in.Filename, `\`, "/"))
+	if in.Filename == "." || in.Filename == "/" {
+		in.Filename = ""
+	}
+	checkMaxLen(ve, "file", in.Filename, 255)
+	switch {
+	case len(in.Content) == 0:
+		ve.Add("file", "is required and must not be empty: attach the document as the multipart part file")
+	case len(in.Content) > MaxDocumentSize:
+		ve.Add("file", "must be at most 20 MiB (got %d bytes)", len(in.Content))
+	}
+	return ve.Err()
+}
+
+const documentCols = `id, project_id, type, title, number, date, filename, content_type, size, sha256, uploaded_at`
+
+// CreateDocument files a document with a project. Its content type is
+// sniffed from the content, not taken from the client.
+func (s *Store) CreateDocument(ctx context.Context, projectID int64, in DocumentInput) (Document, error) {
+	if err := in.Validate(); err != nil {
+		return Document{}, err
+	}
+	sum := sha256.Sum256(in.Content)
+	var out Document
+	err := s.inTx(ctx, func(tx *txn) error {
+		if _, err := projects.lockAndGet(tx, projectID); err != nil {
+			return err
+		}
+		id, err := tx.insert(`INSERT INTO project_documents (project_id, type, title, number, date, filename,
+			content_type, size, sha256, content, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			projectID, in.Type, in.Title, in.Number, in.Date, in.Filename, http.DetectContentType(in.Content),
+			len(in.Content), hex.EncodeToString(sum[:]), in.Content, tx.at)
+		if err != nil {
+			return dbErr(err, "create document")
+		}
+		if out, err = document(tx.ctx, tx, projectID, id); err != nil {
+			return err
+		}
+		return tx.audit("create", "project_document", id, nil, out)
+	})
+	return out, err
+}
+
+func document(ctx context.Context, q querier, projectID, id int64) (Document, error) {
+	var d Document
+	err := q.GetContext(ctx, &d, q.Rebind(`SELECT `+documentCols+` FROM project_documents
+		WHERE project_id = ? AND id = ?`), projectID, id)
+	if err != nil {
+		return d, dbErr(err, fmt.Sprintf("document %d of project %d", id, projectID))
+	}
+	d.UploadedAt = d.UploadedAt.UTC()
+	return d, nil
+}
+
+// Documents lists a project's documents, oldest first.
+func (s *Store) Documents(ctx context.Context, projectID int64) ([]Document, error) {
+	if _, err := projects.get(ctx, s.db, projectID); err != nil {
+		return nil, err
+	}
+	docs := []Document{}
+	err := s.db.SelectContext(ctx, &docs, s.db.Rebind(`SELECT `+documentCols+` FROM project_documents
+		WHERE project_id = ? ORDER BY id`), projectID)
+	if err != nil {
+		return nil, dbErr(err, fmt.Sprintf("documents of project %d", projectID))
+	}
+	for i := range docs {
+		docs[i].UploadedAt = docs[i].UploadedAt.UTC()
+	}
+	return docs, nil
+}
+
+// DocumentContent returns a document and its file.
+func (s *Store) DocumentContent(ctx context.Context, projectID, id int64) (Document, []byte, error) {
+	d, err := document(ctx, s.db, projectID, id)
+	if err != nil {
+		return d, nil, err
+	}
+	var content []byte
+	err = s.db.GetContext(ctx, &content, s.db.Rebind(`SELECT content FROM project_documents WHERE id = ?`), id)
+	if err != nil {
+		return d, nil, dbErr(err, fmt.Sprintf("content of document %d", id))
+	}
+	return d, content, nil
+}
+
+// DeleteDocument removes a document while its project is still a draft; once
+// submitted, what was filed stays on file.
+func (s *Store) DeleteDocument(ctx context.Context, projectID, id int64) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		p, err := projects.lockAndGet(tx, projectID)
+		if err != nil {
+			return err
+		}
+		before, err := document(tx.ctx, tx, projectID, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != "draft" {
+			return conflict("status", "project %d is %s: its documents can be deleted only while it is a draft; file a corrected document instead", projectID, p.Status)
+		}
+		if err := tx.exec(`DELETE FROM project_documents WHERE id = ?`, id); err != nil {
+			return dbErr(err, fmt.Sprintf("delete document %d", id))
+		}
+		return tx.audit("delete", "project_document", id, before, nil)
+	})
+}

@@ -1,0 +1,159 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Reasons a unit gets no project in next year's plan (Art. 16).
+var EligibilityReasons = []string{"unfinished", "acceptance_not_requested", "acceptance_failed", "unrectified_evaluation"}
+
+// Eligibility answers, for a plan year, which units may have projects in it
+// (Art. 16). AsOf is the business day the answer was computed on: overdue
+// acceptance depends on it.
+type Eligibility struct {
+	Year      int               `json:"year"`
+	AsOf      Date              `json:"as_of"`
+	GraceDays int               `json:"grace_days"`
+	Items     []UnitEligibility `json:"items"`
+	Total     int               `json:"total"`
+}
+
+// UnitEligibility is one unit's answer: eligible, or the reasons it is not.
+type UnitEligibility struct {
+	UnitID   int64               `json:"unit_id"`
+	UnitCode string              `json:"unit_code"`
+	UnitName string              `json:"unit_name"`
+	Eligible bool                `json:"eligible"`
+	Reasons  []EligibilityReason `json:"reasons"`
+}
+
+// EligibilityReason is one project that stands in a unit's way.
+type EligibilityReason struct {
+	Reason      string `json:"reason"`
+	Article     string `json:"article"`
+	ProjectID   int64  `json:"project_id"`
+	ProjectCode string `json:"project_code"`
+	Message     string `json:"message"`
+}
+
+// eligibilityFacts are what the check reads about one project of a lead unit.
+type eligibilityFacts struct {
+	ID           int64  `db:"id"`
+	Code         string `db:"code"`
+	LeadUnitID   int64  `db:"lead_unit_id"`
+	PlanYear     int    `db:"plan_year"`
+	Status       string `db:"status"`
+	TrialRunEnd  *Date  `db:"trial_run_end"`
+	TrialRunOn   *Date  `db:"trial_run_on"`
+	RequestedOn  *Date  `db:"requested_on"`
+	Failed       bool   `db:"failed"`
+	OpenProblems int    `db:"open_problems"`
+	LastEval     *Date  `db:"last_eval"`
+}
+
+// Eligibility decides, for every unit, whether it may have projects in the
+// plan of year (Art. 16). A unit is not eligible when, as lead unit, it has:
+// a project of the previous year's plan that had not reached its trial run
+// by the end of that year; one whose acceptance was not requested within
+// graceDays of the end of its trial run, or failed and has not been accepted
+// since; or any project with evaluation problems not yet rectified.
+func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibility, error) {
+	if year < 2001 || year > 2101 {
+		return Eligibility{}, Invalid("year", "must be a plan year between 2001 and 2101 (got %d)", year)
+	}
+	if graceDays < 0 {
+		return Eligibility{}, Invalid("grace_days", "must be 0 or more")
+	}
+	out := Eligibility{Year: year, AsOf: today(s.now()), GraceDays: graceDays, Items: []UnitEligibility{}}
+	var units []struct {
+		ID   int64  `db:"id"`
+		Code string `db:"code"`
+		Name string `db:"name"`
+	}
+	if err := s.db.SelectContext(ctx, &units, `SELECT id, code, name FROM units ORDER BY code, id`); err != nil {
+		return out, dbErr(err, "list units")
+	}
+	var facts []eligibilityFacts
+	err := s.db.SelectContext(ctx, &facts, s.db.Rebind(`SELECT p.id, p.code, p.lead_unit_id, p.plan_year, p.status,
+		p.trial_run_end,
+		(SELECT MIN(h.date) FROM project_history h WHERE h.project_id = p.id AND h.to_status = 'trial_run') AS trial_run_on,
+		(SELECT MIN(h.date) FROM project_history h WHERE h.project_id = p.id AND h.to_status = 'acceptance_requested') AS requested_on,
+		EXISTS (SELECT 1 FROM project_history h WHERE h.project_id = p.id AND h.to_status = 'acceptance_failed') AS failed,
+		(SELECT COUNT(*) FROM evaluations e WHERE e.project_id = p.id AND e.problems <> '' AND NOT e.rectified) AS open_problems,
+		(SELECT MAX(e.date) FROM evaluations e WHERE e.project_id = p.id AND e.problems <> '' AND NOT e.rectified) AS last_eval
+		FROM projects p
+		WHERE (p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected'))
+		   OR EXISTS (SELECT 1 FROM evaluations e WHERE e.project_id = p.id AND e.problems <> '' AND NOT e.rectified)
+		ORDER BY p.code, p.id`), year-1)
+	if err != nil {
+		return out, dbErr(err, "read projects for eligibility")
+	}
+	byUnit := map[int64][]EligibilityReason{}
+	for _, f := range facts {
+		byUnit[f.LeadUnitID] = append(byUnit[f.LeadUnitID], f.reasons(year, out.AsOf, graceDays)...)
+	}
+	for _, u := range units {
+		reasons := byUnit[u.ID]
+		if reasons == nil {
+			reasons = []EligibilityReason{}
+		}
+		out.Items = append(out.Items, UnitEligibility{UnitID: u.ID, UnitCode: u.Code, UnitName: u.Name,
+			Eligible: len(reasons) == 0, Reasons: reasons})
+	}
+	out.Total = len(out.Items)
+	return out, nil
+}
+
+// reasons are what one project holds against its lead unit for the plan of
+// year, judged on asOf.
+func (f eligibilityFacts) reasons(year int, asOf Date, graceDays int) []EligibilityReason {
+	var out []EligibilityReason
+	add := func(reason, article, format string, args ...any) {
+		out = append(out, EligibilityReason{Reason: reason, Article: article, ProjectID: f.ID, ProjectCode: f.Code,
+			Message: fmt.Sprintf("project %s: ", f.Code) + fmt.Sprintf(format, args...)})
+	}
+	if f.PlanYear == year-1 {
+		yearEnd := Date(fmt.Sprintf("%d-12-31", year-1))
+		completed := slices.Contains(completedStatuses, f.Status)
+		switch {
+		case !completed:
+			add("unfinished", "16(1)", "in the %d plan and not complete: it is %s, not yet in its trial run", year-1, f.Status)
+		case f.TrialRunOn != nil && *f.TrialRunOn > yearEnd:
+			add("unfinished", "16(1)", "in the %d plan and not complete by the end of that year: its trial run began on %s", year-1, *f.TrialRunOn)
+		}
+		if due, ok := f.acceptanceDue(graceDays); ok {
+			switch {
+			case f.RequestedOn == nil && f.Status == "trial_run" && asOf > due:
+				add("acceptance_not_requested", "16(2)", "its trial run ended on %s; acceptance was due by %s and has not been requested",
+					*f.TrialRunEnd, due)
+			case f.RequestedOn != nil && *f.RequestedOn > due:
+				add("acceptance_not_requested", "16(2)", "its trial run ended on %s; acceptance was due by %s and was requested only on %s",
+					*f.TrialRunEnd, due, *f.RequestedOn)
+			}
+		}
+		if f.Failed && f.Status != "accepted" && f.Status != "settled" {
+			add("acceptance_failed", "16(2)", "failed acceptance and has not been accepted since (it is %s)", f.Status)
+		}
+	}
+	if f.OpenProblems > 0 {
+		add("unrectified_evaluation", "16(3)", "%d evaluation(s) found problems not yet rectified (latest on %s); record the rectification with PATCH /api/v1/projects/%d/evaluations/{id}",
+			f.OpenProblems, *f.LastEval, f.ID)
+	}
+	return out
+}
+
+// acceptanceDue is the last day acceptance may be requested, when the trial
+// run's end is known.
+func (f eligibilityFacts) acceptanceDue(graceDays int) (Date, bool) {
+	if f.TrialRunEnd == nil {
+		return "", false
+	}
+	end, err := time.Parse(time.DateOnly, string(*f.TrialRunEnd))
+	if err != nil {
+		return "", false
+	}
+	return Date(acceptanceDue(end, graceDays).Format(time.DateOnly)), true
+}

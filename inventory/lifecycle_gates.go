@@ -1,0 +1,117 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+)
+
+// The documents each gate requires, by the type of document.
+var (
+	// Art. 7: the full application of a prefecture-funded project.
+	prefectureApplication = []string{"project_plan", "feasibility_study", "preliminary_design", "funding_estimate"}
+	// Art. 13: what an application for acceptance comes with (the approval
+	// document is the recorded approval_number).
+	acceptanceDocuments = []string{"implementation_plan", "completion_report", "supervision_report",
+		"trial_run_report", "training_report", "test_report"}
+)
+
+// requiredDocuments lists the document types the step to status needs.
+func requiredDocuments(p Project, to string) []string {
+	var need []string
+	switch to {
+	case "submitted":
+		switch p.FundingSource {
+		case "prefecture":
+			need = append(need, prefectureApplication...)
+		case "higher_level":
+			need = append(need, "upward_application_copy")
+		case "self":
+			need = append(need, "technical_plan")
+		}
+		if p.Classified {
+			need = append(need, "secrecy_filing")
+		}
+	case "acceptance_requested":
+		need = append(need, acceptanceDocuments...)
+	case "accepted":
+		if p.Classified {
+			need = append(need, "joint_acceptance")
+		}
+	case "settled":
+		need = append(need, "settlement_audit")
+	}
+	return need
+}
+
+// prerequisites returns every prerequisite of the step that is missing, by
+// field (a document type, approval_number, spec_items, supervisor,
+// trial_run_end, compliance.N), each with a message that says what to do.
+func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput) (map[string]string, error) {
+	missing := map[string]string{}
+	if need := requiredDocuments(p, in.To); len(need) > 0 {
+		var have []string
+		err := q.SelectContext(ctx, &have, q.Rebind(`SELECT DISTINCT type FROM project_documents WHERE project_id = ?`), p.ID)
+		if err != nil {
+			return nil, dbErr(err, "read project documents")
+		}
+		got := map[string]bool{}
+		for _, t := range have {
+			got[t] = true
+		}
+		for _, t := range need {
+			if !got[t] {
+				missing[t] = fmt.Sprintf("the %s (%s) is missing: upload it with POST /api/v1/projects/%d/documents, type %s",
+					documentLabels[t], documentArticles[t], p.ID, t)
+			}
+		}
+	}
+	switch in.To {
+	case "approved":
+		if in.ApprovalNumber == "" {
+			missing["approval_number"] = "the approval document's number is required: send it as approval_number with this step"
+		}
+	case "spec_reviewed":
+		n, err := currentSpecItemCount(ctx, q, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			missing["spec_items"] = fmt.Sprintf("the approved technical plan has no spec items (Art. 8): add them with POST /api/v1/projects/%d/spec-items", p.ID)
+		}
+	case "implementing":
+		if p.Supervisor == "" {
+			missing["supervisor"] = fmt.Sprintf("no supervision firm is recorded (Art. 11): set supervisor with PATCH /api/v1/projects/%d", p.ID)
+		}
+	case "trial_run":
+		if in.TrialRunEnd == nil && p.TrialRunEnd == nil {
+			missing["trial_run_end"] = "the end of the trial run is needed to know when acceptance is due: send trial_run_end with this step"
+		}
+	case "acceptance_requested":
+		if p.ApprovalNumber == "" {
+			missing["approval_number"] = "the project has no recorded approval document number"
+		}
+		if err := complianceGate(ctx, q, p.ID, missing); err != nil {
+			return nil, err
+		}
+	}
+	return missing, nil
+}
+
+// complianceGate adds the reasons the delivered devices fail the approved
+// spec (Art. 10), as compliance.1, compliance.2, ...
+func complianceGate(ctx context.Context, q querier, projectID int64, missing map[string]string) error {
+	c, err := projectCompliance(ctx, q, projectID)
+	if err != nil {
+		return err
+	}
+	if c.Pass {
+		return nil
+	}
+	if len(c.Reasons) == 0 {
+		missing["compliance.1"] = fmt.Sprintf("the delivered devices do not match the approved spec: see GET /api/v1/projects/%d/compliance", projectID)
+	}
+	for i, r := range c.Reasons {
+		missing[fmt.Sprintf("compliance.%d", i+1)] = r
+	}
+	return nil
+}

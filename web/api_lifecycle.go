@@ -1,0 +1,192 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// mountLifecycle registers the project reviewers' routes: lifecycle steps and
+// history, documents, evaluations, eligibility and the annual plan.
+func mountLifecycle(api fiber.Router, cfg Config) {
+	s := cfg.Store
+	graceDays := cfg.AcceptanceGraceDays
+	if graceDays == 0 {
+		graceDays = inventory.DefaultRuleConfig().AcceptanceGraceDays
+	}
+	api.Post("/projects/:id/transitions", transitionProject(s))
+	api.Get("/projects/:id/history", projectHistory(s))
+	api.Get("/projects/:id/documents", listDocuments(s))
+	api.Post("/projects/:id/documents", uploadDocument(s))
+	api.Get("/projects/:id/documents/:document_id", downloadDocument(s))
+	api.Delete("/projects/:id/documents/:document_id", deleteDocument(s))
+	api.Get("/projects/:id/evaluations", listEvaluations(s))
+	api.Post("/projects/:id/evaluations", createEvaluation(s))
+	api.Patch("/projects/:id/evaluations/:evaluation_id", patchEvaluation(s))
+	api.Get("/eligibility", eligibility(s, graceDays))
+	api.Get("/plans/:year", annualPlan(s))
+}
+
+// pathInt reads a positive integer path parameter.
+func pathInt(c *fiber.Ctx, name string) (int64, error) {
+	raw := c.Params(name)
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 1 {
+		return 0, badRequest(fmt.Sprintf("%s in the path must be a positive integer, not %q", name, raw))
+	}
+	return n, nil
+}
+
+func transitionProject(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in inventory.TransitionInput
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		p, err := s.TransitionProject(c.UserContext(), id, in)
+		if err != nil {
+			return err
+		}
+		return c.JSON(p)
+	}
+}
+
+func projectHistory(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		steps, err := s.ProjectHistory(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.ProjectStep]{Items: steps, Total: len(steps)})
+	}
+}
+
+func listEvaluations(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		evs, err := s.Evaluations(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.Evaluation]{Items: evs, Total: len(evs)})
+	}
+}
+
+func createEvaluation(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in inventory.EvaluationInput
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		ev, err := s.CreateEvaluation(c.UserContext(), id, in)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(ev)
+	}
+}
+
+func patchEvaluation(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		evID, err := pathInt(c, "evaluation_id")
+		if err != nil {
+			return err
+		}
+		body := c.Body()
+		ev, err := s.UpdateEvaluation(c.UserContext(), id, evID, func(in *inventory.EvaluationInput) error {
+			return decodeJSON(body, in)
+		})
+		if err != nil {
+			return err
+		}
+		return c.JSON(ev)
+	}
+}
+
+// onlyQuery refuses query parameters other than the named ones.
+func onlyQuery(c *fiber.Ctx, names ...string) error {
+	ve := &inventory.ValidationError{}
+	for k := range c.Queries() {
+		known := false
+		for _, n := range names {
+			known = known || k == n
+		}
+		if !known {
+			ve.Add(k, "unknown parameter; this endpoint takes %s", strings.Join(names, ", "))
+		}
+	}
+	return ve.Err()
+}
+
+func eligibility(s *inventory.Store, graceDays int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := onlyQuery(c, "year"); err != nil {
+			return err
+		}
+		raw := c.Query("year")
+		year, err := strconv.Atoi(raw)
+		if err != nil {
+			return inventory.Invalid("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
+		}
+		e, err := s.Eligibility(c.UserContext(), year, graceDays)
+		if err != nil {
+			return err
+		}
+		return c.JSON(e)
+	}
+}
+
+func annualPlan(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := onlyQuery(c, "format"); err != nil {
+			return err
+		}
+		raw := c.Params("year")
+		year, err := strconv.Atoi(raw)
+		if err != nil {
+			return badRequest(fmt.Sprintf("year in the path must be a year such as 2026, not %q", raw))
+		}
+		format := c.Query("format", "json")
+		if format != "json" && format != "csv" {
+			return inventory.Invalid("format", "must be json or csv (got %q)", format)
+		}
+		plan, err := s.Plan(c.UserContext(), year)
+		if err != nil {
+			return err
+		}
+		if format == "json" {
+			return c.JSON(plan)
+		}
+		var buf bytes.Buffer
+		if err := plan.WriteCSV(&buf); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="plan-%d.csv"`, year))
+		return c.Send(buf.Bytes())
+	}
+}
