@@ -1,0 +1,111 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// specCheckedStatuses are the statuses in which a project's devices are
+// expected to match its approved spec: from implementing on (during
+// procurement the devices are still arriving).
+var specCheckedStatuses = []string{"implementing", "trial_run", "acceptance_requested", "acceptance_failed",
+	"accepted", "settled"}
+
+// projectRow is what the project rules read of a project.
+type projectRow struct {
+	ID          int64  `db:"id"`
+	Code        string `db:"code"`
+	Name        string `db:"name"`
+	LeadUnitID  int64  `db:"lead_unit_id"`
+	Status      string `db:"status"`
+	PlanYear    int    `db:"plan_year"`
+	TrialRunEnd *Date  `db:"trial_run_end"`
+}
+
+const projectRowCols = `id, code, name, lead_unit_id, status, plan_year, trial_run_end`
+
+// projectsIn selects the projects in one of statuses, by id.
+func projectsIn(ctx context.Context, s *Snapshot, statuses []string, extra string) ([]projectRow, error) {
+	query, args := inClause("SELECT "+projectRowCols+" FROM projects WHERE status IN (?)", statuses)
+	var rows []projectRow
+	if err := s.Select(ctx, &rows, query+extra+" ORDER BY id", args...); err != nil {
+		return nil, dbErr(err, "projects")
+	}
+	return rows, nil
+}
+
+// inClause expands the one "IN (?)" of query to len(values) placeholders.
+func inClause(query string, values []string) (string, []any) {
+	marks := make([]byte, 0, 3*len(values))
+	args := make([]any, len(values))
+	for i, v := range values {
+		if i > 0 {
+			marks = append(marks, ", "...)
+		}
+		marks = append(marks, '?')
+		args[i] = v
+	}
+	return strings.Replace(query, "IN (?)", "IN ("+string(marks)+")", 1), args
+}
+
+// prjText and prjInt read a Hit's params after their JSON round trip.
+func prjText(p map[string]any, k string) string {
+	if v, ok := p[k].(string); ok {
+		return v
+	}
+	return fmt.Sprint(p[k])
+}
+
+func prjInt(p map[string]any, k string) int {
+	switch v := p[k].(type) {
+	case float64:
+		return int(v)
+	case int:
+		return v
+	}
+	return 0
+}
+
+func init() {
+	registerRule(Rule{
+		Name:     "spec-mismatch",
+		Articles: []int{10},
+		Eval:     evalSpecMismatch,
+		Message: func(lang string, p map[string]any) string {
+			if lang == "zh" {
+				return fmt.Sprintf("项目 %s「%s」的设备与评审通过的技术方案不一致,共 %d 处问题,例如:%s",
+					prjText(p, "project"), prjText(p, "name"), prjInt(p, "problems"), prjText(p, "first"))
+			}
+			return fmt.Sprintf("project %s %q does not match its approved spec: %d problem(s), first: %s",
+				prjText(p, "project"), prjText(p, "name"), prjInt(p, "problems"), prjText(p, "first"))
+		},
+	})
+}
+
+// evalSpecMismatch runs the compliance check of every project past
+// procurement; a failing check is a hit.
+func evalSpecMismatch(ctx context.Context, s *Snapshot) ([]Hit, error) {
+	rows, err := projectsIn(ctx, s, specCheckedStatuses, "")
+	if err != nil {
+		return nil, err
+	}
+	var hits []Hit
+	for _, p := range rows {
+		c, err := projectCompliance(ctx, s.Q, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if c.Pass {
+			continue
+		}
+		reasons := make([]any, 0, min(len(c.Reasons), 10))
+		for _, r := range c.Reasons[:min(len(c.Reasons), 10)] {
+			reasons = append(reasons, r)
+		}
+		hits = append(hits, Hit{SubjectType: "project", SubjectID: p.ID, UnitID: &p.LeadUnitID, Severity: "high",
+			Params: map[string]any{"project": p.Code, "name": p.Name, "problems": float64(len(c.Reasons)),
+				"first": c.Reasons[0], "reasons": reasons}})
+	}
+	return hits, nil
+}
