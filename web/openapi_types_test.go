@@ -62,6 +62,21 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		{"LineInput", inventory.LineInput{}, true},
 		{"ProjectInput", inventory.ProjectInput{}, true},
 		{"SNMPProfileInput", inventory.SNMPProfileInput{}, true},
+		{"TransitionInput", inventory.TransitionInput{}, true},
+		{"ProjectStep", inventory.ProjectStep{}, false},
+		{"ProjectStepList", listBody[inventory.ProjectStep]{}, false},
+		{"Document", inventory.Document{}, false},
+		{"DocumentList", listBody[inventory.Document]{}, false},
+		{"Evaluation", inventory.Evaluation{}, false},
+		{"EvaluationInput", inventory.EvaluationInput{}, true},
+		{"EvaluationList", listBody[inventory.Evaluation]{}, false},
+		{"Eligibility", inventory.Eligibility{}, false},
+		{"UnitEligibility", inventory.UnitEligibility{}, false},
+		{"EligibilityReason", inventory.EligibilityReason{}, false},
+		{"Plan", inventory.Plan{}, false},
+		{"PlanProject", inventory.PlanProject{}, false},
+		{"FundingTotal", inventory.FundingTotal{}, false},
+		{"UnitTotal", inventory.UnitTotal{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {
@@ -141,6 +156,9 @@ func TestEnumsMatchGo(t *testing.T) {
 		{"AuditEntry", "action", inventory.AuditActions},
 		{"AuditEntry", "entity", inventory.AuditEntities},
 		{"Health", "dialect", []string{inventory.Postgres, inventory.SQLite}},
+		{"TransitionInput", "to", inventory.ProjectStatuses},
+		{"Document", "type", inventory.DocumentTypes},
+		{"EligibilityReason", "reason", inventory.EligibilityReasons},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema+"."+tt.property, func(t *testing.T) {
