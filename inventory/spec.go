@@ -151,6 +151,18 @@ func normalizeValue(v any, numeric, list bool) (any, string) {
 		return x, ""
 	}
 	arr, ok := v.([]any)
+	switch x := v.(type) { // already normalised: an item read back for a patch
+	case []float64:
+		arr, ok = make([]any, len(x)), true
+		for i, f := range x {
+			arr[i] = f
+		}
+	case []string:
+		arr, ok = make([]any, len(x)), true
+		for i, s := range x {
+			arr[i] = s
+		}
+	}
 	if !ok || len(arr) == 0 || len(arr) > maxInValues {
 		return nil, fmt.Sprintf("must be a list of 1 to %d values (each %s) for op in", maxInValues, want)
 	}

@@ -92,6 +92,7 @@ func routes(app *fiber.App, cfg Config) {
 		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles")
 	api.Get("/audit", auditLog(s))
 	mountLifecycle(api, cfg)
+	mountSpec(api, s)
 }
 
 // requestLog logs each request once, with its status and duration.

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// mountSpec registers the technical plan's routes (Art. 8, 10): the spec
+// items, their revisions and the compliance check.
+func mountSpec(api fiber.Router, s *inventory.Store) {
+	api.Get("/projects/:id/spec-items", listSpecItems(s))
+	api.Post("/projects/:id/spec-items", createSpecItem(s))
+	api.Patch("/projects/:id/spec-items/:item_id", patchSpecItem(s))
+	api.Delete("/projects/:id/spec-items/:item_id", deleteSpecItem(s))
+	api.Get("/projects/:id/spec-revisions", listSpecRevisions(s))
+	api.Post("/projects/:id/spec-revisions", proposeSpecRevision(s))
+	api.Post("/projects/:id/spec-revisions/:revision_id/approve", reviewSpecRevision(s.ApproveSpecRevision))
+	api.Post("/projects/:id/spec-revisions/:revision_id/reject", reviewSpecRevision(s.RejectSpecRevision))
+	api.Get("/projects/:id/compliance", projectCompliance(s))
+}
+
+// specPathIDs reads the project id and a second positive id named name.
+func specPathIDs(c *fiber.Ctx, name string) (int64, int64, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, 0, err
+	}
+	raw := c.Params(name)
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 1 {
+		return 0, 0, badRequest(fmt.Sprintf("%s in the path must be a positive integer, not %q", name, raw))
+	}
+	return id, n, nil
+}
+
+func listSpecItems(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		items, err := s.SpecItems(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.SpecItem]{Items: items, Total: len(items)})
+	}
+}
+
+func createSpecItem(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		in := inventory.DefaultSpecItemInput()
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		out, err := s.CreateSpecItem(c.UserContext(), id, in)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(out)
+	}
+}
+
+func patchSpecItem(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, itemID, err := specPathIDs(c, "item_id")
+		if err != nil {
+			return err
+		}
+		body := c.Body()
+		out, err := s.UpdateSpecItem(c.UserContext(), id, itemID, func(in *inventory.SpecItemInput) error {
+			return decodeJSON(body, in)
+		})
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+func deleteSpecItem(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, itemID, err := specPathIDs(c, "item_id")
+		if err != nil {
+			return err
+		}
+		if err := s.DeleteSpecItem(c.UserContext(), id, itemID); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+func listSpecRevisions(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		revs, err := s.SpecRevisions(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.SpecRevision]{Items: revs, Total: len(revs)})
+	}
+}
+
+func proposeSpecRevision(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in inventory.SpecRevisionInput
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		out, err := s.ProposeSpecRevision(c.UserContext(), id, in)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(out)
+	}
+}
+
+// reviewSpecRevision approves or rejects a proposed revision; the body
+// ({"note": ...}) may be left out when approving.
+func reviewSpecRevision(review func(ctx context.Context, projectID, revID int64, in inventory.SpecReviewInput) (inventory.SpecRevision, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, revID, err := specPathIDs(c, "revision_id")
+		if err != nil {
+			return err
+		}
+		var in inventory.SpecReviewInput
+		if len(bytes.TrimSpace(c.Body())) > 0 {
+			if err := decodeJSON(c.Body(), &in); err != nil {
+				return err
+			}
+		}
+		out, err := review(c.UserContext(), id, revID, in)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+func projectCompliance(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		out, err := s.Compliance(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
