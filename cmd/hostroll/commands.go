@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ type Config struct {
 	DB   string // database URL
 	Addr string // listen address of serve
 	Demo bool   // serve: load the demo data set into an empty database
+	// GraceDays is how long after a trial run acceptance may be requested
+	// (Art. 13, 16).
+	GraceDays int
 }
 
 // streams is where a command writes: results to out, usage and logs to err.
@@ -118,9 +122,17 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs := newFlags("serve", &cfg, w)
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	graceEnv := envOr("HOSTROLL_ACCEPTANCE_GRACE_DAYS", "90")
+	fs.StringVar(&graceEnv, "acceptance-grace-days", graceEnv,
+		"days after a trial run's end within which acceptance must be requested (env HOSTROLL_ACCEPTANCE_GRACE_DAYS)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	grace, err := strconv.Atoi(graceEnv)
+	if err != nil || grace < 1 || grace > 3650 {
+		return fmt.Errorf("acceptance grace days (--acceptance-grace-days or HOSTROLL_ACCEPTANCE_GRACE_DAYS) must be a whole number of days from 1 to 3650, not %q", graceEnv)
+	}
+	cfg.GraceDays = grace
 	s, applied, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -144,7 +156,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
 	}
-	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion()})
+	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), AcceptanceGraceDays: cfg.GraceDays})
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
 	served := make(chan error, 1)

@@ -28,7 +28,8 @@ commands:
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
-Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address).
+Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
+HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90).
 `
 
 func main() {

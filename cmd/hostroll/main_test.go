@@ -60,6 +60,7 @@ func TestCommands(t *testing.T) {
 		{"demo twice", []string{"demo", "--db", db}, 1, "", "only into an empty database"},
 		{"bad flag", []string{"migrate", "--bogus"}, 2, "", "flag provided but not defined"},
 		{"stray argument", []string{"migrate", "extra"}, 2, "", `unexpected argument "extra"`},
+		{"bad acceptance grace days", []string{"serve", "--db", db, "--acceptance-grace-days", "0"}, 1, "", "from 1 to 3650"},
 		{"malformed database URL", []string{"migrate", "--db", "mysql://u:pw@h/db"}, 1, "", `unknown scheme "mysql"`},
 		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "", "cannot reach database"},
 	}
