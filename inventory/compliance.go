@@ -127,30 +127,24 @@ func (c *Compliance) assess(items []SpecItem, devs []*complianceDevice) {
 	}
 	assigned := make([]int, len(devs)) // item index, or -1
 	pinned := make([]bool, len(devs))
-	fits := make([][]fit, len(devs)) // fits[i][j], computed for same-kind items
-	var free []int                   // devices for the matching
+	failed := make([][]int, len(devs)) // failed[i][j]: checks device i fails of item j, -1 for another kind
+	var free []int                     // devices for the matching
 	var adj [][]int
 	for i, d := range devs {
 		assigned[i] = -1
-		fits[i] = make([]fit, len(items))
+		failed[i] = make([]int, len(items))
 		var ok []int
 		for j := range items {
-			if items[j].Kind == d.Kind {
-				fits[i][j] = check(d, &items[j])
-				if fits[i][j].pass() {
-					ok = append(ok, j)
-				}
+			if failed[i][j] = failedCount(d, &items[j]); failed[i][j] == 0 {
+				ok = append(ok, j)
 			}
 		}
 		if j, isPinned := pinIndex(d, itemAt); isPinned {
 			pinned[i] = true
-			if fits[i][j].checks == nil {
-				fits[i][j] = check(d, &items[j])
-			}
-			if fits[i][j].pass() && capacity[j] > 0 {
+			if failed[i][j] == 0 && capacity[j] > 0 {
 				capacity[j]--
 				assigned[i] = j
-			} else if !fits[i][j].pass() {
+			} else if failed[i][j] != 0 {
 				assigned[i] = j // shown against its item, failing
 			}
 			continue
@@ -161,7 +155,7 @@ func (c *Compliance) assess(items []SpecItem, devs []*complianceDevice) {
 	for k, j := range maxMatching(adj, capacity) {
 		assigned[free[k]] = j
 	}
-	c.report(items, devs, assigned, pinned, fits)
+	c.report(items, devs, assigned, pinned, failed)
 }
 
 func pinIndex(d *complianceDevice, itemAt map[int64]int) (int, bool) {
@@ -173,7 +167,7 @@ func pinIndex(d *complianceDevice, itemAt map[int64]int) (int, bool) {
 }
 
 // report writes the per-item and per-device results and the reasons.
-func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned []int, pinned []bool, fits [][]fit) {
+func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned []int, pinned []bool, failed [][]int) {
 	if len(items) == 0 {
 		c.Reasons = append(c.Reasons, fmt.Sprintf("project %d has no approved spec items: record the technical plan "+
 			"(POST /api/v1/projects/%d/spec-items) before checking what was delivered", c.ProjectID, c.ProjectID))
@@ -187,31 +181,30 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 			Observed: d.obs != nil, Checks: []RequirementCheck{}}
 		j := assigned[i]
 		if j < 0 {
-			j = closestItem(d, items, fits[i])
+			j = closestItem(failed[i])
 			if j >= 0 {
 				dc.CandidateItemID = &items[j].ID
 			}
 		} else {
 			dc.ItemID = &items[j].ID
 		}
+		var f fit
 		if j >= 0 {
-			dc.Checks, dc.Price = fits[i][j].checks, fits[i][j].price
-			if dc.Checks == nil {
-				dc.Checks = []RequirementCheck{}
-			}
+			f = check(d, &items[j])
+			dc.Checks, dc.Price = f.checks, f.price
 		}
 		switch {
-		case assigned[i] >= 0 && fits[i][j].pass():
+		case assigned[i] >= 0 && f.pass():
 			dc.Pass = true
 			ic := &c.Items[j]
 			ic.Matched++
 			ic.DeviceIDs = append(ic.DeviceIDs, d.ID)
 		case assigned[i] >= 0:
 			c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q is pinned to spec item %d but fails %s: "+
-				"replace it or correct its record", d.ID, d.Name, items[j].ID, fits[i][j].failures(d, &items[j])))
+				"replace it or correct its record", d.ID, d.Name, items[j].ID, f.failures(d, &items[j])))
 		default:
 			c.UnmatchedDeviceIDs = append(c.UnmatchedDeviceIDs, d.ID)
-			c.Reasons = append(c.Reasons, unmatchedReason(d, items, j, fits[i], pinned[i]))
+			c.Reasons = append(c.Reasons, unmatchedReason(d, items, j, f, pinned[i]))
 		}
 		c.Devices = append(c.Devices, dc)
 	}
@@ -229,28 +222,28 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 
 // closestItem is the item of the device's kind it fails least, -1 when the
 // plan has none of its kind.
-func closestItem(d *complianceDevice, items []SpecItem, fits []fit) int {
+func closestItem(failed []int) int {
 	best := -1
-	for j := range items {
-		if items[j].Kind == d.Kind && (best < 0 || fits[j].failed < fits[best].failed) {
+	for j, n := range failed {
+		if n >= 0 && (best < 0 || n < failed[best]) {
 			best = j
 		}
 	}
 	return best
 }
 
-func unmatchedReason(d *complianceDevice, items []SpecItem, j int, fits []fit, pinned bool) string {
+func unmatchedReason(d *complianceDevice, items []SpecItem, j int, f fit, pinned bool) string {
 	switch {
 	case j < 0:
 		return fmt.Sprintf("device %d %q is a %s and the approved spec has no item of that kind (Art. 10): "+
 			"remove it from the project or revise the spec", d.ID, d.Name, d.Kind)
-	case fits[j].pass() && pinned:
+	case f.pass() && pinned:
 		return fmt.Sprintf("device %d %q is pinned to spec item %d, which already has its %d devices: "+
 			"it is surplus to the approved spec", d.ID, d.Name, items[j].ID, items[j].Quantity)
-	case fits[j].pass():
+	case f.pass():
 		return fmt.Sprintf("device %d %q fits spec item %d, but every slot it could take is matched: "+
 			"it is surplus to the approved spec", d.ID, d.Name, items[j].ID)
 	}
 	return fmt.Sprintf("device %d %q matches no spec item; the closest, item %d, fails %s: "+
-		"replace the device or correct its record", d.ID, d.Name, items[j].ID, fits[j].failures(d, &items[j]))
+		"replace the device or correct its record", d.ID, d.Name, items[j].ID, f.failures(d, &items[j]))
 }

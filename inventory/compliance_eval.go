@@ -23,6 +23,46 @@ type complianceDevice struct {
 	Ports         *int     `db:"ports"`
 	SpecItemID    *int64   `db:"spec_item_id"`
 	obs           *complianceObservation
+	// vals caches values() per field of SpecFields, declared and observed.
+	vals *[8][2]any
+}
+
+// specFieldIndex is a field's index in SpecFields, -1 for none.
+func specFieldIndex(field string) int {
+	switch field {
+	case "kind":
+		return 0
+	case "manufacturer":
+		return 1
+	case "model":
+		return 2
+	case "cpu_cores":
+		return 3
+	case "memory_gb":
+		return 4
+	case "storage_gb":
+		return 5
+	case "ports":
+		return 6
+	case "u_height":
+		return 7
+	}
+	return -1
+}
+
+// value is values(field), computed once per device.
+func (d *complianceDevice) value(field string) (declared, observed any) {
+	if d.vals == nil {
+		d.vals = new([8][2]any)
+		for k, f := range SpecFields {
+			d.vals[k][0], d.vals[k][1] = d.values(f)
+		}
+	}
+	k := specFieldIndex(field)
+	if k < 0 {
+		return nil, nil
+	}
+	return d.vals[k][0], d.vals[k][1]
 }
 
 // complianceObservation is the part of an observation the check reads.
@@ -108,6 +148,30 @@ func (r Requirement) satisfies(v any) bool {
 	return false
 }
 
+// passes: at least one value is known, and every known one satisfies r.
+func (r Requirement) passes(declared, observed any) bool {
+	return (declared != nil || observed != nil) &&
+		(declared == nil || r.satisfies(declared)) && (observed == nil || r.satisfies(observed))
+}
+
+// failedCount is check(d, item).failed without building the report, -1 when
+// the item is for another kind.
+func failedCount(d *complianceDevice, item *SpecItem) int {
+	if d.Kind != item.Kind {
+		return -1
+	}
+	n := 0
+	for _, r := range item.Requirements {
+		if !r.passes(d.value(r.Field)) {
+			n++
+		}
+	}
+	if p := item.MaxUnitPrice; p != nil && (d.PurchasePrice == nil || *d.PurchasePrice > *p) {
+		n++
+	}
+	return n
+}
+
 // RequirementCheck is one requirement checked on one device: the declared
 // value, the observed value where a poll saw one, and the verdict. A value
 // that is known must pass; at least one must be known.
@@ -141,9 +205,8 @@ func (f fit) pass() bool { return f.kindOK && f.failed == 0 }
 func check(d *complianceDevice, item *SpecItem) fit {
 	f := fit{kindOK: d.Kind == item.Kind, checks: make([]RequirementCheck, 0, len(item.Requirements))}
 	for _, r := range item.Requirements {
-		decl, obs := d.values(r.Field)
-		ok := (decl != nil || obs != nil) &&
-			(decl == nil || r.satisfies(decl)) && (obs == nil || r.satisfies(obs))
+		decl, obs := d.value(r.Field)
+		ok := r.passes(decl, obs)
 		f.checks = append(f.checks, RequirementCheck{Field: r.Field, Op: r.Op, Value: r.Value,
 			Declared: decl, Observed: obs, Pass: ok})
 		if !ok {
