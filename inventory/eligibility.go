@@ -77,17 +77,28 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 		return out, dbErr(err, "list units")
 	}
 	var facts []eligibilityFacts
-	err := s.db.SelectContext(ctx, &facts, s.db.Rebind(`SELECT p.id, p.code, p.lead_unit_id, p.plan_year, p.status,
-		p.trial_run_end,
-		(SELECT MIN(h.date) FROM project_history h WHERE h.project_id = p.id AND h.to_status = 'trial_run') AS trial_run_on,
-		(SELECT MIN(h.date) FROM project_history h WHERE h.project_id = p.id AND h.to_status = 'acceptance_requested') AS requested_on,
-		EXISTS (SELECT 1 FROM project_history h WHERE h.project_id = p.id AND h.to_status = 'acceptance_failed') AS failed,
-		(SELECT COUNT(*) FROM evaluations e WHERE e.project_id = p.id AND e.problems <> '' AND NOT e.rectified) AS open_problems,
-		(SELECT MAX(e.date) FROM evaluations e WHERE e.project_id = p.id AND e.problems <> '' AND NOT e.rectified) AS last_eval
+	// The history is aggregated once for the projects of the previous
+	// year's plan, the open evaluation problems once for all projects.
+	err := s.db.SelectContext(ctx, &facts, s.db.Rebind(`WITH h AS (
+			SELECT project_id,
+				MIN(CASE WHEN to_status = 'trial_run' THEN date END) AS trial_run_on,
+				MIN(CASE WHEN to_status = 'acceptance_requested' THEN date END) AS requested_on,
+				MAX(CASE WHEN to_status = 'acceptance_failed' THEN 1 ELSE 0 END) AS failed
+			FROM project_history
+			WHERE project_id IN (SELECT id FROM projects WHERE plan_year = ?)
+			GROUP BY project_id),
+		e AS (
+			SELECT project_id, COUNT(*) AS open_problems, MAX(date) AS last_eval
+			FROM evaluations WHERE problems <> '' AND NOT rectified
+			GROUP BY project_id)
+		SELECT p.id, p.code, p.lead_unit_id, p.plan_year, p.status, p.trial_run_end,
+			h.trial_run_on, h.requested_on, COALESCE(h.failed, 0) AS failed,
+			COALESCE(e.open_problems, 0) AS open_problems, e.last_eval
 		FROM projects p
-		WHERE (p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected'))
-		   OR EXISTS (SELECT 1 FROM evaluations e WHERE e.project_id = p.id AND e.problems <> '' AND NOT e.rectified)
-		ORDER BY p.code, p.id`), year-1)
+		LEFT JOIN h ON h.project_id = p.id
+		LEFT JOIN e ON e.project_id = p.id
+		WHERE (p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected')) OR e.project_id IS NOT NULL
+		ORDER BY p.code, p.id`), year-1, year-1)
 	if err != nil {
 		return out, dbErr(err, "read projects for eligibility")
 	}

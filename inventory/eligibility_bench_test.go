@@ -1,0 +1,126 @@
+package inventory_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"hostroll/inventory"
+	"hostroll/inventory/dbtest"
+)
+
+// BenchmarkEligibility decides the 2025 plan for 2,000 units leading 20,000
+// projects (goal: < 1 s), with the history and evaluations the check reads.
+// The data is seeded with multi-row INSERTs, not through the store.
+//
+//	go test -run '^$' -bench BenchmarkEligibility -benchtime 10x -count 3 ./inventory/
+//
+// See BENCHMARKS.md for the figures.
+func BenchmarkEligibility(b *testing.B) {
+	const units, projects = 2000, 20000
+	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			var db dbtest.DB
+			if dialect == inventory.SQLite {
+				db = dbtest.SQLite(b)
+			} else {
+				db = dbtest.Postgres(b)
+			}
+			start := time.Now()
+			seedEligibility(b, db, units, projects)
+			b.Logf("%s: seeded %d units and %d projects in %v", dialect, units, projects, time.Since(start).Round(time.Millisecond))
+			b.Run("Eligibility", func(b *testing.B) {
+				ctx := context.Background()
+				var ineligible int
+				b.ResetTimer()
+				for b.Loop() {
+					e, err := db.Store.Eligibility(ctx, 2025, 90)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if e.Total != units {
+						b.Fatalf("%d units, want %d", e.Total, units)
+					}
+					ineligible = 0
+					for _, u := range e.Items {
+						if !u.Eligible {
+							ineligible++
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+				b.ReportMetric(float64(ineligible), "ineligible-units")
+			})
+		})
+	}
+}
+
+// benchStatuses cycle over the projects: every status appears.
+var benchStatuses = []string{"draft", "submitted", "approved", "spec_reviewed", "procuring", "implementing",
+	"trial_run", "acceptance_requested", "accepted", "settled", "rejected", "acceptance_failed"}
+
+// seedEligibility inserts the units and projects, a history row per project
+// that reached its trial run and per acceptance request or failure, and an
+// unrectified evaluation on every 13th project.
+func seedEligibility(b *testing.B, db dbtest.DB, units, projects int) {
+	b.Helper()
+	ctx := context.Background()
+	x := db.Store.DB()
+	insert := func(table, cols string, rows [][]any) {
+		b.Helper()
+		n := strings.Count(cols, ",") + 1
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		for len(rows) > 0 {
+			batch := rows[:min(len(rows), 500)]
+			rows = rows[len(batch):]
+			var args []any
+			vals := make([]string, len(batch))
+			for i, r := range batch {
+				vals[i] = ph
+				args = append(args, r...)
+			}
+			q := "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.Join(vals, ", ")
+			if _, err := x.ExecContext(ctx, x.Rebind(q), args...); err != nil {
+				b.Fatalf("seed %s: %v", table, err)
+			}
+		}
+	}
+	var unitRows [][]any
+	for i := range units {
+		unitRows = append(unitRows, []any{fmt.Sprintf("U%04d", i), fmt.Sprintf("单位 %d", i)})
+	}
+	insert("units", "code, name", unitRows)
+	var projectRows, historyRows, evalRows [][]any
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range projects {
+		status := benchStatuses[i%len(benchStatuses)]
+		year := 2020 + i%6 // 2024 is every sixth project
+		id := int64(i + 1)
+		projectRows = append(projectRows, []any{fmt.Sprintf("P%05d", i), "工程", int64(i%units + 1), "application",
+			inventory.FundingSources[i%3], i%17 == 0, year, 100000 + i, status, "2024-10-31"})
+		idx := slices.Index(benchStatuses, status)
+		if idx >= slices.Index(benchStatuses, "trial_run") && status != "rejected" {
+			historyRows = append(historyRows, []any{id, "implementing", "trial_run", fmt.Sprintf("%d-%02d-01", year, 6+i%7), at, "bench"})
+		}
+		if status == "acceptance_requested" || status == "accepted" || status == "settled" || status == "acceptance_failed" {
+			historyRows = append(historyRows, []any{id, "trial_run", "acceptance_requested", fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), at, "bench"})
+		}
+		if status == "acceptance_failed" {
+			historyRows = append(historyRows, []any{id, "acceptance_requested", "acceptance_failed", fmt.Sprintf("%d-06-20", year+1), at, "bench"})
+		}
+		if i%13 == 0 {
+			evalRows = append(evalRows, []any{id, "2025-03-01", false, "未达运行目标", false})
+		}
+	}
+	insert("projects", "code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status, trial_run_end", projectRows)
+	insert("project_history", "project_id, from_status, to_status, date, at, actor", historyRows)
+	insert("evaluations", "project_id, date, meets_target, problems, rectified", evalRows)
+	if db.Name == inventory.Postgres {
+		if _, err := x.ExecContext(ctx, "ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
