@@ -335,8 +335,15 @@ func checkDeviceSpecItem(tx *txn, ve *ValidationError, in *DeviceInput) error {
 		Kind      string `db:"kind"`
 		Status    string `db:"status"`
 	}
+	// On PostgreSQL the item and its revision are share-locked, so a
+	// concurrent approval (which supersedes the revision) or delete of the
+	// item waits for this write, or this one reads what it left.
+	lock := ""
+	if tx.dialect == Postgres {
+		lock = " FOR SHARE"
+	}
 	err := tx.get(&it, `SELECT i.project_id, i.kind, r.status FROM spec_items i
-		JOIN spec_revisions r ON r.id = i.revision_id WHERE i.id = ?`, *in.SpecItemID)
+		JOIN spec_revisions r ON r.id = i.revision_id WHERE i.id = ?`+lock, *in.SpecItemID)
 	switch {
 	case ignoreNoRows(err) == nil && err != nil:
 		ve.Add("spec_item_id", "no spec item with id %d", *in.SpecItemID)

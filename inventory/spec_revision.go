@@ -171,6 +171,12 @@ func supersedeCurrent(tx *txn, projectID int64) error {
 	if err != nil {
 		return err
 	}
+	// The revision row is updated first: its lock makes a concurrent pin
+	// (which share-locks it) finish before the pinned devices are read, or
+	// see the revision superseded.
+	if err := tx.exec(`UPDATE spec_revisions SET status = 'superseded' WHERE id = ?`, cur); err != nil {
+		return dbErr(err, "supersede spec revision")
+	}
 	var pinned []int64
 	err = tx.sel(&pinned, `SELECT id FROM devices WHERE spec_item_id IN
 		(SELECT id FROM spec_items WHERE revision_id = ?) ORDER BY id`, cur)
@@ -192,9 +198,6 @@ func supersedeCurrent(tx *txn, projectID int64) error {
 		if err := tx.audit("update", "device", id, before, after); err != nil {
 			return err
 		}
-	}
-	if err := tx.exec(`UPDATE spec_revisions SET status = 'superseded' WHERE id = ?`, cur); err != nil {
-		return dbErr(err, "supersede spec revision")
 	}
 	after := old
 	after.Status = "superseded"
