@@ -291,3 +291,20 @@ func TestTransitionRace(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteOnlyDraftProjects: a project that was submitted stays on record.
+func TestDeleteOnlyDraftProjects(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		f := newFixture(t, db.Store)
+		draft := f.newProject(t, "DEL-1", "self", false, 2025)
+		f.upload(t, draft.ID, "other")
+		noErr(t, f.s.DeleteProject(f.ctx, draft.ID))
+		p := f.advance(t, f.newProject(t, "DEL-2", "self", false, 2025), "submitted", "2025-01-10")
+		p = f.step(t, p, "rejected", "2025-01-20")
+		wantErr(t, f.s.DeleteProject(f.ctx, p.ID), "conflict", "status")
+		if docs, err := f.s.Documents(f.ctx, p.ID); err != nil || len(docs) != 1 {
+			t.Errorf("documents after a refused delete: %v %v", docs, err)
+		}
+	})
+}

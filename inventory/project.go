@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/jmoiron/sqlx"
@@ -131,7 +132,20 @@ var projects = &resource[Project, ProjectInput]{
 	},
 	load:         loadProjectUnits,
 	dependants:   []dependant{{"devices", "project_id", "devices"}, {"lines", "project_id", "lines"}},
-	beforeDelete: func(tx *txn, id int64) error { return tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id) },
+	beforeDelete: deleteProjectUnits,
+}
+
+// deleteProjectUnits lets only a draft go: once submitted, a project's
+// documents, history and evaluations stay on record.
+func deleteProjectUnits(tx *txn, id int64) error {
+	var status string
+	if err := tx.get(&status, `SELECT status FROM projects WHERE id = ?`, id); err != nil {
+		return dbErr(err, fmt.Sprintf("project %d", id))
+	}
+	if status != "draft" {
+		return conflict("status", "project %d is %s: only a draft can be deleted; once submitted, a project stays on record", id, status)
+	}
+	return tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id)
 }
 
 func checkProject(tx *txn, in *ProjectInput, self int64, _ *Project) error {
