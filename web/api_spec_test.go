@@ -16,6 +16,13 @@ func (c *client) setProjectStatus(t *testing.T, id int64, status string) {
 	}
 }
 
+func (r response) want204(t *testing.T) {
+	t.Helper()
+	if r.status != 204 {
+		t.Fatalf("status %d, want 204; body: %s", r.status, r.raw)
+	}
+}
+
 func req(field, op string, v any) obj { return obj{"field": field, "op": op, "value": v} }
 
 func TestSpecItemsAPI(t *testing.T) {
@@ -74,6 +81,13 @@ func TestSpecItemsAPI(t *testing.T) {
 			t.Fatalf("compliance with an extra device = %v", comp)
 		}
 		wantErr(t, c.do(t, "GET", "/api/v1/projects/9999/compliance", nil), 404, "not_found", "")
+
+		wantErr(t, c.do(t, "DELETE", p("%s/%d", items, itemID), nil), 409, "conflict", "")
+		spare := idOf(t, c.create(t, items, obj{"kind": "storage"}))
+		c.do(t, "DELETE", p("%s/%d", items, spare), nil).want204(t)
+		if _, n := c.list(t, items); n != 1 {
+			t.Fatalf("%d items after deleting the spare, want 1", n)
+		}
 
 		// Frozen from spec_reviewed on.
 		c.setProjectStatus(t, pid, "spec_reviewed")
