@@ -188,9 +188,9 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 		} else {
 			dc.ItemID = &items[j].ID
 		}
-		var f fit
+		var f itemFit
 		if j >= 0 {
-			f = check(d, &items[j])
+			f = checkItem(d, &items[j])
 			dc.Checks, dc.Price = f.checks, f.price
 		}
 		switch {
@@ -232,7 +232,7 @@ func closestItem(failed []int) int {
 	return best
 }
 
-func unmatchedReason(d *complianceDevice, items []SpecItem, j int, f fit, pinned bool) string {
+func unmatchedReason(d *complianceDevice, items []SpecItem, j int, f itemFit, pinned bool) string {
 	switch {
 	case j < 0:
 		return fmt.Sprintf("device %d %q is a %s and the approved spec has no item of that kind (Art. 10): "+

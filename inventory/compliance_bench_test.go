@@ -110,7 +110,7 @@ func seedCompliance(ctx context.Context, s *inventory.Store) (int64, error) {
 	return p.ID, nil
 }
 
-var benchModels = []string{"R750", "2288H V6", "NF5280M6", "R650"}
+var complianceBenchModels = []string{"R750", "2288H V6", "NF5280M6", "R650"}
 
 // benchSpecItem i: items 0-29 servers, 30-39 switches, 40-49 storage.
 func benchSpecItem(i int) inventory.SpecItemInput {
@@ -122,7 +122,7 @@ func benchSpecItem(i int) inventory.SpecItemInput {
 		in.Requirements = []inventory.Requirement{
 			{Field: "memory_gb", Op: "min", Value: float64(64 * (1 + i%4))},
 			{Field: "cpu_cores", Op: "min", Value: float64(8 * (1 + i%3))},
-			{Field: "model", Op: "in", Value: []any{benchModels[i%4], benchModels[(i+1)%4]}},
+			{Field: "model", Op: "in", Value: []any{complianceBenchModels[i%4], complianceBenchModels[(i+1)%4]}},
 			{Field: "u_height", Op: "max", Value: 2.0},
 		}
 	case i < 40:
@@ -145,7 +145,7 @@ func benchComplianceDevice(i int, unitID, projectID int64, items []inventory.Spe
 	in.Specs.CPUCores, in.Specs.MemoryGB = ptr(8*(1+i%4)), ptr(64*(1+i%5))
 	switch {
 	case i < 1200:
-		in.Kind, in.Model = "server", benchModels[i%4]
+		in.Kind, in.Model = "server", complianceBenchModels[i%4]
 	case i < 1600:
 		in.Kind, in.Specs.Ports = "switch", ptr(24*(1+i%2))
 	default:

@@ -139,7 +139,7 @@ func (r Requirement) satisfies(v any) bool {
 			return slices.Contains(vs, x)
 		}
 	case string:
-		for _, want := range textValues(r.Value) {
+		for _, want := range specTexts(r.Value) {
 			if strings.EqualFold(strings.TrimSpace(want), x) {
 				return true
 			}
@@ -154,7 +154,7 @@ func (r Requirement) passes(declared, observed any) bool {
 		(declared == nil || r.satisfies(declared)) && (observed == nil || r.satisfies(observed))
 }
 
-// failedCount is check(d, item).failed without building the report, -1 when
+// failedCount is checkItem(d, item).failed without building the report, -1 when
 // the item is for another kind.
 func failedCount(d *complianceDevice, item *SpecItem) int {
 	if d.Kind != item.Kind {
@@ -191,19 +191,19 @@ type PriceCheck struct {
 	Pass          bool     `json:"pass"`
 }
 
-// fit is a device checked against one spec item.
-type fit struct {
+// itemFit is a device checked against one spec item.
+type itemFit struct {
 	kindOK bool
 	checks []RequirementCheck
 	price  *PriceCheck
 	failed int
 }
 
-func (f fit) pass() bool { return f.kindOK && f.failed == 0 }
+func (f itemFit) pass() bool { return f.kindOK && f.failed == 0 }
 
-// check evaluates every requirement and the price of item on device d.
-func check(d *complianceDevice, item *SpecItem) fit {
-	f := fit{kindOK: d.Kind == item.Kind, checks: make([]RequirementCheck, 0, len(item.Requirements))}
+// checkItem evaluates every requirement and the price of item on device d.
+func checkItem(d *complianceDevice, item *SpecItem) itemFit {
+	f := itemFit{kindOK: d.Kind == item.Kind, checks: make([]RequirementCheck, 0, len(item.Requirements))}
 	for _, r := range item.Requirements {
 		decl, obs := d.value(r.Field)
 		ok := r.passes(decl, obs)
@@ -225,7 +225,7 @@ func check(d *complianceDevice, item *SpecItem) fit {
 }
 
 // failures describes what a device fails of an item, for a reason sentence.
-func (f fit) failures(d *complianceDevice, item *SpecItem) string {
+func (f itemFit) failures(d *complianceDevice, item *SpecItem) string {
 	var parts []string
 	if !f.kindOK {
 		parts = append(parts, fmt.Sprintf("it is a %s, the item a %s", d.Kind, item.Kind))
@@ -233,7 +233,7 @@ func (f fit) failures(d *complianceDevice, item *SpecItem) string {
 	for _, c := range f.checks {
 		if !c.Pass {
 			parts = append(parts, fmt.Sprintf("%s %s %s (declared %s, observed %s)", c.Field, c.Op,
-				showValue(c.Value), showValue(c.Declared), showValue(c.Observed)))
+				showSpecValue(c.Value), showSpecValue(c.Declared), showSpecValue(c.Observed)))
 		}
 	}
 	if f.price != nil && !f.price.Pass {
@@ -247,7 +247,7 @@ func (f fit) failures(d *complianceDevice, item *SpecItem) string {
 	return strings.Join(parts, "; ")
 }
 
-func showValue(v any) string {
+func showSpecValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "none"

@@ -46,7 +46,7 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // dev is a device input of the fixture's unit for project p.
-type dev struct {
+type specDev struct {
 	name, kind, model string
 	mem, cpu, ports   int
 	price             float64
@@ -54,7 +54,7 @@ type dev struct {
 	pin               *int64
 }
 
-func (f *fixture) projectDevice(t *testing.T, p inventory.Project, pos int, d dev) inventory.Device {
+func (f *fixture) specDevice(t *testing.T, p inventory.Project, pos int, d specDev) inventory.Device {
 	t.Helper()
 	in := f.device(d.name, pos)
 	in.Kind, in.Model, in.ProjectID, in.SpecItemID = d.kind, d.model, &p.ID, d.pin
@@ -80,7 +80,7 @@ func (f *fixture) projectDevice(t *testing.T, p inventory.Project, pos int, d de
 
 // observe records what a poll saw; the collector's store is another
 // branch's, so the row is written directly.
-func (f *fixture) observe(t *testing.T, deviceID int64, reachable bool, memoryMB int, model string) {
+func (f *fixture) observeDevice(t *testing.T, deviceID int64, reachable bool, memoryMB int, model string) {
 	t.Helper()
 	db := f.s.DB()
 	_, err := db.ExecContext(f.ctx, db.Rebind(`INSERT INTO observations (device_id, at, reachable, memory_mb, model)
@@ -88,7 +88,7 @@ func (f *fixture) observe(t *testing.T, deviceID int64, reachable bool, memoryMB
 	noErr(t, err)
 }
 
-func compliance(t *testing.T, f *fixture, p inventory.Project) *inventory.Compliance {
+func checkCompliance(t *testing.T, f *fixture, p inventory.Project) *inventory.Compliance {
 	t.Helper()
 	c, err := f.s.Compliance(f.ctx, p.ID)
 	noErr(t, err)
@@ -101,15 +101,15 @@ func compliance(t *testing.T, f *fixture, p inventory.Project) *inventory.Compli
 func TestComplianceMaximumMatching(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.project(t, "MM")
-		small, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 1, req("memory_gb", "min", 64)))
+		p := f.specProject(t, "MM")
+		small, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1, specReq("memory_gb", "min", 64)))
 		noErr(t, err)
-		big, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 2, req("memory_gb", "min", 256)))
+		big, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 2, specReq("memory_gb", "min", 256)))
 		noErr(t, err)
-		both1 := f.projectDevice(t, p, 1, dev{name: "both-1", kind: "server", mem: 512})
-		both2 := f.projectDevice(t, p, 2, dev{name: "both-2", kind: "server", mem: 512})
-		smallOnly := f.projectDevice(t, p, 3, dev{name: "small-only", kind: "server", mem: 128})
-		c := compliance(t, f, p)
+		both1 := f.specDevice(t, p, 1, specDev{name: "both-1", kind: "server", mem: 512})
+		both2 := f.specDevice(t, p, 2, specDev{name: "both-2", kind: "server", mem: 512})
+		smallOnly := f.specDevice(t, p, 3, specDev{name: "small-only", kind: "server", mem: 128})
+		c := checkCompliance(t, f, p)
 		if !c.Pass || len(c.Reasons) != 0 {
 			t.Fatalf("want a pass, got reasons %q", c.Reasons)
 		}
@@ -142,17 +142,17 @@ func TestComplianceObservedOverridesDeclared(t *testing.T) {
 		f := newFixture(t, db.Store)
 		for i, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				p := f.project(t, "OBS"+string(rune('A'+i)))
-				_, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 1, req("memory_gb", "min", 256)))
+				p := f.specProject(t, "OBS"+string(rune('A'+i)))
+				_, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1, specReq("memory_gb", "min", 256)))
 				noErr(t, err)
-				d := f.projectDevice(t, p, 1+i, dev{name: p.Code, kind: "server", mem: 256})
+				d := f.specDevice(t, p, 1+i, specDev{name: p.Code, kind: "server", mem: 256})
 				for _, mb := range tc.polls {
-					f.observe(t, d.ID, true, mb, "")
+					f.observeDevice(t, d.ID, true, mb, "")
 				}
 				if tc.deadPoll {
-					f.observe(t, d.ID, false, 0, "")
+					f.observeDevice(t, d.ID, false, 0, "")
 				}
-				c := compliance(t, f, p)
+				c := checkCompliance(t, f, p)
 				chk := c.Devices[0].Checks
 				if c.Pass != tc.pass || len(chk) != 1 || chk[0].Declared != 256.0 || chk[0].Observed != tc.observed {
 					t.Fatalf("pass=%v checks=%+v reasons=%q", c.Pass, chk, c.Reasons)
@@ -169,33 +169,33 @@ func TestComplianceObservedOverridesDeclared(t *testing.T) {
 func TestComplianceReport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.project(t, "GOLD")
-		web := item("server", 2, req("memory_gb", "min", 128), req("cpu_cores", "min", 32))
+		p := f.specProject(t, "GOLD")
+		web := specItemIn("server", 2, specReq("memory_gb", "min", 128), specReq("cpu_cores", "min", 32))
 		web.Name, web.MaxUnitPrice = "web servers", ptr(80000.0)
 		_, err := f.s.CreateSpecItem(f.ctx, p.ID, web)
 		noErr(t, err)
-		dbItem := item("server", 1, req("memory_gb", "min", 512), req("model", "in", []any{"R950", "2488H V6"}))
+		dbItem := specItemIn("server", 1, specReq("memory_gb", "min", 512), specReq("model", "in", []any{"R950", "2488H V6"}))
 		dbItem.Name = "database server"
 		_, err = f.s.CreateSpecItem(f.ctx, p.ID, dbItem)
 		noErr(t, err)
-		sw := item("switch", 1, req("ports", "min", 48), req("manufacturer", "eq", "Huawei"))
+		sw := specItemIn("switch", 1, specReq("ports", "min", 48), specReq("manufacturer", "eq", "Huawei"))
 		sw.Name = "access switch"
 		swItem, err := f.s.CreateSpecItem(f.ctx, p.ID, sw)
 		noErr(t, err)
 
-		f.projectDevice(t, p, 1, dev{name: "srv-1", kind: "server", model: "R950", mem: 1024, cpu: 64, price: 70000})
-		f.projectDevice(t, p, 3, dev{name: "srv-2", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
-		d3 := f.projectDevice(t, p, 5, dev{name: "srv-3", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
-		f.observe(t, d3.ID, true, 65536, "R750")
-		f.projectDevice(t, p, 7, dev{name: "srv-4", kind: "server", model: "R750", mem: 256, cpu: 48, price: 90000})
-		swIn := dev{name: "sw-1", kind: "switch", ports: 48, pin: &swItem.ID}
-		swDev := f.projectDevice(t, p, 9, swIn)
+		f.specDevice(t, p, 1, specDev{name: "srv-1", kind: "server", model: "R950", mem: 1024, cpu: 64, price: 70000})
+		f.specDevice(t, p, 3, specDev{name: "srv-2", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
+		d3 := f.specDevice(t, p, 5, specDev{name: "srv-3", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
+		f.observeDevice(t, d3.ID, true, 65536, "R750")
+		f.specDevice(t, p, 7, specDev{name: "srv-4", kind: "server", model: "R750", mem: 256, cpu: 48, price: 90000})
+		swIn := specDev{name: "sw-1", kind: "switch", ports: 48, pin: &swItem.ID}
+		swDev := f.specDevice(t, p, 9, swIn)
 		_, err = f.s.UpdateDevice(f.ctx, swDev.ID, func(in *inventory.DeviceInput) error { in.Manufacturer = "HUAWEI"; return nil })
 		noErr(t, err)
-		f.projectDevice(t, p, 11, dev{name: "fw-1", kind: "firewall"})
-		f.projectDevice(t, p, 13, dev{name: "old-1", kind: "server", status: "decommissioned"})
+		f.specDevice(t, p, 11, specDev{name: "fw-1", kind: "firewall"})
+		f.specDevice(t, p, 13, specDev{name: "old-1", kind: "server", status: "decommissioned"})
 
-		c := compliance(t, f, p)
+		c := checkCompliance(t, f, p)
 		if c.Pass || len(c.UnmatchedDeviceIDs) != 3 {
 			t.Fatalf("pass=%v unmatched=%v", c.Pass, c.UnmatchedDeviceIDs)
 		}
@@ -208,8 +208,8 @@ func TestComplianceReport(t *testing.T) {
 func TestComplianceWithoutSpec(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.project(t, "NOSPEC")
-		c := compliance(t, f, p)
+		p := f.specProject(t, "NOSPEC")
+		c := checkCompliance(t, f, p)
 		if c.Pass || len(c.Reasons) != 1 || !strings.Contains(c.Reasons[0], "no approved spec items") {
 			t.Fatalf("compliance without a spec = %+v", c)
 		}

@@ -27,7 +27,7 @@ func init() {
 // evalAcceptanceOverdue finds projects still in their trial run (or failed
 // at acceptance) whose acceptance was due, by acceptanceDue, before today.
 func evalAcceptanceOverdue(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	rows, err := projectsIn(ctx, s, []string{"trial_run", "acceptance_failed"}, " AND trial_run_end IS NOT NULL")
+	rows, err := ruleProjectsIn(ctx, s, []string{"trial_run", "acceptance_failed"}, " AND trial_run_end IS NOT NULL")
 	if err != nil {
 		return nil, err
 	}

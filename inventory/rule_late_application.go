@@ -28,7 +28,7 @@ func init() {
 // submitted is dated after 31 October of the year before the plan year.
 func evalLateApplication(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	var rows []struct {
-		projectRow
+		ruleProject
 		Submitted Date `db:"submitted"`
 	}
 	err := s.Select(ctx, &rows, `SELECT p.id, p.code, p.name, p.lead_unit_id, p.status, p.plan_year,

@@ -26,7 +26,7 @@ func init() {
 }
 
 func evalNoSupervision(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	rows, err := projectsIn(ctx, s, supervisedStatuses, " AND TRIM(supervisor) = ''")
+	rows, err := ruleProjectsIn(ctx, s, supervisedStatuses, " AND TRIM(supervisor) = ''")
 	if err != nil {
 		return nil, err
 	}

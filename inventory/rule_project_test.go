@@ -11,21 +11,21 @@ import (
 	"hostroll/inventory/dbtest"
 )
 
-// ruleCase builds one subject and says whether the rule holds for it.
-type ruleCase struct {
+// projectRuleCase builds one subject and says whether the rule holds for it.
+type projectRuleCase struct {
 	name  string
 	setup func(t *testing.T, f *fixture) int64 // returns the subject id
 	holds bool
 }
 
-// ruleNow is the time the project rules are evaluated at: 1 June 2026,
+// projectRuleNow is the time the project rules are evaluated at: 1 June 2026,
 // noon in the prefecture.
-var ruleNow = time.Date(2026, 6, 1, 4, 0, 0, 0, time.UTC)
+var projectRuleNow = time.Date(2026, 6, 1, 4, 0, 0, 0, time.UTC)
 
-// runRuleCases sets up every case in one database, evaluates the rule once
+// runProjectRuleCases sets up every case in one database, evaluates the rule once
 // and checks each subject; it also renders each hit's message in both
 // languages from its params after a JSON round trip, as the engine does.
-func runRuleCases(t *testing.T, rule string, cases []ruleCase) {
+func runProjectRuleCases(t *testing.T, rule string, cases []projectRuleCase) {
 	r, ok := inventory.RuleByName(rule)
 	if !ok {
 		t.Fatalf("rule %s is not registered", rule)
@@ -36,7 +36,7 @@ func runRuleCases(t *testing.T, rule string, cases []ruleCase) {
 		for i, tc := range cases {
 			ids[i] = tc.setup(t, f)
 		}
-		snap := &inventory.Snapshot{Q: db.Store.DB(), Dialect: db.Name, Now: ruleNow, Config: inventory.DefaultRuleConfig()}
+		snap := &inventory.Snapshot{Q: db.Store.DB(), Dialect: db.Name, Now: projectRuleNow, Config: inventory.DefaultRuleConfig()}
 		hits, err := r.Eval(f.ctx, snap)
 		noErr(t, err)
 		got := map[int64]inventory.Hit{}
@@ -68,20 +68,20 @@ func runRuleCases(t *testing.T, rule string, cases []ruleCase) {
 }
 
 // inStatus creates a project of the fixture and puts it in status.
-func inStatus(t *testing.T, f *fixture, status string, edit func(*inventory.ProjectInput)) inventory.Project {
+func projectInStatus(t *testing.T, f *fixture, status string, edit func(*inventory.ProjectInput)) inventory.Project {
 	t.Helper()
-	p := f.project(t, fmt.Sprintf("R%d", fixtureSeq.Add(1)))
+	p := f.specProject(t, fmt.Sprintf("R%d", fixtureSeq.Add(1)))
 	if edit != nil {
 		var err error
 		p, err = f.s.UpdateProject(f.ctx, p.ID, func(in *inventory.ProjectInput) error { edit(in); return nil })
 		noErr(t, err)
 	}
-	f.setStatus(t, p.ID, status)
+	f.forceStatus(t, p.ID, status)
 	return p
 }
 
 // submitted records the project's step to submitted on day.
-func submitted(t *testing.T, f *fixture, p inventory.Project, day string) {
+func recordSubmission(t *testing.T, f *fixture, p inventory.Project, day string) {
 	t.Helper()
 	db := f.s.DB()
 	_, err := db.ExecContext(f.ctx, db.Rebind(`INSERT INTO project_history (project_id, from_status, to_status, date,
@@ -92,14 +92,14 @@ func submitted(t *testing.T, f *fixture, p inventory.Project, day string) {
 func TestRuleLateApplication(t *testing.T) {
 	sub := func(day string, funding string) func(t *testing.T, f *fixture) int64 {
 		return func(t *testing.T, f *fixture) int64 {
-			p := inStatus(t, f, "submitted", func(in *inventory.ProjectInput) { in.FundingSource = funding })
+			p := projectInStatus(t, f, "submitted", func(in *inventory.ProjectInput) { in.FundingSource = funding })
 			if day != "" {
-				submitted(t, f, p, day)
+				recordSubmission(t, f, p, day)
 			}
 			return p.ID
 		}
 	}
-	runRuleCases(t, "late-application", []ruleCase{
+	runProjectRuleCases(t, "late-application", []projectRuleCase{
 		{"submitted on 31 October", sub("2025-10-31", "prefecture"), false},
 		{"submitted on 1 November", sub("2025-11-01", "prefecture"), true},
 		{"submitted in the plan year", sub("2026-02-10", "prefecture"), true},
@@ -112,10 +112,10 @@ func TestRuleLateApplication(t *testing.T) {
 func TestRuleNoSupervision(t *testing.T) {
 	proj := func(status, supervisor string) func(t *testing.T, f *fixture) int64 {
 		return func(t *testing.T, f *fixture) int64 {
-			return inStatus(t, f, status, func(in *inventory.ProjectInput) { in.Supervisor = supervisor }).ID
+			return projectInStatus(t, f, status, func(in *inventory.ProjectInput) { in.Supervisor = supervisor }).ID
 		}
 	}
-	runRuleCases(t, "no-supervision", []ruleCase{
+	runProjectRuleCases(t, "no-supervision", []projectRuleCase{
 		{"implementing without", proj("implementing", ""), true},
 		{"implementing with", proj("implementing", "湘西信息工程监理有限公司"), false},
 		{"trial run without", proj("trial_run", ""), true},
@@ -129,12 +129,12 @@ func TestRuleRunningBeforeAcceptance(t *testing.T) {
 	pos := 0
 	device := func(projectStatus, deviceStatus string) func(t *testing.T, f *fixture) int64 {
 		return func(t *testing.T, f *fixture) int64 {
-			p := inStatus(t, f, projectStatus, nil)
+			p := projectInStatus(t, f, projectStatus, nil)
 			pos += 2
-			return f.projectDevice(t, p, pos, dev{name: "run-" + p.Code, kind: "server", status: deviceStatus}).ID
+			return f.specDevice(t, p, pos, specDev{name: "run-" + p.Code, kind: "server", status: deviceStatus}).ID
 		}
 	}
-	runRuleCases(t, "running-before-acceptance", []ruleCase{
+	runProjectRuleCases(t, "running-before-acceptance", []projectRuleCase{
 		{"active, implementing", device("implementing", "active"), true},
 		{"active, procuring", device("procuring", "active"), true},
 		{"active, acceptance failed", device("acceptance_failed", "active"), true},
@@ -148,7 +148,7 @@ func TestRuleRunningBeforeAcceptance(t *testing.T) {
 func TestRuleAcceptanceOverdue(t *testing.T) {
 	proj := func(status, end string) func(t *testing.T, f *fixture) int64 {
 		return func(t *testing.T, f *fixture) int64 {
-			return inStatus(t, f, status, func(in *inventory.ProjectInput) {
+			return projectInStatus(t, f, status, func(in *inventory.ProjectInput) {
 				if end != "" {
 					in.TrialRunEnd = ptr(inventory.Date(end))
 				}
@@ -157,7 +157,7 @@ func TestRuleAcceptanceOverdue(t *testing.T) {
 	}
 	// With 90 days of grace a trial run that ended on 3 March 2026 is due
 	// on 1 June 2026, the evaluation day: not yet overdue.
-	runRuleCases(t, "acceptance-overdue", []ruleCase{
+	runProjectRuleCases(t, "acceptance-overdue", []projectRuleCase{
 		{"due today", proj("trial_run", "2026-03-03"), false},
 		{"one day overdue", proj("trial_run", "2026-03-02"), true},
 		{"failed acceptance, overdue", proj("acceptance_failed", "2025-12-01"), true},
@@ -171,18 +171,18 @@ func TestRuleSpecMismatch(t *testing.T) {
 	pos := 0
 	proj := func(status string, delivered int) func(t *testing.T, f *fixture) int64 {
 		return func(t *testing.T, f *fixture) int64 {
-			p := f.project(t, fmt.Sprintf("SM%d", fixtureSeq.Add(1)))
-			_, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 2, req("memory_gb", "min", 128)))
+			p := f.specProject(t, fmt.Sprintf("SM%d", fixtureSeq.Add(1)))
+			_, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 2, specReq("memory_gb", "min", 128)))
 			noErr(t, err)
 			for i := 0; i < delivered; i++ {
 				pos += 2
-				f.projectDevice(t, p, pos, dev{name: fmt.Sprintf("%s-%d", p.Code, i), kind: "server", mem: 256})
+				f.specDevice(t, p, pos, specDev{name: fmt.Sprintf("%s-%d", p.Code, i), kind: "server", mem: 256})
 			}
-			f.setStatus(t, p.ID, status)
+			f.forceStatus(t, p.ID, status)
 			return p.ID
 		}
 	}
-	runRuleCases(t, "spec-mismatch", []ruleCase{
+	runProjectRuleCases(t, "spec-mismatch", []projectRuleCase{
 		{"implementing, one of two delivered", proj("implementing", 1), true},
 		{"implementing, all delivered", proj("implementing", 2), false},
 		{"accepted, one extra", proj("accepted", 3), true},

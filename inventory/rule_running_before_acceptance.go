@@ -29,7 +29,7 @@ func init() {
 }
 
 func evalRunningBeforeAcceptance(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	query, args := inClause(`SELECT d.id, d.name, d.unit_id, p.code, p.status FROM devices d
+	query, args := statusInClause(`SELECT d.id, d.name, d.unit_id, p.code, p.status FROM devices d
 		JOIN projects p ON p.id = d.project_id
 		WHERE d.status = 'active' AND p.status IN (?) ORDER BY d.id`, unacceptedStatuses)
 	var rows []struct {

@@ -12,8 +12,8 @@ import (
 var specCheckedStatuses = []string{"implementing", "trial_run", "acceptance_requested", "acceptance_failed",
 	"accepted", "settled"}
 
-// projectRow is what the project rules read of a project.
-type projectRow struct {
+// ruleProject is what the project rules read of a project.
+type ruleProject struct {
 	ID          int64  `db:"id"`
 	Code        string `db:"code"`
 	Name        string `db:"name"`
@@ -23,20 +23,20 @@ type projectRow struct {
 	TrialRunEnd *Date  `db:"trial_run_end"`
 }
 
-const projectRowCols = `id, code, name, lead_unit_id, status, plan_year, trial_run_end`
+const ruleProjectCols = `id, code, name, lead_unit_id, status, plan_year, trial_run_end`
 
-// projectsIn selects the projects in one of statuses, by id.
-func projectsIn(ctx context.Context, s *Snapshot, statuses []string, extra string) ([]projectRow, error) {
-	query, args := inClause("SELECT "+projectRowCols+" FROM projects WHERE status IN (?)", statuses)
-	var rows []projectRow
+// ruleProjectsIn selects the projects in one of statuses, by id.
+func ruleProjectsIn(ctx context.Context, s *Snapshot, statuses []string, extra string) ([]ruleProject, error) {
+	query, args := statusInClause("SELECT "+ruleProjectCols+" FROM projects WHERE status IN (?)", statuses)
+	var rows []ruleProject
 	if err := s.Select(ctx, &rows, query+extra+" ORDER BY id", args...); err != nil {
 		return nil, dbErr(err, "projects")
 	}
 	return rows, nil
 }
 
-// inClause expands the one "IN (?)" of query to len(values) placeholders.
-func inClause(query string, values []string) (string, []any) {
+// statusInClause expands the one "IN (?)" of query to len(values) placeholders.
+func statusInClause(query string, values []string) (string, []any) {
 	marks := make([]byte, 0, 3*len(values))
 	args := make([]any, len(values))
 	for i, v := range values {
@@ -86,7 +86,7 @@ func init() {
 // evalSpecMismatch runs the compliance check of every project past
 // procurement; a failing check is a hit.
 func evalSpecMismatch(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	rows, err := projectsIn(ctx, s, specCheckedStatuses, "")
+	rows, err := ruleProjectsIn(ctx, s, specCheckedStatuses, "")
 	if err != nil {
 		return nil, err
 	}

@@ -120,13 +120,13 @@ func (r *Requirement) validate(ve *ValidationError, prefix string) {
 		ve.Add(prefix+"op", "%s is a text field: use eq or in (got %q)", r.Field, r.Op)
 		return
 	}
-	v, msg := normalizeValue(r.Value, numeric, r.Op == "in")
+	v, msg := normalizeSpecValue(r.Value, numeric, r.Op == "in")
 	if msg != "" {
 		ve.Add(prefix+"value", "%s", msg)
 		return
 	}
 	if r.Field == "kind" {
-		for _, k := range textValues(v) {
+		for _, k := range specTexts(v) {
 			if !slices.Contains(DeviceKinds, k) {
 				ve.Add(prefix+"value", "kinds must be among %s (got %q)", strings.Join(DeviceKinds, ", "), k)
 				return
@@ -136,15 +136,15 @@ func (r *Requirement) validate(ve *ValidationError, prefix string) {
 	r.Value = v
 }
 
-// normalizeValue checks a requirement's value against the field's type; the
+// normalizeSpecValue checks a requirement's value against the field's type; the
 // message says what is wrong, "" when nothing is.
-func normalizeValue(v any, numeric, list bool) (any, string) {
+func normalizeSpecValue(v any, numeric, list bool) (any, string) {
 	want := "a text"
 	if numeric {
 		want = "a number"
 	}
 	if !list {
-		x, ok := scalar(v, numeric)
+		x, ok := specScalar(v, numeric)
 		if !ok {
 			return nil, "must be " + want + " for this field and operator"
 		}
@@ -168,7 +168,7 @@ func normalizeValue(v any, numeric, list bool) (any, string) {
 	}
 	nums, texts := []float64{}, []string{}
 	for _, e := range arr {
-		x, ok := scalar(e, numeric)
+		x, ok := specScalar(e, numeric)
 		if !ok {
 			return nil, "every value of the list must be " + want
 		}
@@ -186,7 +186,7 @@ func normalizeValue(v any, numeric, list bool) (any, string) {
 
 // scalar accepts a non-negative finite number or a non-empty text of at
 // most 200 characters.
-func scalar(v any, numeric bool) (any, bool) {
+func specScalar(v any, numeric bool) (any, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, numeric && !math.IsNaN(x) && !math.IsInf(x, 0) && x >= 0 && x < 1e15
@@ -202,7 +202,7 @@ func scalar(v any, numeric bool) (any, bool) {
 	return nil, false
 }
 
-func textValues(v any) []string {
+func specTexts(v any) []string {
 	switch x := v.(type) {
 	case string:
 		return []string{x}
@@ -252,7 +252,7 @@ func (r specItemRow) item() (SpecItem, error) {
 	}
 	for i := range it.Requirements {
 		rq := &it.Requirements[i]
-		rq.Value, _ = normalizeValue(rq.Value, slices.Contains(SpecNumericFields, rq.Field), rq.Op == "in")
+		rq.Value, _ = normalizeSpecValue(rq.Value, slices.Contains(SpecNumericFields, rq.Field), rq.Op == "in")
 	}
 	return it, nil
 }

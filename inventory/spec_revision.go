@@ -9,7 +9,7 @@ import (
 const specRevisionCols = `id, project_id, number, status, reason, created_at, created_by, reviewed_at,
 	reviewed_by, review_note`
 
-func jsonText(v any) (string, error) {
+func specJSON(v any) (string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("inventory: encode JSON: %w", err)
@@ -91,7 +91,7 @@ func (s *Store) ProposeSpecRevision(ctx context.Context, projectID int64, in Spe
 		if pending != 0 {
 			return conflict("", "revision %d of project %d is still awaiting review: approve or reject it first", pending, projectID)
 		}
-		rev, err := newRevision(tx, projectID, "proposed", in.Reason)
+		rev, err := newSpecRevision(tx, projectID, "proposed", in.Reason)
 		if err != nil {
 			return err
 		}

@@ -63,8 +63,8 @@ func currentRevisionID(tx *txn, projectID int64) (int64, error) {
 	return id, dbErr(err, "current spec revision")
 }
 
-// newRevision inserts a revision numbered after the project's last one.
-func newRevision(tx *txn, projectID int64, status, reason string) (int64, error) {
+// newSpecRevision inserts a revision numbered after the project's last one.
+func newSpecRevision(tx *txn, projectID int64, status, reason string) (int64, error) {
 	var n int
 	if err := tx.get(&n, `SELECT COALESCE(MAX(number), 0) FROM spec_revisions WHERE project_id = ?`, projectID); err != nil {
 		return 0, dbErr(err, "number spec revision")
@@ -98,7 +98,7 @@ func (s *Store) CreateSpecItem(ctx context.Context, projectID int64, in SpecItem
 			return err
 		}
 		if rev == 0 {
-			if rev, err = newRevision(tx, projectID, "current", "initial technical plan"); err != nil {
+			if rev, err = newSpecRevision(tx, projectID, "current", "initial technical plan"); err != nil {
 				return err
 			}
 			r, err := specRevision(tx, projectID, rev)
@@ -151,7 +151,7 @@ func (s *Store) UpdateSpecItem(ctx context.Context, projectID, itemID int64, app
 		if err := checkPinnedKinds(tx, before, in.Kind); err != nil {
 			return err
 		}
-		reqs, err := jsonText(in.Requirements)
+		reqs, err := specJSON(in.Requirements)
 		if err != nil {
 			return err
 		}
@@ -181,7 +181,7 @@ func (s *Store) DeleteSpecItem(ctx context.Context, projectID, itemID int64) err
 			return dbErr(err, "pinned devices")
 		}
 		if len(pinned) > 0 {
-			return conflict("", "spec item %d is pinned by devices %s; clear their spec_item_id first", itemID, joinIDs(pinned))
+			return conflict("", "spec item %d is pinned by devices %s; clear their spec_item_id first", itemID, specIDList(pinned))
 		}
 		if err := tx.exec(`DELETE FROM spec_items WHERE id = ?`, itemID); err != nil {
 			return dbErr(err, fmt.Sprintf("delete spec item %d", itemID))
@@ -221,12 +221,12 @@ func checkPinnedKinds(tx *txn, before SpecItem, kind string) error {
 		return dbErr(err, "pinned devices")
 	}
 	if len(ids) > 0 {
-		return conflict("kind", "devices %s are pinned to spec item %d and are not of kind %s", joinIDs(ids), before.ID, kind)
+		return conflict("kind", "devices %s are pinned to spec item %d and are not of kind %s", specIDList(ids), before.ID, kind)
 	}
 	return nil
 }
 
-func joinIDs(ids []int64) string {
+func specIDList(ids []int64) string {
 	s := make([]string, len(ids))
 	for i, id := range ids {
 		s[i] = fmt.Sprint(id)

@@ -9,7 +9,7 @@ import (
 )
 
 // project creates a draft project of the fixture's unit.
-func (f *fixture) project(t *testing.T, code string) inventory.Project {
+func (f *fixture) specProject(t *testing.T, code string) inventory.Project {
 	t.Helper()
 	in := inventory.DefaultProjectInput()
 	in.Code, in.Name, in.LeadUnitID = fmt.Sprintf("%s-%d", code, f.unit.ID), "政务云扩容 "+code, f.unit.ID
@@ -21,7 +21,7 @@ func (f *fixture) project(t *testing.T, code string) inventory.Project {
 
 // setStatus puts a project in a lifecycle status directly: the transitions
 // and their gates are tested with the lifecycle; here only the state counts.
-func (f *fixture) setStatus(t *testing.T, projectID int64, status string) {
+func (f *fixture) forceStatus(t *testing.T, projectID int64, status string) {
 	t.Helper()
 	db := f.s.DB()
 	if _, err := db.ExecContext(f.ctx, db.Rebind(`UPDATE projects SET status = ? WHERE id = ?`), status, projectID); err != nil {
@@ -29,11 +29,11 @@ func (f *fixture) setStatus(t *testing.T, projectID int64, status string) {
 	}
 }
 
-func req(field, op string, v any) inventory.Requirement {
+func specReq(field, op string, v any) inventory.Requirement {
 	return inventory.Requirement{Field: field, Op: op, Value: v}
 }
 
-func item(kind string, qty int, reqs ...inventory.Requirement) inventory.SpecItemInput {
+func specItemIn(kind string, qty int, reqs ...inventory.Requirement) inventory.SpecItemInput {
 	in := inventory.DefaultSpecItemInput()
 	in.Kind, in.Quantity, in.Name = kind, qty, kind
 	if reqs != nil {
@@ -48,20 +48,20 @@ func TestSpecItemValidation(t *testing.T) {
 		in    inventory.SpecItemInput
 		field string
 	}{
-		{"good", item("server", 2, req("memory_gb", "min", 128.0), req("model", "in", []any{"R750", "2288H"})), ""},
-		{"bad kind", item("mainframe", 1), "kind"},
-		{"zero quantity", item("server", 0), "quantity"},
-		{"unknown field", item("server", 1, req("gpus", "min", 2.0)), "requirements[0].field"},
-		{"unknown op", item("server", 1, req("memory_gb", "min", 1.0), req("memory_gb", "gt", 1.0)), "requirements[1].op"},
-		{"text with min", item("server", 1, req("model", "min", "R750")), "requirements[0].op"},
-		{"number as text", item("server", 1, req("memory_gb", "min", "128")), "requirements[0].value"},
-		{"text as number", item("server", 1, req("model", "eq", 750.0)), "requirements[0].value"},
-		{"empty in", item("server", 1, req("model", "in", []any{})), "requirements[0].value"},
-		{"mixed in", item("server", 1, req("cpu_cores", "in", []any{16.0, "32"})), "requirements[0].value"},
-		{"negative", item("server", 1, req("ports", "max", -1.0)), "requirements[0].value"},
-		{"bad kind value", item("server", 1, req("kind", "eq", "mainframe")), "requirements[0].value"},
+		{"good", specItemIn("server", 2, specReq("memory_gb", "min", 128.0), specReq("model", "in", []any{"R750", "2288H"})), ""},
+		{"bad kind", specItemIn("mainframe", 1), "kind"},
+		{"zero quantity", specItemIn("server", 0), "quantity"},
+		{"unknown field", specItemIn("server", 1, specReq("gpus", "min", 2.0)), "requirements[0].field"},
+		{"unknown op", specItemIn("server", 1, specReq("memory_gb", "min", 1.0), specReq("memory_gb", "gt", 1.0)), "requirements[1].op"},
+		{"text with min", specItemIn("server", 1, specReq("model", "min", "R750")), "requirements[0].op"},
+		{"number as text", specItemIn("server", 1, specReq("memory_gb", "min", "128")), "requirements[0].value"},
+		{"text as number", specItemIn("server", 1, specReq("model", "eq", 750.0)), "requirements[0].value"},
+		{"empty in", specItemIn("server", 1, specReq("model", "in", []any{})), "requirements[0].value"},
+		{"mixed in", specItemIn("server", 1, specReq("cpu_cores", "in", []any{16.0, "32"})), "requirements[0].value"},
+		{"negative", specItemIn("server", 1, specReq("ports", "max", -1.0)), "requirements[0].value"},
+		{"bad kind value", specItemIn("server", 1, specReq("kind", "eq", "mainframe")), "requirements[0].value"},
 		{"negative cap", func() inventory.SpecItemInput {
-			in := item("server", 1)
+			in := specItemIn("server", 1)
 			in.MaxUnitPrice = ptr(-5.0)
 			return in
 		}(), "max_unit_price"},
@@ -81,8 +81,8 @@ func TestSpecItemValidation(t *testing.T) {
 func TestSpecItemsFreeze(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.project(t, "FRZ")
-		it, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 2, req("memory_gb", "min", 128)))
+		p := f.specProject(t, "FRZ")
+		it, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 2, specReq("memory_gb", "min", 128)))
 		noErr(t, err)
 		if it.RevisionID == 0 || it.Requirements[0].Value != 128.0 {
 			t.Fatalf("item = %+v", it)
@@ -93,14 +93,14 @@ func TestSpecItemsFreeze(t *testing.T) {
 			t.Fatalf("revisions = %+v", revs)
 		}
 		for _, status := range []string{"draft", "submitted", "approved"} {
-			f.setStatus(t, p.ID, status)
+			f.forceStatus(t, p.ID, status)
 			_, err = f.s.UpdateSpecItem(f.ctx, p.ID, it.ID, func(in *inventory.SpecItemInput) error { in.Quantity = 3; return nil })
 			wantErr(t, err, "", "")
 		}
 		for _, status := range []string{"spec_reviewed", "procuring", "accepted", "rejected"} {
 			t.Run(status, func(t *testing.T) {
-				f.setStatus(t, p.ID, status)
-				_, err := f.s.CreateSpecItem(f.ctx, p.ID, item("switch", 1))
+				f.forceStatus(t, p.ID, status)
+				_, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("switch", 1))
 				wantErr(t, err, "conflict", "status")
 				_, err = f.s.UpdateSpecItem(f.ctx, p.ID, it.ID, func(in *inventory.SpecItemInput) error { in.Quantity = 9; return nil })
 				wantErr(t, err, "conflict", "status")
@@ -123,23 +123,23 @@ func TestSpecItemsFreeze(t *testing.T) {
 func TestSpecRevisions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.project(t, "REV")
-		old, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 1))
+		p := f.specProject(t, "REV")
+		old, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1))
 		noErr(t, err)
 		dev := f.device("db-01", 1)
 		dev.ProjectID, dev.SpecItemID = &p.ID, &old.ID
 		d, err := f.s.CreateDevice(f.ctx, dev)
 		noErr(t, err)
-		f.setStatus(t, p.ID, "procuring")
+		f.forceStatus(t, p.ID, "procuring")
 
 		_, err = f.s.ProposeSpecRevision(f.ctx, p.ID, inventory.SpecRevisionInput{Reason: "more memory"})
 		wantErr(t, err, "validation", "items")
-		bad := inventory.SpecRevisionInput{Reason: "x", Items: []inventory.SpecItemInput{item("server", 1, req("model", "max", 3.0))}}
+		bad := inventory.SpecRevisionInput{Reason: "x", Items: []inventory.SpecItemInput{specItemIn("server", 1, specReq("model", "max", 3.0))}}
 		_, err = f.s.ProposeSpecRevision(f.ctx, p.ID, bad)
 		wantErr(t, err, "validation", "items[0].requirements[0].op")
 
 		in := inventory.SpecRevisionInput{Reason: "vendor discontinued the model",
-			Items: []inventory.SpecItemInput{item("server", 2, req("memory_gb", "min", 256.0)), item("switch", 1)}}
+			Items: []inventory.SpecItemInput{specItemIn("server", 2, specReq("memory_gb", "min", 256.0)), specItemIn("switch", 1)}}
 		r2, err := f.s.ProposeSpecRevision(f.ctx, p.ID, in)
 		noErr(t, err)
 		if r2.Status != "proposed" || r2.Number != 2 || len(r2.Items) != 2 {
@@ -200,13 +200,13 @@ func TestSpecRevisions(t *testing.T) {
 func TestDeviceSpecItemPin(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.project(t, "PIN")
-		other := f.project(t, "OTH")
-		srv, err := f.s.CreateSpecItem(f.ctx, p.ID, item("server", 1))
+		p := f.specProject(t, "PIN")
+		other := f.specProject(t, "OTH")
+		srv, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1))
 		noErr(t, err)
-		sw, err := f.s.CreateSpecItem(f.ctx, p.ID, item("switch", 1))
+		sw, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("switch", 1))
 		noErr(t, err)
-		foreign, err := f.s.CreateSpecItem(f.ctx, other.ID, item("server", 1))
+		foreign, err := f.s.CreateSpecItem(f.ctx, other.ID, specItemIn("server", 1))
 		noErr(t, err)
 		cases := []struct {
 			name    string

@@ -23,7 +23,7 @@ func (r response) want204(t *testing.T) {
 	}
 }
 
-func req(field, op string, v any) obj { return obj{"field": field, "op": op, "value": v} }
+func specReq(field, op string, v any) obj { return obj{"field": field, "op": op, "value": v} }
 
 func TestSpecItemsAPI(t *testing.T) {
 	t.Parallel()
@@ -32,16 +32,16 @@ func TestSpecItemsAPI(t *testing.T) {
 		pid := idOf(t, c.create(t, "/api/v1/projects", projectBody("SP-1", u)))
 		items := p("/api/v1/projects/%d/spec-items", pid)
 		good := obj{"kind": "server", "name": "web servers", "quantity": 2, "max_unit_price": 80000,
-			"requirements": []obj{req("memory_gb", "min", 128), req("model", "in", []string{"R750", "2288H V6"})}}
+			"requirements": []obj{specReq("memory_gb", "min", 128), specReq("model", "in", []string{"R750", "2288H V6"})}}
 		runValidation(t, c, "POST", items, []validationCase{
 			{"bad kind", merge(good, obj{"kind": "mainframe"}), "kind", "server"},
 			{"quantity zero", merge(good, obj{"quantity": 0}), "quantity", "between 1"},
-			{"unknown field", merge(good, obj{"requirements": []obj{req("gpus", "min", 1)}}), "requirements[0].field", "memory_gb"},
-			{"unknown op", merge(good, obj{"requirements": []obj{req("ports", "min", 1), req("ports", "min", 2),
-				req("ports", "gt", 3)}}), "requirements[2].op", "eq, min, max, in"},
-			{"min on text", merge(good, obj{"requirements": []obj{req("model", "min", "R750")}}), "requirements[0].op", "eq or in"},
-			{"text for a number", merge(good, obj{"requirements": []obj{req("memory_gb", "min", "lots")}}), "requirements[0].value", "number"},
-			{"in without a list", merge(good, obj{"requirements": []obj{req("model", "in", "R750")}}), "requirements[0].value", "list"},
+			{"unknown field", merge(good, obj{"requirements": []obj{specReq("gpus", "min", 1)}}), "requirements[0].field", "memory_gb"},
+			{"unknown op", merge(good, obj{"requirements": []obj{specReq("ports", "min", 1), specReq("ports", "min", 2),
+				specReq("ports", "gt", 3)}}), "requirements[2].op", "eq, min, max, in"},
+			{"min on text", merge(good, obj{"requirements": []obj{specReq("model", "min", "R750")}}), "requirements[0].op", "eq or in"},
+			{"text for a number", merge(good, obj{"requirements": []obj{specReq("memory_gb", "min", "lots")}}), "requirements[0].value", "number"},
+			{"in without a list", merge(good, obj{"requirements": []obj{specReq("model", "in", "R750")}}), "requirements[0].value", "list"},
 			{"unknown key", merge(good, obj{"colour": "red"}), "colour", "unknown"},
 		})
 		it := c.create(t, items, good)
@@ -113,11 +113,11 @@ func TestSpecRevisionsAPI(t *testing.T) {
 		c.setProjectStatus(t, pid, "procuring")
 		revs := p("/api/v1/projects/%d/spec-revisions", pid)
 		body := obj{"reason": "the approved model was discontinued",
-			"items": []obj{{"kind": "server", "quantity": 2, "requirements": []obj{req("cpu_cores", "min", 32)}}}}
+			"items": []obj{{"kind": "server", "quantity": 2, "requirements": []obj{specReq("cpu_cores", "min", 32)}}}}
 		runValidation(t, c, "POST", revs, []validationCase{
 			{"no reason", without(body, "reason"), "reason", "required"},
 			{"no items", merge(body, obj{"items": []obj{}}), "items", "at least one"},
-			{"bad item", merge(body, obj{"items": []obj{{"kind": "server", "requirements": []obj{req("ports", "xx", 1)}}}}),
+			{"bad item", merge(body, obj{"items": []obj{{"kind": "server", "requirements": []obj{specReq("ports", "xx", 1)}}}}),
 				"items[0].requirements[0].op", ""},
 		})
 		r2 := c.create(t, revs, body)
