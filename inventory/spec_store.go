@@ -82,6 +82,11 @@ func (s *Store) SpecItems(ctx context.Context, projectID int64) ([]SpecItem, err
 	return currentSpecItems(ctx, s.db, projectID)
 }
 
+// SpecItem returns one spec item of the project, of any revision.
+func (s *Store) SpecItem(ctx context.Context, projectID, itemID int64) (SpecItem, error) {
+	return specItem(ctx, s.db, projectID, itemID)
+}
+
 // CreateSpecItem adds an item to the project's current plan while the spec
 // is not frozen; the project's first item starts revision 1.
 func (s *Store) CreateSpecItem(ctx context.Context, projectID int64, in SpecItemInput) (SpecItem, error) {

@@ -16,6 +16,7 @@ import (
 func mountSpec(api fiber.Router, s *inventory.Store) {
 	api.Get("/projects/:id/spec-items", listSpecItems(s))
 	api.Post("/projects/:id/spec-items", createSpecItem(s))
+	api.Get("/projects/:id/spec-items/:item_id", getSpecItem(s))
 	api.Patch("/projects/:id/spec-items/:item_id", patchSpecItem(s))
 	api.Delete("/projects/:id/spec-items/:item_id", deleteSpecItem(s))
 	api.Get("/projects/:id/spec-revisions", listSpecRevisions(s))
@@ -68,6 +69,20 @@ func createSpecItem(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		return c.Status(fiber.StatusCreated).JSON(out)
+	}
+}
+
+func getSpecItem(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, itemID, err := specPathIDs(c, "item_id")
+		if err != nil {
+			return err
+		}
+		out, err := s.SpecItem(c.UserContext(), id, itemID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
 	}
 }
 

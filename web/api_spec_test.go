@@ -54,6 +54,10 @@ func TestSpecItemsAPI(t *testing.T) {
 			t.Fatalf("items = %v", list)
 		}
 		c.patch(t, p("%s/%d", items, itemID), obj{"quantity": 1})
+		if got := c.get(t, p("%s/%d", items, itemID)); intOf(t, got["quantity"]) != 1 {
+			t.Fatalf("item after the patch = %v", got)
+		}
+		wantErr(t, c.do(t, "GET", p("/api/v1/projects/9999/spec-items/%d", itemID), nil), 404, "not_found", "")
 		wantErr(t, c.do(t, "GET", "/api/v1/projects/9999/spec-items", nil), 404, "not_found", "")
 		wantErr(t, c.do(t, "PATCH", p("%s/abc", items), obj{}), 400, "bad_request", "")
 		wantErr(t, c.do(t, "PATCH", p("%s/9999", items), obj{"quantity": 1}), 404, "not_found", "")
