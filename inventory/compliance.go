@@ -126,12 +126,12 @@ func (c *Compliance) assess(items []SpecItem, devs []*complianceDevice) {
 		capacity[j] = it.Quantity
 	}
 	assigned := make([]int, len(devs)) // item index, or -1
-	pinned := make([]bool, len(devs))
+	pinned := make([]int, len(devs))   // the item index a device is pinned to, or -1
 	failed := make([][]int, len(devs)) // failed[i][j]: checks device i fails of item j, -1 for another kind
 	var free []int                     // devices for the matching
 	var adj [][]int
 	for i, d := range devs {
-		assigned[i] = -1
+		assigned[i], pinned[i] = -1, -1
 		failed[i] = make([]int, len(items))
 		var ok []int
 		for j := range items {
@@ -140,7 +140,7 @@ func (c *Compliance) assess(items []SpecItem, devs []*complianceDevice) {
 			}
 		}
 		if j, isPinned := pinIndex(d, itemAt); isPinned {
-			pinned[i] = true
+			pinned[i] = j
 			if failed[i][j] == 0 && capacity[j] > 0 {
 				capacity[j]--
 				assigned[i] = j
@@ -167,7 +167,7 @@ func pinIndex(d *complianceDevice, itemAt map[int64]int) (int, bool) {
 }
 
 // report writes the per-item and per-device results and the reasons.
-func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned []int, pinned []bool, failed [][]int) {
+func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned, pinned []int, failed [][]int) {
 	if len(items) == 0 {
 		c.Reasons = append(c.Reasons, fmt.Sprintf("project %d has no approved spec items: record the technical plan "+
 			"(POST /api/v1/projects/%d/spec-items) before checking what was delivered", c.ProjectID, c.ProjectID))
@@ -177,10 +177,13 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 			Required: it.Quantity, DeviceIDs: []int64{}})
 	}
 	for i, d := range devs {
-		dc := DeviceCompliance{DeviceID: d.ID, Name: d.Name, Kind: d.Kind, Pinned: pinned[i],
+		dc := DeviceCompliance{DeviceID: d.ID, Name: d.Name, Kind: d.Kind, Pinned: pinned[i] >= 0,
 			Observed: d.obs != nil, Checks: []RequirementCheck{}}
 		j := assigned[i]
-		if j < 0 {
+		if j < 0 && pinned[i] >= 0 { // pinned, fits, but its item is full
+			j = pinned[i]
+			dc.CandidateItemID = &items[j].ID
+		} else if j < 0 {
 			j = closestItem(failed[i])
 			if j >= 0 {
 				dc.CandidateItemID = &items[j].ID
@@ -204,7 +207,7 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 				"replace it or correct its record", d.ID, d.Name, items[j].ID, f.failures(d, &items[j])))
 		default:
 			c.UnmatchedDeviceIDs = append(c.UnmatchedDeviceIDs, d.ID)
-			c.Reasons = append(c.Reasons, unmatchedReason(d, items, j, f, pinned[i]))
+			c.Reasons = append(c.Reasons, unmatchedReason(d, items, j, f, pinned[i] >= 0))
 		}
 		c.Devices = append(c.Devices, dc)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,5 +216,49 @@ func TestComplianceWithoutSpec(t *testing.T) {
 		}
 		_, err := f.s.Compliance(f.ctx, p.ID+1000)
 		wantErr(t, err, "not_found", "")
+	})
+}
+
+// TestCompliancePins: pinned devices take their item before the matching;
+// a pinned device that fails its item is shown against it, and one pinned to
+// an item its pins already fill is surplus, even when another item would take
+// it.
+func TestCompliancePins(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.specProject(t, "PINS")
+		a, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1, specReq("memory_gb", "min", 128)))
+		noErr(t, err)
+		b, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1, specReq("memory_gb", "min", 64)))
+		noErr(t, err)
+		first := f.specDevice(t, p, 1, specDev{name: "first", kind: "server", mem: 256, pin: &a.ID})
+		surplus := f.specDevice(t, p, 3, specDev{name: "surplus", kind: "server", mem: 256, pin: &a.ID})
+		weak := f.specDevice(t, p, 5, specDev{name: "weak", kind: "server", mem: 32, pin: &b.ID})
+		c := checkCompliance(t, f, p)
+		byID := map[int64]inventory.DeviceCompliance{}
+		for _, d := range c.Devices {
+			byID[d.DeviceID] = d
+		}
+		switch {
+		case !byID[first.ID].Pass || *byID[first.ID].ItemID != a.ID:
+			t.Fatalf("first = %+v", byID[first.ID])
+		case byID[surplus.ID].Pass || byID[surplus.ID].ItemID != nil || *byID[surplus.ID].CandidateItemID != a.ID:
+			t.Fatalf("surplus = %+v", byID[surplus.ID])
+		case byID[weak.ID].Pass || *byID[weak.ID].ItemID != b.ID:
+			t.Fatalf("weak = %+v", byID[weak.ID])
+		}
+		want := []string{
+			fmt.Sprintf("device %d \"surplus\" is pinned to spec item %d, which already has its 1 devices", surplus.ID, a.ID),
+			fmt.Sprintf("device %d \"weak\" is pinned to spec item %d but fails memory_gb min 64 (declared 32", weak.ID, b.ID),
+			fmt.Sprintf("spec item %d (server \"server\") needs 1 and 0 devices satisfy it", b.ID),
+		}
+		if len(c.Reasons) != len(want) {
+			t.Fatalf("reasons = %q", c.Reasons)
+		}
+		for i, w := range want {
+			if !strings.HasPrefix(c.Reasons[i], w) {
+				t.Errorf("reason %d = %q, want it to start with %q", i, c.Reasons[i], w)
+			}
+		}
 	})
 }
