@@ -238,3 +238,29 @@ func TestDeviceSpecItemPin(t *testing.T) {
 		wantErr(t, err, "conflict", "kind")
 	})
 }
+
+// TestSpecRevisionIntegrity: the database itself keeps one current and one
+// proposed revision per project, whatever writes to it.
+func TestSpecRevisionIntegrity(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.specProject(t, "INT")
+		_, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1)) // revision 1, current
+		noErr(t, err)
+		sqldb := f.s.DB()
+		insert := func(status string) error {
+			_, err := sqldb.ExecContext(f.ctx, sqldb.Rebind(`INSERT INTO spec_revisions (project_id, number, status,
+				created_at, created_by) VALUES (?, (SELECT MAX(number) + 1 FROM spec_revisions), ?, CURRENT_TIMESTAMP, 't')`),
+				p.ID, status)
+			return err
+		}
+		for _, step := range []struct {
+			status string
+			ok     bool
+		}{{"current", false}, {"proposed", true}, {"proposed", false}, {"superseded", true}, {"superseded", true}} {
+			if err := insert(step.status); (err == nil) != step.ok {
+				t.Fatalf("insert a %s revision: err = %v, want ok = %v", step.status, err, step.ok)
+			}
+		}
+	})
+}

@@ -71,9 +71,14 @@ CREATE TABLE spec_items (
     requirements   JSONB NOT NULL DEFAULT '[]'
 );
 CREATE INDEX spec_items_revision_idx ON spec_items (revision_id);
+CREATE INDEX spec_items_project_idx ON spec_items (project_id);
+-- At most one revision in force and one awaiting review per project.
+CREATE UNIQUE INDEX spec_revisions_open_key ON spec_revisions (project_id, status)
+    WHERE status IN ('current', 'proposed');
 
 -- A device may be pinned to one spec item of its project.
 ALTER TABLE devices ADD COLUMN spec_item_id BIGINT REFERENCES spec_items (id) ON DELETE SET NULL;
+CREATE INDEX devices_spec_item_idx ON devices (spec_item_id);
 
 CREATE TABLE evaluations (
     id           BIGSERIAL PRIMARY KEY,
