@@ -120,7 +120,7 @@ func (s *Store) CreateDocument(ctx context.Context, projectID int64, in Document
 		if err != nil {
 			return dbErr(err, "create document")
 		}
-		if out, err = document(tx.ctx, tx, projectID, id); err != nil {
+		if out, err = readDocument(tx.ctx, tx, projectID, id); err != nil {
 			return err
 		}
 		return tx.audit("create", "project_document", id, nil, out)
@@ -128,7 +128,7 @@ func (s *Store) CreateDocument(ctx context.Context, projectID int64, in Document
 	return out, err
 }
 
-func document(ctx context.Context, q querier, projectID, id int64) (Document, error) {
+func readDocument(ctx context.Context, q querier, projectID, id int64) (Document, error) {
 	var d Document
 	err := q.GetContext(ctx, &d, q.Rebind(`SELECT `+documentCols+` FROM project_documents
 		WHERE project_id = ? AND id = ?`), projectID, id)
@@ -158,7 +158,7 @@ func (s *Store) Documents(ctx context.Context, projectID int64) ([]Document, err
 
 // DocumentContent returns a document and its file.
 func (s *Store) DocumentContent(ctx context.Context, projectID, id int64) (Document, []byte, error) {
-	d, err := document(ctx, s.db, projectID, id)
+	d, err := readDocument(ctx, s.db, projectID, id)
 	if err != nil {
 		return d, nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Store) DeleteDocument(ctx context.Context, projectID, id int64) error {
 		if err != nil {
 			return err
 		}
-		before, err := document(tx.ctx, tx, projectID, id)
+		before, err := readDocument(tx.ctx, tx, projectID, id)
 		if err != nil {
 			return err
 		}

@@ -58,8 +58,8 @@ func BenchmarkEligibility(b *testing.B) {
 	}
 }
 
-// benchStatuses cycle over the projects: every status appears.
-var benchStatuses = []string{"draft", "submitted", "approved", "spec_reviewed", "procuring", "implementing",
+// eligBenchStatuses cycle over the projects: every status appears.
+var eligBenchStatuses = []string{"draft", "submitted", "approved", "spec_reviewed", "procuring", "implementing",
 	"trial_run", "acceptance_requested", "accepted", "settled", "rejected", "acceptance_failed"}
 
 // seedEligibility inserts the units and projects, a history row per project
@@ -96,13 +96,13 @@ func seedEligibility(b *testing.B, db dbtest.DB, units, projects int) {
 	var projectRows, historyRows, evalRows [][]any
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range projects {
-		status := benchStatuses[i%len(benchStatuses)]
+		status := eligBenchStatuses[i%len(eligBenchStatuses)]
 		year := 2020 + i%6 // 2024 is every sixth project
 		id := int64(i + 1)
 		projectRows = append(projectRows, []any{fmt.Sprintf("P%05d", i), "工程", int64(i%units + 1), "application",
 			inventory.FundingSources[i%3], i%17 == 0, year, 100000 + i, status, "2024-10-31"})
-		idx := slices.Index(benchStatuses, status)
-		if idx >= slices.Index(benchStatuses, "trial_run") && status != "rejected" {
+		idx := slices.Index(eligBenchStatuses, status)
+		if idx >= slices.Index(eligBenchStatuses, "trial_run") && status != "rejected" {
 			historyRows = append(historyRows, []any{id, "implementing", "trial_run", fmt.Sprintf("%d-%02d-01", year, 6+i%7), at, "bench"})
 		}
 		if status == "acceptance_requested" || status == "accepted" || status == "settled" || status == "acceptance_failed" {

@@ -67,7 +67,7 @@ func (in *EvaluationInput) validate(now Date) error {
 
 const evaluationCols = `id, project_id, date, meets_target, problems, rectified, rectified_on`
 
-func evaluation(ctx context.Context, q querier, projectID, id int64, suffix string) (Evaluation, error) {
+func readEvaluation(ctx context.Context, q querier, projectID, id int64, suffix string) (Evaluation, error) {
 	var e Evaluation
 	err := q.GetContext(ctx, &e, q.Rebind(`SELECT `+evaluationCols+` FROM evaluations
 		WHERE project_id = ? AND id = ?`+suffix), projectID, id)
@@ -93,7 +93,7 @@ func (s *Store) CreateEvaluation(ctx context.Context, projectID int64, in Evalua
 		if err != nil {
 			return dbErr(err, "create evaluation")
 		}
-		if out, err = evaluation(tx.ctx, tx, projectID, id, ""); err != nil {
+		if out, err = readEvaluation(tx.ctx, tx, projectID, id, ""); err != nil {
 			return err
 		}
 		return tx.audit("create", "evaluation", id, nil, out)
@@ -106,7 +106,7 @@ func (s *Store) CreateEvaluation(ctx context.Context, projectID int64, in Evalua
 func (s *Store) UpdateEvaluation(ctx context.Context, projectID, id int64, apply func(*EvaluationInput) error) (Evaluation, error) {
 	var out Evaluation
 	err := s.inTx(ctx, func(tx *txn) error {
-		before, err := evaluation(tx.ctx, tx, projectID, id, tx.forUpdate())
+		before, err := readEvaluation(tx.ctx, tx, projectID, id, tx.forUpdate())
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Store) UpdateEvaluation(ctx context.Context, projectID, id int64, apply
 		if err != nil {
 			return dbErr(err, fmt.Sprintf("update evaluation %d", id))
 		}
-		if out, err = evaluation(tx.ctx, tx, projectID, id, ""); err != nil {
+		if out, err = readEvaluation(tx.ctx, tx, projectID, id, ""); err != nil {
 			return err
 		}
 		return tx.audit("update", "evaluation", id, before, out)

@@ -114,7 +114,7 @@ func (s *Store) TransitionProject(ctx context.Context, id int64, in TransitionIn
 		if len(missing) > 0 {
 			return &ConflictError{Fields: missing, Message: fmt.Sprintf(
 				"project %d cannot go from %s to %s: %d prerequisite(s) missing (%s)",
-				id, before.Status, in.To, len(missing), strings.Join(sortedKeys(missing), ", "))}
+				id, before.Status, in.To, len(missing), strings.Join(missingKeys(missing), ", "))}
 		}
 		if err := writeStep(tx, before, in); err != nil {
 			return err
@@ -188,7 +188,7 @@ func (s *Store) ProjectHistory(ctx context.Context, id int64) ([]ProjectStep, er
 	return steps, nil
 }
 
-func sortedKeys(m map[string]string) []string {
+func missingKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -139,7 +139,7 @@ func downloadDocument(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		docID, err := pathInt(c, "document_id")
+		docID, err := pathParamID(c, "document_id")
 		if err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func deleteDocument(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		docID, err := pathInt(c, "document_id")
+		docID, err := pathParamID(c, "document_id")
 		if err != nil {
 			return err
 		}

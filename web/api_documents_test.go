@@ -23,7 +23,7 @@ func TestDocumentsAPI(t *testing.T) {
 
 		// A PNG declared as a PDF: the stored type is sniffed.
 		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 100)...)
-		d := c.upload(t, coll, fields, "方案.pdf", png).want(t, 201)
+		d := c.uploadForm(t, coll, fields, "方案.pdf", png).want(t, 201)
 		sum := sha256.Sum256(png)
 		if d["content_type"] != "image/png" || d["sha256"] != hex.EncodeToString(sum[:]) || intOf(t, d["size"]) != int64(len(png)) ||
 			d["filename"] != "方案.pdf" || d["type"] != "technical_plan" || d["date"] != "2025-01-02" {
@@ -50,18 +50,18 @@ func TestDocumentsAPI(t *testing.T) {
 				m[k] = v
 				return m
 			}
-			d := wantErr(t, c.upload(t, coll, with("type", "memo"), "a.txt", []byte("x")), 400, "validation", "type")
+			d := wantErr(t, c.uploadForm(t, coll, with("type", "memo"), "a.txt", []byte("x")), 400, "validation", "type")
 			if m := fieldMsg(d, "type"); !strings.Contains(m, "feasibility_study") || !strings.Contains(m, "settlement_audit") {
 				t.Errorf("type message %q does not list the types", m)
 			}
-			wantErr(t, c.upload(t, coll, with("title", " "), "a.txt", []byte("x")), 400, "validation", "title")
-			wantErr(t, c.upload(t, coll, with("colour", "red"), "a.txt", []byte("x")), 400, "validation", "colour")
-			wantErr(t, c.upload(t, coll, with("date", "yesterday"), "a.txt", []byte("x")), 400, "validation", "date")
-			wantErr(t, c.upload(t, coll, fields, "", nil), 400, "validation", "file")
-			wantErr(t, c.upload(t, coll, fields, "empty.txt", []byte{}), 400, "validation", "file")
+			wantErr(t, c.uploadForm(t, coll, with("title", " "), "a.txt", []byte("x")), 400, "validation", "title")
+			wantErr(t, c.uploadForm(t, coll, with("colour", "red"), "a.txt", []byte("x")), 400, "validation", "colour")
+			wantErr(t, c.uploadForm(t, coll, with("date", "yesterday"), "a.txt", []byte("x")), 400, "validation", "date")
+			wantErr(t, c.uploadForm(t, coll, fields, "", nil), 400, "validation", "file")
+			wantErr(t, c.uploadForm(t, coll, fields, "empty.txt", []byte{}), 400, "validation", "file")
 			wantErr(t, c.do(t, "POST", coll, obj{"type": "other"}), 400, "bad_request", "")
-			wantErr(t, c.upload(t, "/api/v1/projects/999/documents", fields, "a.txt", []byte("x")), 404, "not_found", "")
-			big := c.upload(t, coll, fields, "big.bin", make([]byte, inventory.MaxDocumentSize+1))
+			wantErr(t, c.uploadForm(t, "/api/v1/projects/999/documents", fields, "a.txt", []byte("x")), 404, "not_found", "")
+			big := c.uploadForm(t, coll, fields, "big.bin", make([]byte, inventory.MaxDocumentSize+1))
 			if d := wantErr(t, big, 413, "too_large", "file"); !strings.Contains(message(d), "20 MiB") {
 				t.Errorf("message %q does not give the limit", message(d))
 			}
@@ -70,7 +70,7 @@ func TestDocumentsAPI(t *testing.T) {
 			}
 		})
 		t.Run("a file of exactly 20 MiB", func(t *testing.T) {
-			r := c.upload(t, coll, fields, "max.bin", make([]byte, inventory.MaxDocumentSize))
+			r := c.uploadForm(t, coll, fields, "max.bin", make([]byte, inventory.MaxDocumentSize))
 			o := r.want(t, 201)
 			if intOf(t, o["size"]) != inventory.MaxDocumentSize {
 				t.Errorf("size %v", o["size"])
@@ -84,7 +84,7 @@ func TestDocumentsAPI(t *testing.T) {
 			}
 		})
 		t.Run("delete only while a draft", func(t *testing.T) {
-			extra := c.upload(t, coll, map[string]string{"type": "other", "title": "草稿"}, "x.txt", []byte("draft")).want(t, 201)
+			extra := c.uploadForm(t, coll, map[string]string{"type": "other", "title": "草稿"}, "x.txt", []byte("draft")).want(t, 201)
 			if r := c.do(t, "DELETE", p("%s/%d", coll, idOf(t, extra)), nil); r.status != 204 {
 				t.Fatalf("DELETE in draft: %d %s", r.status, r.raw)
 			}

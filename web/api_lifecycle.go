@@ -32,8 +32,8 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	api.Get("/plans/:year", annualPlan(s))
 }
 
-// pathInt reads a positive integer path parameter.
-func pathInt(c *fiber.Ctx, name string) (int64, error) {
+// pathParamID reads a positive integer path parameter.
+func pathParamID(c *fiber.Ctx, name string) (int64, error) {
 	raw := c.Params(name)
 	n, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || n < 1 {
@@ -112,7 +112,7 @@ func patchEvaluation(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		evID, err := pathInt(c, "evaluation_id")
+		evID, err := pathParamID(c, "evaluation_id")
 		if err != nil {
 			return err
 		}
@@ -127,8 +127,8 @@ func patchEvaluation(s *inventory.Store) fiber.Handler {
 	}
 }
 
-// onlyQuery refuses query parameters other than the named ones.
-func onlyQuery(c *fiber.Ctx, names ...string) error {
+// refuseOtherQuery refuses query parameters other than the named ones.
+func refuseOtherQuery(c *fiber.Ctx, names ...string) error {
 	ve := &inventory.ValidationError{}
 	for k := range c.Queries() {
 		known := false
@@ -144,7 +144,7 @@ func onlyQuery(c *fiber.Ctx, names ...string) error {
 
 func eligibility(s *inventory.Store, graceDays int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := onlyQuery(c, "year"); err != nil {
+		if err := refuseOtherQuery(c, "year"); err != nil {
 			return err
 		}
 		raw := c.Query("year")
@@ -162,7 +162,7 @@ func eligibility(s *inventory.Store, graceDays int) fiber.Handler {
 
 func annualPlan(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := onlyQuery(c, "format"); err != nil {
+		if err := refuseOtherQuery(c, "format"); err != nil {
 			return err
 		}
 		raw := c.Params("year")

@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// upload POSTs a multipart form: the fields, and the file when content is
+// uploadForm POSTs a multipart form: the fields, and the file when content is
 // not nil.
-func (c *client) upload(t *testing.T, path string, fields map[string]string, filename string, content []byte) response {
+func (c *client) uploadForm(t *testing.T, path string, fields map[string]string, filename string, content []byte) response {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -51,7 +51,7 @@ func (c *client) upload(t *testing.T, path string, fields map[string]string, fil
 // fileDoc uploads a small PDF of type typ to a project.
 func (c *client) fileDoc(t *testing.T, projectID int64, typ string) obj {
 	t.Helper()
-	r := c.upload(t, p("/api/v1/projects/%d/documents", projectID),
+	r := c.uploadForm(t, p("/api/v1/projects/%d/documents", projectID),
 		map[string]string{"type": typ, "title": "文件 " + typ, "number": "湘政办〔2025〕1号", "date": "2025-01-02"},
 		typ+".pdf", []byte("%PDF-1.4\n"+typ))
 	o := r.want(t, 201)
