@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Plan is the annual e-government project plan: the approved projects of a
@@ -114,15 +115,15 @@ func (p Plan) WriteCSV(w io.Writer) error {
 	rows := [][]string{{"section", "code", "name", "unit_code", "unit_name", "category", "funding_source",
 		"classified", "status", "approval_number", "projects", "budget"}}
 	for _, x := range p.Projects {
-		rows = append(rows, []string{"project", x.Code, x.Name, x.UnitCode, x.UnitName, x.Category, x.FundingSource,
-			strconv.FormatBool(x.Classified), x.Status, x.ApprovalNumber, "1", amount(x.Budget)})
+		rows = append(rows, []string{"project", csvCell(x.Code), csvCell(x.Name), csvCell(x.UnitCode), csvCell(x.UnitName), x.Category,
+			x.FundingSource, strconv.FormatBool(x.Classified), x.Status, csvCell(x.ApprovalNumber), "1", amount(x.Budget)})
 	}
 	for _, f := range p.ByFundingSource {
 		rows = append(rows, []string{"funding_source", "", "", "", "", "", f.FundingSource, "", "", "",
 			strconv.Itoa(f.Projects), amount(f.Budget)})
 	}
 	for _, u := range p.ByUnit {
-		rows = append(rows, []string{"unit", "", "", u.UnitCode, u.UnitName, "", "", "", "", "",
+		rows = append(rows, []string{"unit", "", "", csvCell(u.UnitCode), csvCell(u.UnitName), "", "", "", "", "",
 			strconv.Itoa(u.Projects), amount(u.Budget)})
 	}
 	rows = append(rows, []string{"total", "", "", "", "", "", "", "", "", "", strconv.Itoa(p.ProjectCount), amount(p.TotalBudget)})
@@ -130,4 +131,13 @@ func (p Plan) WriteCSV(w io.Writer) error {
 		return fmt.Errorf("inventory: write plan CSV: %w", err)
 	}
 	return nil
+}
+
+// csvCell keeps a spreadsheet from reading user text as a formula: text that
+// starts with =, +, -, @, a tab or a carriage return gets a leading '.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

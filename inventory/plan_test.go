@@ -22,7 +22,7 @@ func TestPlan(t *testing.T) {
 			noErr(t, err)
 			return u.ID
 		}
-		fin, health, county := unit("CZJ", "州财政局"), unit("WJW", "州卫生健康委员会"), unit("JSX", "吉首市, \"市本级\"")
+		fin, health, county := unit("CZJ", "州财政局"), unit("WJW", "=HYPERLINK(\"http://x\")"), unit("JSX", "吉首市, \"市本级\"")
 		project := func(code string, lead int64, funding string, classified bool, year int, budget float64, status string) {
 			in := inventory.DefaultProjectInput()
 			in.Code, in.Name, in.LeadUnitID, in.Category = code, "工程 "+code, lead, "application"
