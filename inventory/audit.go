@@ -59,7 +59,8 @@ type AuditEntry struct {
 }
 
 // AuditEntities are the entity names audit rows use.
-var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile"}
+var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile",
+	"check", "finding"}
 
 var auditList = listSpec{
 	filters: map[string]filter{
