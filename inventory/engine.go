@@ -95,19 +95,34 @@ func (s *Store) RunCheck(ctx context.Context, opts CheckOptions) (Check, error) 
 	return c, nil
 }
 
-// evaluate runs every rule in one read-only transaction (repeatable read on
-// PostgreSQL; SQLite's deferred transaction reads one WAL snapshot).
-func (s *Store) evaluate(ctx context.Context, opts CheckOptions) ([]*hitRow, error) {
+// snapshot opens a read-only transaction and a Snapshot over it: repeatable
+// read on PostgreSQL; on SQLite a deferred transaction reads one WAL
+// snapshot. Call done when finished.
+func (s *Store) snapshot(ctx context.Context, opts CheckOptions) (snap *Snapshot, done func(), err error) {
 	txo := &sql.TxOptions{ReadOnly: true}
 	if s.dialect == Postgres {
 		txo.Isolation = sql.LevelRepeatableRead
 	}
 	tx, err := s.db.BeginTxx(ctx, txo)
 	if err != nil {
-		return nil, fmt.Errorf("inventory: begin check snapshot: %w", err)
+		return nil, nil, fmt.Errorf("inventory: begin read snapshot: %w", err)
 	}
-	defer tx.Rollback()
-	snap := &Snapshot{Q: tx, Dialect: s.dialect, Now: opts.Now, Config: opts.Config}
+	if opts.Config == (RuleConfig{}) {
+		opts.Config = DefaultRuleConfig()
+	}
+	if opts.Now.IsZero() {
+		opts.Now = s.now().UTC()
+	}
+	return &Snapshot{Q: tx, Dialect: s.dialect, Now: opts.Now, Config: opts.Config}, func() { tx.Rollback() }, nil
+}
+
+// evaluate runs every rule over one snapshot.
+func (s *Store) evaluate(ctx context.Context, opts CheckOptions) ([]*hitRow, error) {
+	snap, done, err := s.snapshot(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var out []*hitRow
 	seen := map[findingKey]string{}
 	for _, r := range ruleRegistry {
