@@ -87,6 +87,8 @@ func routes(app *fiber.App, cfg Config) {
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
 		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles")
 	api.Get("/audit", auditLog(s))
+	mountFindings(api, s)
+	mountReports(api, s)
 }
 
 // requestLog logs each request once, with its status and duration.
