@@ -10,14 +10,14 @@ import (
 // MovePlan proposes a place in the central machine room for every device now
 // racked in a unit's own room. It is a proposal only: nothing is moved.
 type MovePlan struct {
-	UnitID   *int64     `json:"unit_id"`   // the unit planned for; null for all
-	Devices  int        `json:"devices"`   // devices to move
-	Placed   int        `json:"placed"`    // of which a place was found
-	UNeeded  int        `json:"u_needed"`  // rack units the devices take
-	Moves    []Move     `json:"moves"`     // in the order they were placed
-	Unplaced []Unplaced `json:"unplaced"`  // what does not fit, and why
-	Racks    int        `json:"racks"`     // central racks considered
-	FreeU    int        `json:"free_u"`    // free U (both faces) left after the plan
+	UnitID   *int64     `json:"unit_id"`  // the unit planned for; null for all
+	Devices  int        `json:"devices"`  // devices to move
+	Placed   int        `json:"placed"`   // of which a place was found
+	UNeeded  int        `json:"u_needed"` // rack units the devices take
+	Moves    []Move     `json:"moves"`    // in the order they were placed
+	Unplaced []Unplaced `json:"unplaced"` // what does not fit, and why
+	Racks    int        `json:"racks"`    // central racks considered
+	FreeU    int        `json:"free_u"`   // free U (both faces) left after the plan
 }
 
 // Move is one proposed placement.
