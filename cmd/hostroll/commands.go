@@ -21,6 +21,8 @@ type Config struct {
 	DB   string // database URL
 	Addr string // listen address of serve
 	Demo bool   // serve: load the demo data set into an empty database
+
+	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
 
 // streams is where a command writes: results to out, usage and logs to err.
@@ -118,6 +120,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs := newFlags("serve", &cfg, w)
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	checkScheduleFlag(fs, &cfg)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -140,6 +143,11 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 			log.Info("loaded the demo data set", "records", n)
 		}
 	}
+	stopChecks, err := startCheckSchedule(ctx, s, cfg.CheckSchedule, log)
+	if err != nil {
+		return err
+	}
+	defer stopChecks()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
