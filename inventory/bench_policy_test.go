@@ -160,7 +160,7 @@ func bulk(ctx context.Context, db *sqlx.DB, table, cols string, rows [][]any) er
 // one of 1,000 projects, a tenth of them classified; 5 % are
 // decommissioned. Of the 5,000 lines, 60 % are private and every unit has
 // two lines to "Hub 0"; 500 private lines were raised. 20,000 devices have
-// three polls each: 40 failed all three, 20 report another serial.
+// three polls each: 200 active ones failed all three, 100 report another serial.
 func seedPolicyBench(ctx context.Context, db *sqlx.DB) error {
 	var units, rooms, racks, projects, devices, lines, hist, obs [][]any
 	for u := 1; u <= pbUnits; u++ {
@@ -199,7 +199,7 @@ func seedPolicyBench(ctx context.Context, db *sqlx.DB) error {
 				if i%1000 == 10 {
 					serial = "OTHER"
 				}
-				obs = append(obs, []any{i + 1, now.Add(time.Duration(poll) * time.Minute), i%500 != 0, serial, ""})
+				obs = append(obs, []any{i + 1, now.Add(time.Duration(poll) * time.Minute), i%500 != 25, serial, ""})
 			}
 		}
 	}

@@ -76,6 +76,9 @@ func (s *Store) RunCheck(ctx context.Context, opts CheckOptions) (Check, error) 
 	}
 	c := Check{Started: started, Actor: ActorOf(ctx), Rules: len(ruleRegistry)}
 	err = s.inTx(ctx, func(tx *txn) error {
+		if err := lockFindings(tx); err != nil {
+			return err
+		}
 		if err := reconcile(tx, hits, opts.Now, &c); err != nil {
 			return err
 		}
@@ -172,6 +175,21 @@ type storedFinding struct {
 	Status      string `db:"status"`
 	Fingerprint string `db:"fingerprint"`
 	ExpiresOn   *Date  `db:"exemption_expires_on"`
+}
+
+// findingsLock is the PostgreSQL advisory lock that serialises the writers
+// of findings: two runs (the schedule and the API), or a run and an
+// exemption. On SQLite the IMMEDIATE write transaction already does.
+const findingsLock = 4_042_026
+
+func lockFindings(tx *txn) error {
+	if tx.dialect != Postgres {
+		return nil
+	}
+	if err := tx.exec("SELECT pg_advisory_xact_lock(?)", findingsLock); err != nil {
+		return dbErr(err, "lock findings")
+	}
+	return nil
 }
 
 // reconcile writes the difference between the hits and the stored findings.

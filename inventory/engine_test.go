@@ -184,3 +184,42 @@ func TestFindingsList(t *testing.T) {
 }
 
 func (p *policy) unitID() string { return fmt.Sprint(p.unit.ID) }
+
+// TestConcurrentChecks runs checks side by side with an exemption: every run
+// succeeds, and each finding exists once.
+func TestConcurrentChecks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		p := newPolicy(t, db.Store)
+		for range 3 {
+			p.unitRoom("active")
+			p.line("private", "requested", "A", "B", 10)
+		}
+		first := p.run(time.Now())
+		p.unitRoom("planned") // one more for the concurrent runs to open
+		errs := make(chan error, 5)
+		for range 4 {
+			go func() {
+				_, err := db.Store.RunCheck(p.ctx, inventory.CheckOptions{})
+				errs <- err
+			}()
+		}
+		items, _, err := db.Store.Findings(p.ctx, inventory.ListParams{Filters: map[string]string{"rule": "private-line"}})
+		noErr(t, err)
+		go func() {
+			_, err := db.Store.GrantExemption(p.ctx, items[0].ID, inventory.ExemptionInput{Reason: "approved by the office", Basis: "other"})
+			errs <- err
+		}()
+		for range 5 {
+			if err := <-errs; err != nil {
+				t.Errorf("concurrent run or exemption: %v", err)
+			}
+		}
+		_, total, err := db.Store.Findings(p.ctx, inventory.ListParams{})
+		noErr(t, err)
+		if total != first.Open+1 {
+			t.Errorf("%d findings after the concurrent runs, want %d", total, first.Open+1)
+		}
+		p.wantStatus("private-line", "line", items[0].SubjectID, "exempted")
+	})
+}

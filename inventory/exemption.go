@@ -83,7 +83,10 @@ func (s *Store) RevokeExemption(ctx context.Context, id int64) (Finding, error) 
 func (s *Store) changeFinding(ctx context.Context, id int64, change func(tx *txn, f findingRow) error) (Finding, error) {
 	var out Finding
 	err := s.inTx(ctx, func(tx *txn) error {
-		before, err := getFinding(ctx, tx, id, tx.forUpdate())
+		if err := lockFindings(tx); err != nil {
+			return err
+		}
+		before, err := getFinding(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}
