@@ -162,7 +162,7 @@ func bulk(ctx context.Context, db *sqlx.DB, table, cols string, rows [][]any) er
 // two lines to "Hub 0"; 500 private lines were raised. 20,000 devices have
 // three polls each: 200 active ones failed all three, 100 report another serial.
 func seedPolicyBench(ctx context.Context, db *sqlx.DB) error {
-	var units, rooms, racks, projects, devices, lines, hist, obs [][]any
+	var units, rooms, racks, projects, devices, obs [][]any
 	for u := 1; u <= pbUnits; u++ {
 		units = append(units, []any{u, fmt.Sprintf("U%04d", u), fmt.Sprintf("单位 %d", u), "department"})
 	}
@@ -203,6 +203,35 @@ func seedPolicyBench(ctx context.Context, db *sqlx.DB) error {
 			}
 		}
 	}
+	lines, hist := benchPolicyLines(now)
+	return bulkAll(ctx, db, []bulkTable{
+		{"units", "id, code, name, kind", units},
+		{"rooms", "id, name, unit_id, kind, status, address", rooms},
+		{"racks", "id, room_id, name, u_height", racks},
+		{"projects", "id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status", projects},
+		{"devices", "id, name, kind, manufacturer, model, serial, unit_id, project_id, rack_id, position, status", devices},
+		{"lines", "id, carrier, circuit_id, unit_id, a_end, z_end, bandwidth_mbps, monthly_fee, platform, status", lines},
+		{"line_history", "id, line_id, at, bandwidth_mbps, platform", hist},
+		{"observations", "device_id, at, reachable, serial, model", obs},
+	})
+}
+
+type bulkTable struct {
+	table, cols string
+	rows        [][]any
+}
+
+func bulkAll(ctx context.Context, db *sqlx.DB, tables []bulkTable) error {
+	for _, t := range tables {
+		if err := bulk(ctx, db, t.table, t.cols, t.rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchPolicyLines are the lines of seedPolicyBench and their history.
+func benchPolicyLines(now time.Time) (lines, hist [][]any) {
 	for i := range pbLines {
 		platform := []string{"private", "private", "intranet", "extranet", "private"}[i%5]
 		status := "active"
@@ -220,24 +249,7 @@ func seedPolicyBench(ctx context.Context, db *sqlx.DB) error {
 		}
 		hist = append(hist, []any{len(hist) + 1, i + 1, now, bw, platform})
 	}
-	for _, t := range []struct {
-		table, cols string
-		rows        [][]any
-	}{
-		{"units", "id, code, name, kind", units},
-		{"rooms", "id, name, unit_id, kind, status, address", rooms},
-		{"racks", "id, room_id, name, u_height", racks},
-		{"projects", "id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status", projects},
-		{"devices", "id, name, kind, manufacturer, model, serial, unit_id, project_id, rack_id, position, status", devices},
-		{"lines", "id, carrier, circuit_id, unit_id, a_end, z_end, bandwidth_mbps, monthly_fee, platform, status", lines},
-		{"line_history", "id, line_id, at, bandwidth_mbps, platform", hist},
-		{"observations", "device_id, at, reachable, serial, model", obs},
-	} {
-		if err := bulk(ctx, db, t.table, t.cols, t.rows); err != nil {
-			return err
-		}
-	}
-	return nil
+	return lines, hist
 }
 
 // benchPolicyDevice is device i (id i+1) of seedPolicyBench.
@@ -318,20 +330,12 @@ func seedMoveBench(ctx context.Context, db *sqlx.DB) error {
 		dev(room, pbMoveRacks+rack, pos, h, face, full)
 		pos += h
 	}
-	for _, t := range []struct {
-		table, cols string
-		rows        [][]any
-	}{
+	return bulkAll(ctx, db, []bulkTable{
 		{"units", "id, code, name, kind", units},
 		{"rooms", "id, name, unit_id, kind, status, address", rooms},
 		{"racks", "id, room_id, name, u_height", racks},
 		{"devices", "id, name, kind, unit_id, rack_id, position, u_height, face, full_depth, status", devices},
-	} {
-		if err := bulk(ctx, db, t.table, t.cols, t.rows); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
 // resetPeakRSS resets the process's peak resident set (VmHWM) so that the

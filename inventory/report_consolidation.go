@@ -68,6 +68,25 @@ func (s *Store) ConsolidationReport(ctx context.Context) (ConsolidationReport, e
 		return ConsolidationReport{}, err
 	}
 	defer done()
+	rows, err := unitFigures(ctx, snap)
+	if err != nil {
+		return ConsolidationReport{}, err
+	}
+	rep := ConsolidationReport{Units: []ConsolidationRow{}}
+	if err := nameUnits(ctx, snap, rows); err != nil {
+		return ConsolidationReport{}, err
+	}
+	for _, r := range rows {
+		rep.Units = append(rep.Units, *r)
+		rep.Totals.add(r)
+	}
+	sort.Slice(rep.Units, func(i, j int) bool { return rep.Units[i].UnitCode < rep.Units[j].UnitCode })
+	rep.Central, err = centralCapacity(ctx, snap)
+	return rep, err
+}
+
+// unitFigures reads each unit's figures, keyed by unit id.
+func unitFigures(ctx context.Context, snap *Snapshot) (map[int64]*ConsolidationRow, error) {
 	rows := map[int64]*ConsolidationRow{}
 	row := func(unit int64) *ConsolidationRow {
 		if rows[unit] == nil {
@@ -101,7 +120,7 @@ func (s *Store) ConsolidationReport(ctx context.Context) (ConsolidationReport, e
 	for _, q := range queries {
 		var figs []unitFigure
 		if err := snap.Select(ctx, &figs, q.sql); err != nil {
-			return ConsolidationReport{}, dbErr(err, "consolidation report")
+			return nil, dbErr(err, "consolidation report")
 		}
 		for _, f := range figs {
 			q.apply(row(f.UnitID), f)
@@ -109,22 +128,12 @@ func (s *Store) ConsolidationReport(ctx context.Context) (ConsolidationReport, e
 	}
 	dups, err := evalDuplicateLines(ctx, snap)
 	if err != nil {
-		return ConsolidationReport{}, dbErr(err, "consolidation report: duplicate lines")
+		return nil, dbErr(err, "consolidation report: duplicate lines")
 	}
 	for _, h := range dups {
 		row(*h.UnitID).DuplicateLines += len(h.Params["line_ids"].([]int64))
 	}
-	rep := ConsolidationReport{Units: []ConsolidationRow{}}
-	if err := nameUnits(ctx, snap, rows); err != nil {
-		return ConsolidationReport{}, err
-	}
-	for _, r := range rows {
-		rep.Units = append(rep.Units, *r)
-		rep.Totals.add(r)
-	}
-	sort.Slice(rep.Units, func(i, j int) bool { return rep.Units[i].UnitCode < rep.Units[j].UnitCode })
-	rep.Central, err = centralCapacity(ctx, snap)
-	return rep, err
+	return rows, nil
 }
 
 func (t *ConsolidationRow) add(r *ConsolidationRow) {
