@@ -223,3 +223,19 @@ func TestConcurrentChecks(t *testing.T) {
 		p.wantStatus("private-line", "line", items[0].SubjectID, "exempted")
 	})
 }
+
+func TestLang(t *testing.T) {
+	tests := []struct{ header, want string }{
+		{"", "zh"},
+		{"en", "en"},
+		{"en-GB,en;q=0.9", "en"},
+		{"zh-CN,zh;q=0.9,en;q=0.8", "zh"},
+		{"fr-FR, en;q=0.5", "en"},
+		{"*", "zh"},
+	}
+	for _, tt := range tests {
+		if got := inventory.Lang(tt.header); got != tt.want {
+			t.Errorf("Lang(%q) = %q, want %q", tt.header, got, tt.want)
+		}
+	}
+}
