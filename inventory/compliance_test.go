@@ -1,50 +1,14 @@
 package inventory_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
 )
-
-// The -update flag rewrites golden files. Another test file of the package
-// may define it too: package variables initialise before init, so this one
-// registers it only when nobody did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata/")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updateGolden() {
-		noErr(t, os.MkdirAll("testdata", 0o755))
-		noErr(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s ./inventory -update to write it)", err, t.Name())
-	}
-	if !bytes.Equal(want, got) {
-		t.Fatalf("%s differs from the golden file (rerun with -update if the change is right):\n%s", path, got)
-	}
-}
 
 // dev is a device input of the fixture's unit for project p.
 type specDev struct {

@@ -33,6 +33,7 @@ type Store struct {
 	db      *sqlx.DB
 	dialect string
 	now     func() time.Time
+	rules   RuleConfig // thresholds of the policy rules; zero means the defaults
 }
 
 // Target is a parsed database URL.

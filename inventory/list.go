@@ -48,6 +48,9 @@ type filter struct {
 type listSpec struct {
 	filters map[string]filter
 	search  []string // columns that q searches, case-insensitively
+	// params are further query parameters the list takes that are not
+	// filters (e.g. lang); the caller takes them out before where.
+	params []string
 }
 
 // where builds the WHERE clause (with ? placeholders) for p, or a
@@ -122,6 +125,7 @@ func (ls listSpec) paramNames() []string {
 	if len(ls.search) > 0 {
 		names = append(names, "q")
 	}
+	names = append(names, ls.params...)
 	return append(names, ls.filterNames()...)
 }
 

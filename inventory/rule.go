@@ -60,6 +60,22 @@ func DefaultRuleConfig() RuleConfig {
 	return RuleConfig{UnreachablePolls: 3, AcceptanceGraceDays: 90}
 }
 
+// SetRuleConfig sets the thresholds the policy rules and eligibility use
+// when a caller does not give its own. Call it before the store is shared.
+func (s *Store) SetRuleConfig(c RuleConfig) { s.rules = c }
+
+// RuleConfig returns the thresholds set with SetRuleConfig, or the defaults.
+func (s *Store) RuleConfig() RuleConfig {
+	c, def := s.rules, DefaultRuleConfig()
+	if c.UnreachablePolls <= 0 {
+		c.UnreachablePolls = def.UnreachablePolls
+	}
+	if c.AcceptanceGraceDays <= 0 {
+		c.AcceptanceGraceDays = def.AcceptanceGraceDays
+	}
+	return c
+}
+
 // A Snapshot is what a rule reads: one consistent read transaction, the
 // time of the run and the thresholds.
 type Snapshot struct {

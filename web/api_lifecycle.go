@@ -15,10 +15,6 @@ import (
 // history, documents, evaluations, eligibility and the annual plan.
 func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
-	graceDays := cfg.AcceptanceGraceDays
-	if graceDays == 0 {
-		graceDays = inventory.DefaultRuleConfig().AcceptanceGraceDays
-	}
 	api.Post("/projects/:id/transitions", transitionProject(s))
 	api.Get("/projects/:id/history", projectHistory(s))
 	api.Get("/projects/:id/documents", listDocuments(s))
@@ -28,7 +24,7 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	api.Get("/projects/:id/evaluations", listEvaluations(s))
 	api.Post("/projects/:id/evaluations", createEvaluation(s))
 	api.Patch("/projects/:id/evaluations/:evaluation_id", patchEvaluation(s))
-	api.Get("/eligibility", eligibility(s, graceDays))
+	api.Get("/eligibility", eligibility(s, cfg.AcceptanceGraceDays))
 	api.Get("/plans/:year", annualPlan(s))
 }
 
@@ -152,7 +148,11 @@ func eligibility(s *inventory.Store, graceDays int) fiber.Handler {
 		if err != nil {
 			return inventory.Invalid("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
 		}
-		e, err := s.Eligibility(c.UserContext(), year, graceDays)
+		days := graceDays
+		if days == 0 {
+			days = s.RuleConfig().AcceptanceGraceDays
+		}
+		e, err := s.Eligibility(c.UserContext(), year, days)
 		if err != nil {
 			return err
 		}

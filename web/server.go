@@ -93,6 +93,8 @@ func routes(app *fiber.App, cfg Config) {
 	api.Get("/audit", auditLog(s))
 	mountLifecycle(api, cfg)
 	mountSpec(api, s)
+	mountFindings(api, s)
+	mountReports(api, s)
 }
 
 // requestLog logs each request once, with its status and duration.

@@ -25,6 +25,8 @@ type Config struct {
 	// GraceDays is how long after a trial run acceptance may be requested
 	// (Art. 13, 16).
 	GraceDays int
+
+	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
 
 // streams is where a command writes: results to out, usage and logs to err.
@@ -122,22 +124,21 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs := newFlags("serve", &cfg, w)
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
-	graceEnv := envOr("HOSTROLL_ACCEPTANCE_GRACE_DAYS", "90")
-	fs.StringVar(&graceEnv, "acceptance-grace-days", graceEnv,
-		"days after a trial run's end within which acceptance must be requested (env HOSTROLL_ACCEPTANCE_GRACE_DAYS)")
+	grace := graceDaysFlag(fs)
+	checkScheduleFlag(fs, &cfg)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	grace, err := strconv.Atoi(graceEnv)
-	if err != nil || grace < 1 || grace > 3650 {
-		return fmt.Errorf("acceptance grace days (--acceptance-grace-days or HOSTROLL_ACCEPTANCE_GRACE_DAYS) must be a whole number of days from 1 to 3650, not %q", graceEnv)
+	var err error
+	if cfg.GraceDays, err = grace(); err != nil {
+		return err
 	}
-	cfg.GraceDays = grace
 	s, applied, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays})
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
@@ -152,6 +153,11 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 			log.Info("loaded the demo data set", "records", n)
 		}
 	}
+	stopChecks, err := startCheckSchedule(ctx, s, cfg.CheckSchedule, log)
+	if err != nil {
+		return err
+	}
+	defer stopChecks()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
@@ -179,4 +185,19 @@ func joinInts(v []int) string {
 		s[i] = fmt.Sprint(n)
 	}
 	return strings.Join(s, ", ")
+}
+
+// graceDaysFlag adds --acceptance-grace-days (env HOSTROLL_ACCEPTANCE_GRACE_DAYS)
+// to fs; the returned function reads and checks it after parsing.
+func graceDaysFlag(fs *flag.FlagSet) func() (int, error) {
+	raw := envOr("HOSTROLL_ACCEPTANCE_GRACE_DAYS", "90")
+	fs.StringVar(&raw, "acceptance-grace-days", raw,
+		"days after a trial run's end within which acceptance must be requested (env HOSTROLL_ACCEPTANCE_GRACE_DAYS)")
+	return func() (int, error) {
+		grace, err := strconv.Atoi(raw)
+		if err != nil || grace < 1 || grace > 3650 {
+			return 0, fmt.Errorf("acceptance grace days (--acceptance-grace-days or HOSTROLL_ACCEPTANCE_GRACE_DAYS) must be a whole number of days from 1 to 3650, not %q", raw)
+		}
+		return grace, nil
+	}
 }

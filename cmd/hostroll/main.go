@@ -25,11 +25,13 @@ commands:
   serve     run the web API (applies pending migrations first)
   migrate   apply pending database migrations and exit
   demo      load the demo data set into an empty database
+  check     run the policy checks and print the open findings by rule and by unit
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
 Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
-HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90).
+HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90),
+HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off).
 `
 
 func main() {
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdMigrate(ctx, args[1:], w)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], w)
+	case "check":
+		err = cmdCheck(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
@@ -64,9 +68,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hostroll: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+	var exit *exitError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &exit):
+		fmt.Fprintln(stderr, "hostroll:", exit.msg)
+		return exit.code
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"hostroll/inventory"
+	"hostroll/inventory/dbtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+var timestamps = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
+
+// TestCheckCommand runs check over the demo data set on both dialects: the
+// output matches the golden files, and --fail-on sets the exit code.
+func TestCheckCommand(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		if code, _, stderr := runCLI(t, "demo", "--db", db.URL); code != 0 {
+			t.Fatalf("demo: %d %s", code, stderr)
+		}
+		code, out, stderr := runCLI(t, "check", "--db", db.URL)
+		if code != 0 {
+			t.Fatalf("check: exit %d, stderr %s", code, stderr)
+		}
+		golden(t, "check.txt", out)
+
+		code, out, _ = runCLI(t, "check", "--db", db.URL, "--format", "json")
+		if code != 0 {
+			t.Fatalf("check --format json: exit %d", code)
+		}
+		golden(t, "check.json", timestamps.ReplaceAllString(out, `"TIME"`))
+
+		tests := []struct {
+			name   string
+			args   []string
+			code   int
+			stderr string
+		}{
+			{"high findings exist", []string{"--fail-on", "high"}, 3, "1 open findings of severity high or higher"},
+			{"low and up", []string{"--fail-on", "low"}, 3, "7 open findings of severity low or higher"},
+			{"bad threshold", []string{"--fail-on", "urgent"}, 2, "--fail-on must be high, medium or low"},
+			{"bad format", []string{"--format", "xml"}, 2, "--format must be text or json"},
+			{"stray argument", []string{"now"}, 2, `unexpected argument "now"`},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				code, _, stderr := runCLI(t, append([]string{"check", "--db", db.URL}, tt.args...)...)
+				if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+					t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.stderr)
+				}
+			})
+		}
+
+		// Exempting the one high finding lets --fail-on high pass.
+		items, _, err := db.Store.Findings(context.Background(), inventory.ListParams{Filters: map[string]string{"severity": "high"}})
+		if err != nil || len(items) != 1 {
+			t.Fatalf("high findings: %v %v", items, err)
+		}
+		_, err = db.Store.GrantExemption(context.Background(), items[0].ID,
+			inventory.ExemptionInput{Reason: "凤凰县机房规划已报州政府同意", Basis: "other"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _, stderr := runCLI(t, "check", "--db", db.URL, "--fail-on", "high"); code != 0 {
+			t.Errorf("after the exemption: exit %d, %s", code, stderr)
+		}
+	})
+}
+
+func TestCheckSchedule(t *testing.T) {
+	db := dbtest.SQLite(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	if _, err := startCheckSchedule(ctx, db.Store, "at two", log); err == nil || !strings.Contains(err.Error(), "cron spec") {
+		t.Errorf("bad spec: %v, want an error naming the cron spec", err)
+	}
+	for _, spec := range []string{"off", DefaultCheckSchedule, "CRON_TZ=Asia/Shanghai 30 1 * * *"} {
+		stop, err := startCheckSchedule(ctx, db.Store, spec, log)
+		if err != nil {
+			t.Fatalf("%q: %v", spec, err)
+		}
+		stop()
+	}
+	checkJob(ctx, db.Store, log)()
+	checks, total, err := db.Store.Checks(ctx, inventory.ListParams{})
+	if err != nil || total != 1 || checks[0].Actor != "schedule" {
+		t.Errorf("after one scheduled run: %v %d %v, want one check by schedule", checks, total, err)
+	}
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+
+	"hostroll/inventory"
+)
+
+// DefaultCheckSchedule runs the policy engine every night at two.
+const DefaultCheckSchedule = "0 2 * * *"
+
+// checkScheduleFlag adds serve's --check-schedule.
+func checkScheduleFlag(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.CheckSchedule, "check-schedule", envOr("HOSTROLL_CHECK_SCHEDULE", DefaultCheckSchedule),
+		`when to run the policy checks: a cron spec such as "0 2 * * *" or "CRON_TZ=Asia/Shanghai 0 2 * * *", or "off" (env HOSTROLL_CHECK_SCHEDULE)`)
+}
+
+// startCheckSchedule runs the policy engine on the cron spec until stop is
+// called; "off" schedules nothing. A run still going when the next is due is
+// skipped, and a panic in one is logged, not fatal.
+func startCheckSchedule(ctx context.Context, s *inventory.Store, spec string, log *slog.Logger) (stop func(), err error) {
+	if strings.EqualFold(strings.TrimSpace(spec), "off") {
+		log.Info("scheduled policy checks are off")
+		return func() {}, nil
+	}
+	logger := cron.VerbosePrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	if _, err := c.AddFunc(spec, checkJob(ctx, s, log)); err != nil {
+		return nil, fmt.Errorf("check schedule %q: %w (want a cron spec such as %q, or off)", spec, err, DefaultCheckSchedule)
+	}
+	c.Start()
+	log.Info("scheduled policy checks", "schedule", spec)
+	return func() { <-c.Stop().Done() }, nil
+}
+
+// checkJob is one scheduled run; it logs its outcome.
+func checkJob(ctx context.Context, s *inventory.Store, log *slog.Logger) func() {
+	return func() {
+		c, err := s.RunCheck(inventory.WithActor(ctx, "schedule"), inventory.CheckOptions{})
+		if err != nil {
+			log.Error("scheduled policy check failed", "err", err)
+			return
+		}
+		log.Info("scheduled policy check", "check_id", c.ID, "opened", c.Opened, "still_open", c.StillOpen,
+			"resolved", c.Resolved, "open", c.Open)
+	}
+}

@@ -1,0 +1,83 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// identity-mismatch (Art. 10, 13): the equipment must be what was procured
+// and registered. It holds when the newest answered SNMP poll of a device
+// reported a serial number or model other than the registered one (compared
+// without regard to case and surrounding spaces; an empty side is not
+// compared).
+func init() {
+	registerRule(Rule{
+		Name:     "identity-mismatch",
+		Articles: []int{10, 13},
+		Eval:     evalIdentityMismatch,
+		Message: func(lang string, p map[string]any) string {
+			var parts []string
+			for _, f := range []struct{ key, en, zh string }{{"serial", "serial", "序列号"}, {"model", "model", "型号"}} {
+				obs, ok := p["observed_"+f.key]
+				if !ok {
+					continue
+				}
+				if lang == "en" {
+					parts = append(parts, fmt.Sprintf("%s %q (registered %q)", f.en, obs, p["registered_"+f.key]))
+				} else {
+					parts = append(parts, fmt.Sprintf("%s「%v」（登记为「%v」）", f.zh, obs, p["registered_"+f.key]))
+				}
+			}
+			if lang == "en" {
+				return fmt.Sprintf("SNMP reports device %q with %s", p["device"], strings.Join(parts, " and "))
+			}
+			return fmt.Sprintf("SNMP 采集到设备「%v」的%s，与登记不符", p["device"], strings.Join(parts, "、"))
+		},
+	})
+}
+
+func evalIdentityMismatch(ctx context.Context, s *Snapshot) ([]Hit, error) {
+	var rows []struct {
+		ID        int64  `db:"id"`
+		Name      string `db:"name"`
+		UnitID    int64  `db:"unit_id"`
+		Serial    string `db:"serial"`
+		Model     string `db:"model"`
+		ObsSerial string `db:"obs_serial"`
+		ObsModel  string `db:"obs_model"`
+	}
+	err := s.Select(ctx, &rows, `SELECT d.id, d.name, d.unit_id, COALESCE(d.serial, '') AS serial, d.model,
+		o.serial AS obs_serial, o.model AS obs_model
+		FROM (SELECT device_id, MAX(id) AS id FROM observations WHERE reachable GROUP BY device_id) n
+		JOIN devices d ON d.id = n.device_id
+		JOIN observations o ON o.id = n.id
+		WHERE d.status <> 'decommissioned' AND (o.serial <> '' OR o.model <> '')
+		ORDER BY d.id`)
+	if err != nil {
+		return nil, err
+	}
+	var hits []Hit
+	for i, r := range rows {
+		params := map[string]any{"device": r.Name}
+		if differs(r.Serial, r.ObsSerial) {
+			params["registered_serial"], params["observed_serial"] = r.Serial, r.ObsSerial
+		}
+		if differs(r.Model, r.ObsModel) {
+			params["registered_model"], params["observed_model"] = r.Model, r.ObsModel
+		}
+		if len(params) == 1 {
+			continue
+		}
+		hits = append(hits, Hit{SubjectType: "device", SubjectID: r.ID, UnitID: &rows[i].UnitID,
+			Severity: "high", Params: params})
+	}
+	return hits, nil
+}
+
+// differs compares a registered and an observed identity; an empty side
+// proves nothing.
+func differs(registered, observed string) bool {
+	registered, observed = strings.TrimSpace(registered), strings.TrimSpace(observed)
+	return registered != "" && observed != "" && !strings.EqualFold(registered, observed)
+}

@@ -1,0 +1,67 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// unreachable (operational, no article): a device marked active whose last N
+// polls (RuleConfig.UnreachablePolls) all failed.
+func init() {
+	registerRule(Rule{
+		Name: "unreachable",
+		Eval: evalUnreachable,
+		Message: func(lang string, p map[string]any) string {
+			last, _ := p["last_reachable_at"].(string)
+			if lang == "en" {
+				if last == "" {
+					return fmt.Sprintf("active device %q failed its last %v polls and has never answered", p["device"], p["polls"])
+				}
+				return fmt.Sprintf("active device %q failed its last %v polls; it last answered at %s", p["device"], p["polls"], last)
+			}
+			if last == "" {
+				return fmt.Sprintf("在用设备「%v」最近 %v 次采集均失败，从未应答", p["device"], p["polls"])
+			}
+			return fmt.Sprintf("在用设备「%v」最近 %v 次采集均失败，最后一次应答于 %s", p["device"], p["polls"], last)
+		},
+	})
+}
+
+func evalUnreachable(ctx context.Context, s *Snapshot) ([]Hit, error) {
+	n := s.Config.UnreachablePolls
+	if n < 1 {
+		n = DefaultRuleConfig().UnreachablePolls
+	}
+	var rows []struct {
+		ID     int64      `db:"id"`
+		Name   string     `db:"name"`
+		UnitID int64      `db:"unit_id"`
+		LastOK *time.Time `db:"last_ok"`
+	}
+	// The newest n polls of each active device, numbered newest first; a
+	// device holds when it has n of them and none answered.
+	// last_ok is a plain column (not an aggregate) so that SQLite reads it as
+	// a time.
+	err := s.Select(ctx, &rows, `SELECT d.id, d.name, d.unit_id, lo.at AS last_ok
+		FROM devices d JOIN (
+			SELECT device_id, COUNT(*) AS polls, SUM(CASE WHEN reachable THEN 1 ELSE 0 END) AS answered
+			FROM (SELECT o.device_id, o.reachable, ROW_NUMBER() OVER (PARTITION BY o.device_id ORDER BY o.id DESC) AS rn
+				FROM observations o JOIN devices a ON a.id = o.device_id AND a.status = 'active') recent
+			WHERE rn <= ? GROUP BY device_id) t ON t.device_id = d.id
+		LEFT JOIN observations lo ON lo.id = (SELECT MAX(id) FROM observations ok
+			WHERE ok.device_id = d.id AND ok.reachable)
+		WHERE t.polls = ? AND t.answered = 0 ORDER BY d.id`, n, n)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, len(rows))
+	for i, r := range rows {
+		params := map[string]any{"device": r.Name, "polls": n, "last_reachable_at": ""}
+		if r.LastOK != nil {
+			params["last_reachable_at"] = r.LastOK.UTC().Format(time.RFC3339)
+		}
+		hits[i] = Hit{SubjectType: "device", SubjectID: r.ID, UnitID: &rows[i].UnitID, Severity: "medium", Params: params}
+	}
+	return hits, nil
+}

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// mountFindings registers the findings, their exemptions and the check runs.
+func mountFindings(api fiber.Router, s *inventory.Store) {
+	api.Get("/findings", listFindings(s))
+	api.Get("/findings/:id", getFinding(s))
+	api.Post("/findings/:id/exemption", grantExemption(s))
+	api.Delete("/findings/:id/exemption", revokeExemption(s))
+	api.Get("/checks", listChecks(s))
+	api.Post("/checks/run", runCheck(s))
+}
+
+// lang is the language of finding messages: ?lang=, else Accept-Language,
+// else Chinese.
+func lang(c *fiber.Ctx) string {
+	if l := c.Query("lang"); l != "" {
+		return l
+	}
+	return inventory.Lang(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+func listFindings(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := listParams(c)
+		if err != nil {
+			return err
+		}
+		p.Filters["lang"] = lang(c)
+		items, total, err := s.Findings(c.UserContext(), p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.Finding]{Items: items, Total: total})
+	}
+}
+
+func getFinding(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		f, err := s.Finding(c.UserContext(), id, lang(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(f)
+	}
+}
+
+func grantExemption(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in inventory.ExemptionInput
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		if _, err := s.GrantExemption(c.UserContext(), id, in); err != nil {
+			return err
+		}
+		f, err := s.Finding(c.UserContext(), id, lang(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(f)
+	}
+}
+
+func revokeExemption(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		if _, err := s.RevokeExemption(c.UserContext(), id); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+func listChecks(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := listParams(c)
+		if err != nil {
+			return err
+		}
+		items, total, err := s.Checks(c.UserContext(), p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[inventory.Check]{Items: items, Total: total})
+	}
+}
+
+// CheckRunInput optionally tunes a run; an empty body runs with the defaults.
+type CheckRunInput struct {
+	UnreachablePolls    *int `json:"unreachable_polls"`
+	AcceptanceGraceDays *int `json:"acceptance_grace_days"`
+}
+
+// config is the store's rule configuration with the run's overrides.
+func (in CheckRunInput) config(base inventory.RuleConfig) (inventory.RuleConfig, error) {
+	cfg := base
+	ve := &inventory.ValidationError{}
+	if in.UnreachablePolls != nil {
+		if *in.UnreachablePolls < 1 || *in.UnreachablePolls > 100 {
+			ve.Add("unreachable_polls", "must be between 1 and 100 (got %d)", *in.UnreachablePolls)
+		}
+		cfg.UnreachablePolls = *in.UnreachablePolls
+	}
+	if in.AcceptanceGraceDays != nil {
+		if *in.AcceptanceGraceDays < 0 || *in.AcceptanceGraceDays > 3650 {
+			ve.Add("acceptance_grace_days", "must be between 0 and 3650 (got %d)", *in.AcceptanceGraceDays)
+		}
+		cfg.AcceptanceGraceDays = *in.AcceptanceGraceDays
+	}
+	return cfg, ve.Err()
+}
+
+func runCheck(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in CheckRunInput
+		if body := c.Body(); len(bytes.TrimSpace(body)) > 0 {
+			if err := decodeJSON(body, &in); err != nil {
+				return err
+			}
+		}
+		cfg, err := in.config(s.RuleConfig())
+		if err != nil {
+			return err
+		}
+		check, err := s.RunCheck(c.UserContext(), inventory.CheckOptions{Config: cfg})
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(check)
+	}
+}
