@@ -108,13 +108,16 @@ func (r checkReport) writeText(out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, "\nby unit:")
-	fmt.Fprintln(tw, "unit\tname\thigh\tmedium\tlow\tinfo\topen\texempted")
+	// The name goes last: tabwriter counts a Chinese character as one
+	// column, a terminal shows it as two, so nothing after it would line up.
+	fmt.Fprintln(tw, "unit\thigh\tmedium\tlow\tinfo\topen\texempted\tname")
 	for _, uc := range r.ByUnit {
 		code, name := uc.UnitCode, uc.UnitName
 		if uc.UnitID == nil {
 			code, name = "-", "(no unit)"
 		}
-		countRow(tw, code+"\t"+name, uc.Counts)
+		c := uc.Counts
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", code, c.High, c.Medium, c.Low, c.Info, c.Open, c.Exempted, name)
 	}
 	return tw.Flush()
 }
