@@ -41,6 +41,7 @@ type Device struct {
 	SNMPProfileID *int64   `db:"snmp_profile_id" json:"snmp_profile_id"`
 	PurchasePrice *float64 `db:"purchase_price" json:"purchase_price"`
 	Specs         Specs    `db:"specs" json:"specs"`
+	PollInfo               // last_polled_at, poll_status, drift: from the collector (pollstate.go)
 }
 
 // DeviceInput creates or patches a device.
@@ -153,6 +154,7 @@ var devices = &resource[Device, DeviceInput]{
 	},
 	check:  checkDevice,
 	insert: insertDevice,
+	load:   loadPollInfo,
 	update: func(tx *txn, id int64, in *DeviceInput) error {
 		return tx.exec(`UPDATE devices SET name = ?, kind = ?, manufacturer = ?, model = ?, serial = ?,
 			asset_tag = ?, unit_id = ?, project_id = ?, rack_id = ?, position = ?, u_height = ?, face = ?,
