@@ -1,0 +1,150 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gosnmp/gosnmp"
+)
+
+// DefaultMaxVarbinds caps the variables read from one table, so that a broken
+// or hostile agent cannot make a walk run forever or exhaust memory.
+const DefaultMaxVarbinds = 50000
+
+// maxVarbindsPerRequest keeps a GetBulk's answer within a UDP datagram for
+// ordinary rows: max-repetitions is lowered when many columns are walked.
+const maxVarbindsPerRequest = 256
+
+// walker walks tables with its own GetBulk loop. Unlike gosnmp's BulkWalk it
+// treats an error status as an error (not as the end of the table), stops on
+// OIDs that do not increase, and caps the variables it reads.
+type walker struct {
+	c           Client
+	maxReps     uint32
+	maxVarbinds int
+}
+
+// errStatus is an agent's answer with a non-zero error-status.
+type errStatus struct {
+	status gosnmp.SNMPError
+	index  uint8
+}
+
+func (e *errStatus) Error() string {
+	return fmt.Sprintf("agent answered with error status %s (error index %d)", e.status, e.index)
+}
+
+// walk reads the columns (OIDs with a leading dot) of one table side by side:
+// each GetBulk asks for the next rows of every column not yet finished. It
+// returns the variables in the order received.
+func (w walker) walk(ctx context.Context, table string, cols []string) ([]gosnmp.SnmpPDU, error) {
+	cur := append([]string(nil), cols...)
+	active := make([]int, len(cols))
+	for i := range active {
+		active[i] = i
+	}
+	var out []gosnmp.SnmpPDU
+	for len(active) > 0 {
+		if err := ctx.Err(); err != nil {
+			return out, fmt.Errorf("%s: %w", table, err)
+		}
+		oids := make([]string, len(active))
+		for i, c := range active {
+			oids[i] = cur[c]
+		}
+		reps := w.maxReps
+		if limit := uint32(max(1, maxVarbindsPerRequest/len(oids))); reps > limit {
+			reps = limit
+		}
+		pkt, err := w.c.GetBulk(oids, 0, reps)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", table, err)
+		}
+		if pkt.Error != gosnmp.NoError {
+			return out, fmt.Errorf("%s: %w", table, &errStatus{pkt.Error, pkt.ErrorIndex})
+		}
+		if len(pkt.Variables) == 0 {
+			return out, fmt.Errorf("%s: agent answered a GetBulk with no variables", table)
+		}
+		done := make([]bool, len(active))
+		progressed := false
+		for k, v := range pkt.Variables {
+			j := k % len(active)
+			if done[j] {
+				continue
+			}
+			c := active[j]
+			switch {
+			case v.Type == gosnmp.EndOfMibView || v.Type == gosnmp.NoSuchObject || v.Type == gosnmp.NoSuchInstance:
+				done[j] = true
+				continue
+			case !strings.HasPrefix(v.Name, cols[c]+"."):
+				done[j] = true // walked past the column
+				continue
+			case compareOID(v.Name, cur[c]) <= 0:
+				return out, fmt.Errorf("%s: agent returned OID %s after %s: OIDs do not increase", table, v.Name, cur[c])
+			}
+			cur[c] = v.Name
+			progressed = true
+			out = append(out, v)
+			if len(out) > w.maxVarbinds {
+				return out[:w.maxVarbinds], fmt.Errorf("%s: more than %d variables: table not read to its end", table, w.maxVarbinds)
+			}
+		}
+		next := active[:0]
+		for j, c := range active {
+			if !done[j] {
+				next = append(next, c)
+			}
+		}
+		if !progressed && len(next) == len(active) {
+			return out, fmt.Errorf("%s: %w", table, errNoProgress)
+		}
+		active = next
+	}
+	return out, nil
+}
+
+var errNoProgress = errors.New("agent answered without moving on in the table")
+
+// compareOID orders two dotted OIDs numerically: -1, 0 or 1. A malformed
+// component compares as its digits read so far.
+func compareOID(a, b string) int {
+	a, b = strings.TrimPrefix(a, "."), strings.TrimPrefix(b, ".")
+	for a != "" && b != "" {
+		var x, y uint64
+		x, a = nextArc(a)
+		y, b = nextArc(b)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+	}
+	switch {
+	case a == "" && b == "":
+		return 0
+	case a == "":
+		return -1
+	}
+	return 1
+}
+
+// nextArc reads one number of an OID and returns it and the rest after the
+// dot.
+func nextArc(s string) (uint64, string) {
+	var n uint64
+	i := 0
+	for ; i < len(s) && s[i] != '.'; i++ {
+		if d := s[i]; d >= '0' && d <= '9' && n < 1<<59 {
+			n = n*10 + uint64(d-'0')
+		}
+	}
+	if i < len(s) {
+		i++ // the dot
+	}
+	return n, s[i:]
+}
