@@ -58,7 +58,7 @@ func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Ob
 	raw, reachable, err := read(ctx, g, uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
 	o.Reachable = reachable
 	if err != nil {
-		o.Error = explain(err, t, reachable)
+		o.Error = explain(err, t, reachable, discovered(g))
 	}
 	if perr := raw.Observe(&o); perr != nil {
 		o.Error = strings.TrimPrefix(o.Error+"; "+strings.ReplaceAll(perr.Error(), "\n", "; "), "; ")
@@ -93,8 +93,16 @@ func read(ctx context.Context, c Client, maxReps uint32, maxVarbinds int) (Raw, 
 	return raw, true, errors.Join(errs...)
 }
 
+// discovered tells whether a v3 session learnt the agent's engine ID: the
+// agent answered the unauthenticated discovery.
+func discovered(g *gosnmp.GoSNMP) bool {
+	usm, ok := g.SecurityParameters.(*gosnmp.UsmSecurityParameters)
+	return ok && g.Version == gosnmp.Version3 && usm.AuthoritativeEngineID != ""
+}
+
 // explain turns a poll error into a message that says what to check.
-func explain(err error, t inventory.PollTarget, reachable bool) string {
+// discovered is true when a v3 agent answered the engine discovery.
+func explain(err error, t inventory.PollTarget, reachable, discovered bool) string {
 	p := t.Profile
 	addr := fmt.Sprintf("%s:%d", t.MgmtIP, p.Port)
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
@@ -107,6 +115,9 @@ func explain(err error, t inventory.PollTarget, reachable bool) string {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("%s refused the request (no SNMP agent listens on UDP port %d): check the port of SNMP profile %q and that the agent runs",
 			addr, p.Port, p.Name)
+	case !reachable && discovered && isTimeout(err):
+		return fmt.Sprintf("the SNMPv3 agent at %s answered engine discovery but not the authenticated request: check the user name %q and the auth and priv passphrases of SNMP profile %q (an agent ignores a wrong priv passphrase silently)",
+			addr, p.Username, p.Name)
 	case !reachable && isTimeout(err):
 		tries := p.Retries + 1
 		if p.Version == "2c" {
