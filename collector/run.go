@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -101,7 +100,9 @@ func (c *Collector) PollDevice(ctx context.Context, id int64) (inventory.Observa
 	if err != nil {
 		return inventory.Observation{}, err
 	}
+	at := c.cfg.Now()
 	o := Poll(ctx, t, c.cfg.Options)
+	o.At = at
 	logPoll(c.cfg.Logger, t, o)
 	return c.store.AddObservation(ctx, o)
 }
@@ -125,7 +126,9 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		go func() {
 			defer wg.Done()
 			for t := range work {
+				at := c.cfg.Now()
 				o := Poll(ctx, t, c.cfg.Options)
+				o.At = at // on the collector's clock, which claims compare with
 				if ctx.Err() != nil {
 					return // cancelled mid-poll: leave it to the lease
 				}
@@ -193,5 +196,5 @@ func (c *Collector) Prune(ctx context.Context, keep int) error {
 
 // Release gives back the leases this collector holds; call it on shutdown.
 func (c *Collector) Release(ctx context.Context) error {
-	return errors.Join(c.store.ReleaseLeases(ctx, c.cfg.Name))
+	return c.store.ReleaseLeases(ctx, c.cfg.Name)
 }

@@ -60,6 +60,10 @@ type Faults struct {
 // Config is what every simulated device shares.
 type Config struct {
 	Community string // v2c community (default "public")
+	// Port, when set, puts every device on this UDP port, each on its own
+	// loopback address (see Addr); otherwise each device gets a free port on
+	// 127.0.0.1.
+	Port int
 	// V3 user: authPriv with AuthProtocol (gosnmp.SHA or SHA256) and AES.
 	User           string
 	AuthProtocol   gosnmp.SnmpV3AuthProtocol
@@ -89,7 +93,7 @@ func Start(cfg Config, devices []*Device) (*Sim, error) {
 		if d.CPUs == 0 && d.Faults.HugeTable == 0 && d.Interfaces == 0 {
 			d.CPUs, d.Interfaces = 1, 1
 		}
-		conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip(cfg.Port, i), Port: cfg.Port})
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("snmpsim: listen for device %d: %w", i+1, err)
@@ -106,8 +110,22 @@ func Start(cfg Config, devices []*Device) (*Sim, error) {
 	return s, nil
 }
 
-// Port is device i's UDP port on 127.0.0.1.
+// ip is device i's address: 127.0.0.1, or with a shared port 127.1.x.y.
+func ip(port, i int) net.IP {
+	if port == 0 {
+		return net.IPv4(127, 0, 0, 1)
+	}
+	return net.IPv4(127, 1, byte(i/254), byte(i%254+1))
+}
+
+// Port is device i's UDP port.
 func (s *Sim) Port(i int) int { return s.conns[i].LocalAddr().(*net.UDPAddr).Port }
+
+// Addr is device i's IP address.
+func (s *Sim) Addr(i int) string { return s.conns[i].LocalAddr().(*net.UDPAddr).IP.String() }
+
+// Len is the number of devices.
+func (s *Sim) Len() int { return len(s.devices) }
 
 // Requests is how many requests device i has received.
 func (s *Sim) Requests(i int) int64 { return s.devices[i].requests.Load() }
