@@ -26,6 +26,7 @@ type Config struct {
 	Store   *inventory.Store
 	Logger  *slog.Logger
 	Version string
+	Poller  Poller // POST /devices/{id}/poll; nil answers 503
 }
 
 // New builds the fiber app with every route.
@@ -87,6 +88,7 @@ func routes(app *fiber.App, cfg Config) {
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
 		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles")
 	api.Get("/audit", auditLog(s))
+	mountObservations(api, cfg)
 }
 
 // requestLog logs each request once, with its status and duration.
