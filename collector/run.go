@@ -116,7 +116,9 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}
-	dueBefore := start.Add(-c.cfg.Interval * 9 / 10)
+	// Devices polled in this round (at start or later) must not be due again
+	// in it, whatever the interval: stored times have microseconds.
+	dueBefore := start.Add(-c.cfg.Interval * 9 / 10).Truncate(time.Microsecond).Add(-time.Microsecond)
 	work := make(chan inventory.PollTarget)
 	var polled, ok, failed atomic.Int64
 	var mu sync.Mutex // serialises progress

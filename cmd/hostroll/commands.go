@@ -118,7 +118,12 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs := newFlags("serve", &cfg, w)
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	var pc pollConfig
+	pollFlags(fs, &pc, true)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := pc.validate(); err != nil {
 		return err
 	}
 	s, applied, err := openStore(ctx, cfg.DB)
@@ -144,7 +149,12 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
 	}
-	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion()})
+	poller, stopCollector, err := startCollector(ctx, s, pc, log)
+	if err != nil {
+		return err
+	}
+	defer stopCollector()
+	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), Poller: poller})
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
 	served := make(chan error, 1)

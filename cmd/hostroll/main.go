@@ -24,11 +24,14 @@ const usage = `usage: hostroll COMMAND [flags]
 commands:
   serve     run the web API (applies pending migrations first)
   migrate   apply pending database migrations and exit
+  poll      poll devices over SNMP once (all, or --device ID) and print a summary
+  collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
-Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address).
+Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
+HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices").
 `
 
 func main() {
@@ -53,6 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdMigrate(ctx, args[1:], w)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], w)
+	case "poll":
+		err = cmdPoll(ctx, args[1:], w, log)
+	case "collect":
+		err = cmdCollect(ctx, args[1:], w, log)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
