@@ -3,6 +3,7 @@ package collector_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,13 @@ import (
 	"hostroll/inventory/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(simChildEnv) != "" {
+		simChild() // the benchmarks' simulator process
+		return
+	}
+	dbtest.Main(m)
+}
 
 var simConfig = snmpsim.Config{Community: "s3cret-ro", User: "hostroll", AuthProtocol: gosnmp.SHA,
 	AuthPassphrase: "auth-pass-123", PrivPassphrase: "priv-pass-456"}

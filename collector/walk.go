@@ -13,6 +13,10 @@ import (
 // or hostile agent cannot make a walk run forever or exhaust memory.
 const DefaultMaxVarbinds = 50000
 
+// firstRepetitions is the max-repetitions of a walk's first GetBulk; it
+// doubles with each further request up to the profile's max-repetitions.
+const firstRepetitions = 8
+
 // maxVarbindsPerRequest keeps a GetBulk's answer within a UDP datagram for
 // ordinary rows: max-repetitions is lowered when many columns are walked.
 const maxVarbindsPerRequest = 256
@@ -46,6 +50,7 @@ func (w walker) walk(ctx context.Context, table string, cols []string) ([]gosnmp
 		active[i] = i
 	}
 	var out []gosnmp.SnmpPDU
+	round := 0
 	for len(active) > 0 {
 		if err := ctx.Err(); err != nil {
 			return out, fmt.Errorf("%s: %w", table, err)
@@ -54,7 +59,10 @@ func (w walker) walk(ctx context.Context, table string, cols []string) ([]gosnmp
 		for i, c := range active {
 			oids[i] = cur[c]
 		}
-		reps := w.maxReps
+		// Slow start: most tables of a server are a few rows long, and what a
+		// GetBulk returns past a column's end is decoded for nothing.
+		reps := min(w.maxReps, firstRepetitions<<min(round, 16))
+		round++
 		if limit := uint32(max(1, maxVarbindsPerRequest/len(oids))); reps > limit {
 			reps = limit
 		}

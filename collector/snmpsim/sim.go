@@ -118,6 +118,9 @@ func ip(port, i int) net.IP {
 	return net.IPv4(127, 1, byte(i/254), byte(i%254+1))
 }
 
+// Address is device i's IP address when devices share a port (Config.Port).
+func Address(i int) string { return ip(1, i).String() }
+
 // Port is device i's UDP port.
 func (s *Sim) Port(i int) int { return s.conns[i].LocalAddr().(*net.UDPAddr).Port }
 
@@ -241,16 +244,37 @@ func (d *Device) bulk(sh *shape, req *gosnmp.SnmpPacket, resp *gosnmp.SnmpPacket
 			return
 		}
 	}
-	cur := make([]string, len(req.Variables))
+	// Each column's position in the MIB, found once and then stepped.
+	next := make([]int, len(req.Variables))
 	for i, v := range req.Variables {
-		cur[i] = v.Name
+		next[i] = sh.next(parseOID(v.Name))
 	}
 	reps := int(req.MaxRepetitions)
-	for r := 0; r < reps && len(resp.Variables)+len(cur) <= maxBulkVarbinds; r++ {
-		for i := range cur {
-			v := d.nextVar(sh, cur[i])
-			resp.Variables = append(resp.Variables, v)
-			cur[i] = v.Name
+	resp.Variables = make([]gosnmp.SnmpPDU, 0, min(reps*len(next), maxBulkVarbinds))
+	for r := 0; r < reps && len(resp.Variables)+len(next) <= maxBulkVarbinds; r++ {
+		for i, e := range next {
+			if e >= len(sh.entries) {
+				name := req.Variables[i].Name
+				if len(resp.Variables) >= len(next) {
+					name = resp.Variables[len(resp.Variables)-len(next)].Name
+				}
+				resp.Variables = append(resp.Variables, gosnmp.SnmpPDU{Name: name, Type: gosnmp.EndOfMibView})
+				continue
+			}
+			resp.Variables = append(resp.Variables, d.value(sh.entries[e]))
+			next[i] = e + 1
 		}
 	}
+}
+
+// Fleet returns n servers with distinct identities (serial SIM000001 and up,
+// sys_name sim00001 and up), each with the given faults.
+func Fleet(n int, faults Faults) []*Device {
+	devs := make([]*Device, n)
+	for i := range devs {
+		devs[i] = &Device{SysName: fmt.Sprintf("sim%05d", i+1), Serial: fmt.Sprintf("SIM%06d", i+1),
+			Model: "NF5280M6", Manufacturer: "Inspur", MemoryKB: 64 << 20, CPUs: 16, StorageGB: 960,
+			Interfaces: 4, Faults: faults}
+	}
+	return devs
 }
