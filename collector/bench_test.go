@@ -188,3 +188,49 @@ func BenchmarkFleet10000Memory(b *testing.B) {
 	b.ReportMetric(float64(10000*b.N)/time.Since(start).Seconds(), "devices/s")
 	b.ReportMetric(maxRSSMB(), "max-rss-MB")
 }
+
+// BenchmarkRealSnmpd polls one real net-snmp agent (v2c) and, for
+// comparison, reads the same data with net-snmp's own tools: snmpget of the
+// scalars and snmpbulkwalk of each table (-Cr25, the same max-repetitions).
+// snmpbulkwalk-ms includes starting the processes; snmpget-ms is the
+// first of those alone: one process, one GET of the seven scalars.
+func BenchmarkRealSnmpd(b *testing.B) {
+	a := startSnmpd(b)
+	t := a.target(a.v2c())
+	for _, tool := range []string{"snmpget", "snmpbulkwalk"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			b.Skipf("%s not installed (apt-get install snmp)", tool)
+		}
+	}
+	collector.Poll(context.Background(), t, collector.Options{}) // warm
+	b.ResetTimer()
+	for range b.N {
+		if o := collector.Poll(context.Background(), t, collector.Options{}); !o.Reachable {
+			b.Fatal(o.Error)
+		}
+	}
+	b.StopTimer()
+	addr := fmt.Sprintf("127.0.0.1:%d", a.port)
+	common := []string{"-v2c", "-c", realComm, "-On", "-Cr25"}
+	runs := [][]string{
+		append([]string{"snmpget", "-v2c", "-c", realComm, "-On", addr}, strings.Fields(
+			".1.3.6.1.2.1.1.1.0 .1.3.6.1.2.1.1.2.0 .1.3.6.1.2.1.1.3.0 .1.3.6.1.2.1.1.5.0 .1.3.6.1.6.3.10.2.1.1.0 .1.3.6.1.2.1.25.1.1.0 .1.3.6.1.2.1.25.2.2.0")...),
+	}
+	for _, tbl := range []string{".1.3.6.1.2.1.47.1.1.1", ".1.3.6.1.2.1.25.3.3", ".1.3.6.1.2.1.25.2.3", ".1.3.6.1.2.1.2.2", ".1.3.6.1.2.1.31.1.1"} {
+		runs = append(runs, append(append([]string{"snmpbulkwalk"}, common...), addr, tbl))
+	}
+	timeRuns := func(runs [][]string) time.Duration {
+		const reps = 5
+		start := time.Now()
+		for range reps {
+			for _, r := range runs {
+				if out, err := exec.Command(r[0], r[1:]...).CombinedOutput(); err != nil {
+					b.Fatalf("%v: %v\n%s", r, err, out)
+				}
+			}
+		}
+		return time.Since(start) / reps
+	}
+	b.ReportMetric(float64(timeRuns(runs).Microseconds())/1000, "snmpbulkwalk-ms")
+	b.ReportMetric(float64(timeRuns(runs[:1]).Microseconds())/1000, "snmpget-ms")
+}
