@@ -10,8 +10,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,36 +24,58 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 100, "number of devices")
-	port := flag.Int("port", 16100, "UDP port every device listens on, each on its own 127.1.x.y address")
-	community := flag.String("community", "public", "v2c community")
-	user := flag.String("user", "", "SNMPv3 user (authPriv, SHA and AES); empty for v2c only")
-	authPass := flag.String("auth-pass", "", "SNMPv3 auth passphrase")
-	privPass := flag.String("priv-pass", "", "SNMPv3 priv passphrase")
-	latency := flag.Duration("latency", 0, "delay before every answer")
-	drop := flag.Float64("drop", 0, "share of requests not answered (0 to 1)")
-	csv := flag.Bool("csv", false, "print address,port,serial,sys_name for each device")
-	flag.Parse()
-	if *n < 1 || *n > 60000 {
-		fmt.Fprintln(os.Stderr, "snmpsim: -n must be between 1 and 60000")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "snmpsim:", err)
+		}
 		os.Exit(2)
+	}
+}
+
+// run serves until ctx ends; ready, when not nil, is closed once the devices
+// answer.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- struct{}) error {
+	fs := flag.NewFlagSet("snmpsim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("n", 100, "number of devices")
+	port := fs.Int("port", 16100, "UDP port every device listens on, each on its own 127.1.x.y address")
+	community := fs.String("community", "public", "v2c community")
+	user := fs.String("user", "", "SNMPv3 user (authPriv, SHA and AES); empty for v2c only")
+	authPass := fs.String("auth-pass", "", "SNMPv3 auth passphrase")
+	privPass := fs.String("priv-pass", "", "SNMPv3 priv passphrase")
+	latency := fs.Duration("latency", 0, "delay before every answer")
+	drop := fs.Float64("drop", 0, "share of requests not answered (0 to 1)")
+	csv := fs.Bool("csv", false, "print address,port,serial,sys_name for each device")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case *n < 1 || *n > 60000:
+		return fmt.Errorf("-n must be between 1 and 60000, not %d", *n)
+	case *port < 1 || *port > 65535:
+		return fmt.Errorf("-port must be between 1 and 65535, not %d", *port)
+	case *drop < 0 || *drop > 1:
+		return fmt.Errorf("-drop must be between 0 and 1, not %g", *drop)
 	}
 	devs := snmpsim.Fleet(*n, snmpsim.Faults{Latency: *latency, DropRate: *drop})
 	sim, err := snmpsim.Start(snmpsim.Config{Community: *community, Port: *port, User: *user,
 		AuthProtocol: gosnmp.SHA, AuthPassphrase: *authPass, PrivPassphrase: *privPass}, devs)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "snmpsim:", err)
-		os.Exit(1)
+		return err
 	}
+	defer sim.Close()
 	if *csv {
-		fmt.Println("address,port,serial,sys_name")
+		fmt.Fprintln(stdout, "address,port,serial,sys_name")
 		for i, d := range devs {
-			fmt.Printf("%s,%d,%s,%s\n", sim.Addr(i), sim.Port(i), d.Serial, d.SysName)
+			fmt.Fprintf(stdout, "%s,%d,%s,%s\n", sim.Addr(i), sim.Port(i), d.Serial, d.SysName)
 		}
 	}
-	fmt.Fprintf(os.Stderr, "snmpsim: serving %d devices on %s..%s port %d\n", *n, sim.Addr(0), sim.Addr(*n-1), *port)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	fmt.Fprintf(stderr, "snmpsim: serving %d devices on %s..%s port %d\n", *n, sim.Addr(0), sim.Addr(*n-1), *port)
+	if ready != nil {
+		close(ready)
+	}
 	<-ctx.Done()
-	sim.Close()
+	return nil
 }
