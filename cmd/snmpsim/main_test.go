@@ -66,4 +66,3 @@ func TestServeAndPoll(t *testing.T) {
 		}
 	}
 }
-
