@@ -38,21 +38,26 @@ func (o Options) withDefaults() Options {
 // (an error status, a wrong type, a runaway table) keeps what was read and
 // says what went wrong in Error.
 func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Observation {
-	opt = opt.withDefaults()
 	start := time.Now()
 	o := inventory.Observation{DeviceID: t.DeviceID, At: start, Interfaces: inventory.Interfaces{}}
+	poll(ctx, t, opt.withDefaults(), &o)
+	o.DurationMS = int(time.Since(start).Milliseconds())
+	return o
+}
+
+// poll fills o; see Poll.
+func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) {
 	ctx, cancel := context.WithTimeout(ctx, opt.DeviceTimeout)
 	defer cancel()
-	defer func() { o.DurationMS = int(time.Since(start).Milliseconds()) }()
 
 	g, err := session(ctx, t)
 	if err != nil {
 		o.Error = err.Error()
-		return o
+		return
 	}
 	if err := g.Connect(); err != nil {
 		o.Error = fmt.Sprintf("connect to %s:%d: %v", t.MgmtIP, t.Profile.Port, err)
-		return o
+		return
 	}
 	defer g.Conn.Close()
 	raw, reachable, err := read(ctx, g, uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
@@ -60,10 +65,9 @@ func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Ob
 	if err != nil {
 		o.Error = explain(err, t, reachable, discovered(g))
 	}
-	if perr := raw.Observe(&o); perr != nil {
+	if perr := raw.Observe(o); perr != nil {
 		o.Error = strings.TrimPrefix(o.Error+"; "+strings.ReplaceAll(perr.Error(), "\n", "; "), "; ")
 	}
-	return o
 }
 
 // read runs the GET and the walks. reachable is false when the GET got no

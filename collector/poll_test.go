@@ -160,6 +160,9 @@ func TestPollFaults(t *testing.T) {
 			if o.Serial != tt.serial {
 				t.Errorf("serial %q, want %q", o.Serial, tt.serial)
 			}
+			if tt.faults.Latency > 0 && o.DurationMS < 7*int(tt.faults.Latency.Milliseconds()) {
+				t.Errorf("duration_ms %d for 7 requests of %s each", o.DurationMS, tt.faults.Latency)
+			}
 		})
 	}
 }
