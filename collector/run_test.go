@@ -174,7 +174,11 @@ func TestScaleOut(t *testing.T) {
 	}
 	defer second.Close()
 	clk := newClock()
-	a := collector.New(db.Store, clk.config("a"))
+	// a claims big batches for few workers, so that when it dies it holds
+	// leases on devices it has not polled.
+	acfg := clk.config("a")
+	acfg.Workers, acfg.Batch = 4, 100
+	a := collector.New(db.Store, acfg)
 	b := collector.New(second, clk.config("b"))
 
 	// Round 1: both at once.
@@ -206,11 +210,12 @@ func TestScaleOut(t *testing.T) {
 		}
 	}
 
-	// Round 2: a dies after 50 polls, holding leases on devices it claimed.
+	// Round 2: a dies after 40 polls, holding leases on the rest of its
+	// batch of 100 (polls cut short by the kill are not recorded).
 	clk.add(5 * time.Minute)
 	actx, kill := context.WithCancel(ctx)
 	sa, err := a.RunDue(actx, func(s collector.Summary) {
-		if s.Polled >= 50 {
+		if s.Polled >= 40 {
 			kill()
 		}
 	})

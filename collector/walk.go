@@ -44,75 +44,86 @@ func (e *errStatus) Error() string {
 // each GetBulk asks for the next rows of every column not yet finished. It
 // returns the variables in the order received.
 func (w walker) walk(ctx context.Context, table string, cols []string) ([]gosnmp.SnmpPDU, error) {
-	cur := append([]string(nil), cols...)
-	active := make([]int, len(cols))
-	for i := range active {
-		active[i] = i
+	st := &walkState{cols: cols, cur: append([]string(nil), cols...), max: w.maxVarbinds}
+	for i := range cols {
+		st.active = append(st.active, i)
 	}
-	var out []gosnmp.SnmpPDU
-	round := 0
-	for len(active) > 0 {
+	for round := 0; len(st.active) > 0; round++ {
 		if err := ctx.Err(); err != nil {
-			return out, fmt.Errorf("%s: %w", table, err)
+			return st.out, fmt.Errorf("%s: %w", table, err)
 		}
-		oids := make([]string, len(active))
-		for i, c := range active {
-			oids[i] = cur[c]
+		oids := make([]string, len(st.active))
+		for i, c := range st.active {
+			oids[i] = st.cur[c]
 		}
 		// Slow start: most tables of a server are a few rows long, and what a
 		// GetBulk returns past a column's end is decoded for nothing.
 		reps := min(w.maxReps, firstRepetitions<<min(round, 16))
-		round++
-		if limit := uint32(max(1, maxVarbindsPerRequest/len(oids))); reps > limit {
-			reps = limit
-		}
+		reps = min(reps, uint32(max(1, maxVarbindsPerRequest/len(oids))))
 		pkt, err := w.c.GetBulk(oids, 0, reps)
-		if err != nil {
-			return out, fmt.Errorf("%s: %w", table, err)
+		switch {
+		case err != nil:
+			return st.out, fmt.Errorf("%s: %w", table, err)
+		case pkt.Error != gosnmp.NoError:
+			return st.out, fmt.Errorf("%s: %w", table, &errStatus{pkt.Error, pkt.ErrorIndex})
+		case len(pkt.Variables) == 0:
+			return st.out, fmt.Errorf("%s: agent answered a GetBulk with no variables", table)
 		}
-		if pkt.Error != gosnmp.NoError {
-			return out, fmt.Errorf("%s: %w", table, &errStatus{pkt.Error, pkt.ErrorIndex})
+		if err := st.absorb(pkt.Variables); err != nil {
+			return st.out, fmt.Errorf("%s: %w", table, err)
 		}
-		if len(pkt.Variables) == 0 {
-			return out, fmt.Errorf("%s: agent answered a GetBulk with no variables", table)
-		}
-		done := make([]bool, len(active))
-		progressed := false
-		for k, v := range pkt.Variables {
-			j := k % len(active)
-			if done[j] {
-				continue
-			}
-			c := active[j]
-			switch {
-			case v.Type == gosnmp.EndOfMibView || v.Type == gosnmp.NoSuchObject || v.Type == gosnmp.NoSuchInstance:
-				done[j] = true
-				continue
-			case !strings.HasPrefix(v.Name, cols[c]+"."):
-				done[j] = true // walked past the column
-				continue
-			case compareOID(v.Name, cur[c]) <= 0:
-				return out, fmt.Errorf("%s: agent returned OID %s after %s: OIDs do not increase", table, v.Name, cur[c])
-			}
-			cur[c] = v.Name
-			progressed = true
-			out = append(out, v)
-			if len(out) > w.maxVarbinds {
-				return out[:w.maxVarbinds], fmt.Errorf("%s: more than %d variables: table not read to its end", table, w.maxVarbinds)
-			}
-		}
-		next := active[:0]
-		for j, c := range active {
-			if !done[j] {
-				next = append(next, c)
-			}
-		}
-		if !progressed && len(next) == len(active) {
-			return out, fmt.Errorf("%s: %w", table, errNoProgress)
-		}
-		active = next
 	}
-	return out, nil
+	return st.out, nil
+}
+
+// walkState is where a walk stands: the last OID read of each column and the
+// columns not finished.
+type walkState struct {
+	cols, cur []string
+	active    []int // indexes into cols of the columns still walked
+	out       []gosnmp.SnmpPDU
+	max       int
+}
+
+// absorb takes one GetBulk answer: its variables go round the active columns
+// in request order. A column ends at endOfMibView or at the first OID outside
+// it.
+func (st *walkState) absorb(vars []gosnmp.SnmpPDU) error {
+	done := make([]bool, len(st.active))
+	progressed := false
+	for k, v := range vars {
+		j := k % len(st.active)
+		if done[j] {
+			continue
+		}
+		c := st.active[j]
+		switch {
+		case v.Type == gosnmp.EndOfMibView || v.Type == gosnmp.NoSuchObject || v.Type == gosnmp.NoSuchInstance,
+			!strings.HasPrefix(v.Name, st.cols[c]+"."):
+			done[j] = true
+			continue
+		case compareOID(v.Name, st.cur[c]) <= 0:
+			return fmt.Errorf("agent returned OID %s after %s: OIDs do not increase", v.Name, st.cur[c])
+		}
+		st.cur[c] = v.Name
+		progressed = true
+		st.out = append(st.out, v)
+		if len(st.out) > st.max {
+			st.out = st.out[:st.max]
+			return fmt.Errorf("more than %d variables: table not read to its end", st.max)
+		}
+	}
+	next := st.active[:0]
+	for j, c := range st.active {
+		if !done[j] {
+			next = append(next, c)
+		}
+	}
+	if !progressed && len(next) == len(st.active) {
+		return errNoProgress
+	}
+	st.active = next
+	return nil
 }
 
 var errNoProgress = errors.New("agent answered without moving on in the table")
