@@ -90,8 +90,12 @@ func (s Summary) PerSecond() float64 {
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("polled %d devices: %d ok, %d failed in %s (%.1f devices/s)",
-		s.Polled, s.OK, s.Failed, s.Duration.Round(time.Millisecond), s.PerSecond())
+	noun := "devices"
+	if s.Polled == 1 {
+		noun = "device"
+	}
+	return fmt.Sprintf("polled %d %s: %d ok, %d failed in %s (%.1f devices/s)",
+		s.Polled, noun, s.OK, s.Failed, s.Duration.Round(time.Millisecond), s.PerSecond())
 }
 
 // PollDevice polls one device now and stores the observation.

@@ -68,7 +68,7 @@ func TestPollCommand(t *testing.T) {
 		{"one device", []string{"poll", "--db", url, "--device", fmt.Sprint(ids[1])}, 0,
 			`serial "CLI-SN-1"`, ""},
 		{"one device summary", []string{"poll", "--db", url, "--device", fmt.Sprint(ids[1])}, 0,
-			"polled 1 devices: 1 ok, 0 failed", ""},
+			"polled 1 device: 1 ok, 0 failed", ""},
 		{"all", []string{"poll", "--db", url, "--workers", "2"}, 0, "polled 3 devices: 3 ok, 0 failed", "polled 3/3: 3 ok, 0 failed"},
 		{"no such device", []string{"poll", "--db", url, "--device", "999"}, 1, "", "device 999: not found"},
 		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 1, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
