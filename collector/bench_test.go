@@ -152,6 +152,7 @@ func BenchmarkFleet(b *testing.B) {
 	}{
 		{"1000-devices-no-latency-64-workers", 1000, 0, 64},
 		{"1000-devices-rtt-20ms-200-workers", 1000, 20 * time.Millisecond, 200},
+		{"1-device-rtt-20ms-1-worker", 1, 20 * time.Millisecond, 1},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
