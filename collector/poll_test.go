@@ -125,6 +125,8 @@ func TestPollFaults(t *testing.T) {
 			errHas: []string{"check the community of SNMP profile \"sim-v2c\""}},
 		{name: "wrong v3 auth passphrase", profile: func() inventory.SNMPProfile { p := v3(); p.AuthPassphrase = "wrong-pass-1"; return p },
 			errHas: []string{"authentication failed", "check the user name \"hostroll\" and the auth and priv passphrases"}},
+		{name: "wrong v3 user", profile: func() inventory.SNMPProfile { p := v3(); p.Username = "nobody"; return p },
+			errHas: []string{"check the user name \"nobody\" and the auth and priv passphrases"}},
 		{name: "wrong v3 priv passphrase", profile: func() inventory.SNMPProfile { p := v3(); p.PrivPassphrase = "wrong-pass-2"; return p },
 			errHas: []string{"check the user name \"hostroll\" and the auth and priv passphrases"}},
 		{name: "error status", faults: snmpsim.Faults{ErrorStatus: gosnmp.GenErr, ErrorPrefix: ".1.3.6.1.2.1.25.2.3"}, profile: v2c,

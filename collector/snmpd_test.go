@@ -153,16 +153,20 @@ func TestRealSnmpd(t *testing.T) {
 			t.Errorf("reachable %v, error %q", o.Reachable, o.Error)
 		}
 	})
-	for _, wrong := range []string{"auth", "priv"} {
-		t.Run("wrong v3 "+wrong+" passphrase", func(t *testing.T) {
+	for _, wrong := range []string{"user", "auth passphrase", "priv passphrase"} {
+		t.Run("wrong v3 "+wrong, func(t *testing.T) {
 			p := a.v3()
-			if wrong == "auth" {
+			switch wrong {
+			case "user":
+				p.Username = "hruser2"
+			case "auth passphrase":
 				p.AuthPassphrase = "wrong-pass-1"
-			} else {
+			default:
 				p.PrivPassphrase = "wrong-pass-1"
 			}
 			o := collector.Poll(context.Background(), a.target(p), collector.Options{})
-			if o.Reachable || !strings.Contains(o.Error, `check the user name "hruser" and the auth and priv passphrases of SNMP profile "real-v3"`) {
+			want := fmt.Sprintf("check the user name %q and the auth and priv passphrases of SNMP profile \"real-v3\"", p.Username)
+			if o.Reachable || !strings.Contains(o.Error, want) {
 				t.Errorf("reachable %v, error %q", o.Reachable, o.Error)
 			}
 		})
