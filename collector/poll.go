@@ -49,6 +49,13 @@ func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Ob
 func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) {
 	ctx, cancel := context.WithTimeout(ctx, opt.DeviceTimeout)
 	defer cancel()
+	// One agent's malformed answer must not take the collector down, even if
+	// it trips a bug in the SNMP library.
+	defer func() {
+		if r := recover(); r != nil {
+			o.Error = fmt.Sprintf("poll of %s aborted: the agent's answer could not be handled (%v)", t.MgmtIP, r)
+		}
+	}()
 
 	g, err := session(ctx, t)
 	if err != nil {

@@ -223,7 +223,8 @@ func (d *Device) nextVar(sh *shape, oid string) gosnmp.SnmpPDU {
 	return d.value(sh.entries[i])
 }
 
-// maxBulkVarbinds keeps answers within a datagram.
+// maxBulkVarbinds keeps answers within a datagram. GetBulk's non-repeaters
+// are not supported: every requested OID repeats (hostroll sends none).
 const maxBulkVarbinds = 400
 
 func (d *Device) bulk(sh *shape, req *gosnmp.SnmpPacket, resp *gosnmp.SnmpPacket) {
