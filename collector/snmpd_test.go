@@ -55,12 +55,14 @@ func startSnmpd(t testing.TB) realAgent {
 	conf := fmt.Sprintf(`rocommunity %s 127.0.0.1
 createUser %s SHA "%s" AES "%s"
 rouser %s priv
+createUser %s256 SHA-256 "%s" AES "%s"
+rouser %s256 priv
 override .1.3.6.1.2.1.47.1.1.1.1.5.1 integer 3
 override .1.3.6.1.2.1.47.1.1.1.1.11.1 octet_str "%s"
 override .1.3.6.1.2.1.47.1.1.1.1.12.1 octet_str "%s"
 override .1.3.6.1.2.1.47.1.1.1.1.13.1 octet_str "%s"
 override .1.3.6.1.2.1.25.2.2.0 integer %d
-`, realComm, realUser, realAuthPass, realPrivPass, realUser, realSerial, realMfg, realModel, realMemoryKB)
+`, realComm, realUser, realAuthPass, realPrivPass, realUser, realUser, realAuthPass, realPrivPass, realUser, realSerial, realMfg, realModel, realMemoryKB)
 	file := filepath.Join(dir, "snmpd.conf")
 	if err := os.WriteFile(file, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -125,8 +127,10 @@ func (a realAgent) target(p inventory.SNMPProfile) inventory.PollTarget {
 
 func TestRealSnmpd(t *testing.T) {
 	a := startSnmpd(t)
-	for _, p := range []inventory.SNMPProfile{a.v2c(), a.v3()} {
-		t.Run("v"+p.Version, func(t *testing.T) {
+	sha256 := a.v3()
+	sha256.Username, sha256.AuthProtocol = realUser+"256", "SHA-256"
+	for _, p := range []inventory.SNMPProfile{a.v2c(), a.v3(), sha256} {
+		t.Run("v"+p.Version+" "+p.AuthProtocol, func(t *testing.T) {
 			o := collector.Poll(context.Background(), a.target(p), collector.Options{})
 			if !o.Reachable {
 				t.Fatalf("unreachable: %s", o.Error)
