@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 )
@@ -108,7 +107,7 @@ func (d *complianceDevice) values(field string) (declared, observed any) {
 		return num(d.CPUCores), num(o.CPUCount)
 	case "memory_gb":
 		if o.MemoryMB != nil {
-			observed = math.Ceil(float64(*o.MemoryMB) / 1024)
+			observed = float64(observedMemoryGB(*o.MemoryMB))
 		}
 		return num(d.MemoryGB), observed
 	case "storage_gb":

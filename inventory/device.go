@@ -42,6 +42,7 @@ type Device struct {
 	PurchasePrice *float64 `db:"purchase_price" json:"purchase_price"`
 	Specs         Specs    `db:"specs" json:"specs"`
 	SpecItemID    *int64   `db:"spec_item_id" json:"spec_item_id"`
+	PollInfo               // last_polled_at, poll_status, drift: from the collector (pollstate.go)
 }
 
 // DeviceInput creates or patches a device.
@@ -156,6 +157,7 @@ var devices = &resource[Device, DeviceInput]{
 	},
 	check:  checkDevice,
 	insert: insertDevice,
+	load:   loadPollInfo,
 	update: func(tx *txn, id int64, in *DeviceInput) error {
 		return tx.exec(`UPDATE devices SET name = ?, kind = ?, manufacturer = ?, model = ?, serial = ?,
 			asset_tag = ?, unit_id = ?, project_id = ?, rack_id = ?, position = ?, u_height = ?, face = ?,

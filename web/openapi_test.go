@@ -312,6 +312,12 @@ func specJSONFields(typ reflect.Type) (names []string, always []string) {
 		if tag == "-" {
 			continue
 		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			// encoding/json flattens an untagged embedded struct.
+			n, a := specJSONFields(f.Type)
+			names, always = append(names, n...), append(always, a...)
+			continue
+		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if name == "" {
 			name = f.Name

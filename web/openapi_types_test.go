@@ -54,6 +54,10 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		{"ProjectList", listBody[inventory.Project]{}, false},
 		{"SNMPProfileList", listBody[inventory.SNMPProfile]{}, false},
 		{"AuditEntryList", listBody[inventory.AuditEntry]{}, false},
+		{"Observation", inventory.Observation{}, false},
+		{"Interface", inventory.Interface{}, false},
+		{"Drift", inventory.Drift{}, false},
+		{"ObservationList", listBody[inventory.Observation]{}, false},
 		{"UnitInput", inventory.UnitInput{}, true},
 		{"RoomInput", inventory.RoomInput{}, true},
 		{"RackInput", inventory.RackInput{}, true},
@@ -177,6 +181,8 @@ func TestEnumsMatchGo(t *testing.T) {
 		{"TransitionInput", "to", inventory.ProjectStatuses},
 		{"Document", "type", inventory.DocumentTypes},
 		{"EligibilityReason", "reason", inventory.EligibilityReasons},
+		{"Device", "poll_status", inventory.PollStatuses},
+		{"Drift", "field", inventory.DriftFields},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema+"."+tt.property, func(t *testing.T) {

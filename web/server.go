@@ -29,6 +29,7 @@ type Config struct {
 	// AcceptanceGraceDays is how long after a trial run acceptance may be
 	// requested (Art. 13, 16); 0 means the default, 90.
 	AcceptanceGraceDays int
+	Poller              Poller // POST /devices/{id}/poll; nil answers 503
 }
 
 // New builds the fiber app with every route.
@@ -95,6 +96,7 @@ func routes(app *fiber.App, cfg Config) {
 	mountSpec(api, s)
 	mountFindings(api, s)
 	mountReports(api, s)
+	mountObservations(api, cfg)
 }
 
 // requestLog logs each request once, with its status and duration.

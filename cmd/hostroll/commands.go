@@ -126,7 +126,12 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	grace := graceDaysFlag(fs)
 	checkScheduleFlag(fs, &cfg)
+	var pc pollConfig
+	pollFlags(fs, &pc, true)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := pc.validate(); err != nil {
 		return err
 	}
 	var err error
@@ -162,7 +167,13 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
 	}
-	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), AcceptanceGraceDays: cfg.GraceDays})
+	poller, stopCollector, err := startCollector(ctx, s, pc, log)
+	if err != nil {
+		return err
+	}
+	defer stopCollector()
+	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), Poller: poller,
+		AcceptanceGraceDays: cfg.GraceDays})
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
 	served := make(chan error, 1)

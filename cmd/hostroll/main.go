@@ -24,6 +24,8 @@ const usage = `usage: hostroll COMMAND [flags]
 commands:
   serve     run the web API (applies pending migrations first)
   migrate   apply pending database migrations and exit
+  poll      poll devices over SNMP once (all, or --device ID) and print a summary
+  collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   check     run the policy checks and print the open findings by rule and by unit
   version   print the version
@@ -31,7 +33,8 @@ commands:
 Run 'hostroll COMMAND -h' for a command's flags.
 Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
 HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90),
-HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off).
+HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
+HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices").
 `
 
 func main() {
@@ -58,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, args[1:], w)
 	case "check":
 		err = cmdCheck(ctx, args[1:], w)
+	case "poll":
+		err = cmdPoll(ctx, args[1:], w, log)
+	case "collect":
+		err = cmdCollect(ctx, args[1:], w, log)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0

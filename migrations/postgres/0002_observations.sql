@@ -23,3 +23,14 @@ CREATE TABLE observations (
 );
 -- Newest first per device: the API's list, the latest observation, pruning.
 CREATE INDEX observations_device_idx ON observations (device_id, id);
+
+-- The collector's bookkeeping per device: when it was last polled, and which
+-- collector holds it (until lease_until) while it polls. Claims lock rows with
+-- FOR UPDATE SKIP LOCKED so that several collectors share the work.
+CREATE TABLE device_poll_state (
+    device_id      BIGINT PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+    last_polled_at TIMESTAMPTZ,
+    lease_holder   TEXT,
+    lease_until    TIMESTAMPTZ
+);
+CREATE INDEX device_poll_state_due_idx ON device_poll_state (last_polled_at);

@@ -23,3 +23,14 @@ CREATE TABLE observations (
 );
 -- Newest first per device: the API's list, the latest observation, pruning.
 CREATE INDEX observations_device_idx ON observations (device_id, id);
+
+-- The collector's bookkeeping per device: when it was last polled, and which
+-- collector holds it (until lease_until) while it polls. On SQLite one
+-- collector serves a database; its IMMEDIATE transactions serialise claims.
+CREATE TABLE device_poll_state (
+    device_id      INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+    last_polled_at TIMESTAMP,
+    lease_holder   TEXT,
+    lease_until    TIMESTAMP
+);
+CREATE INDEX device_poll_state_due_idx ON device_poll_state (last_polled_at);

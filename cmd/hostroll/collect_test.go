@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"hostroll/collector/snmpsim"
+	"hostroll/inventory"
+	"hostroll/inventory/dbtest"
+)
+
+// simulated registers n simulated devices in a fresh SQLite database and
+// returns its URL and the device ids.
+func simulated(t *testing.T, n int) (string, *inventory.Store, []int64) {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := c.LocalAddr().(*net.UDPAddr).Port
+	c.Close()
+	devs := make([]*snmpsim.Device, n)
+	for i := range devs {
+		devs[i] = &snmpsim.Device{SysName: fmt.Sprint("cli", i), Serial: fmt.Sprint("CLI-SN-", i), Model: "M",
+			Manufacturer: "X", MemoryKB: 8 << 20, CPUs: 2, Interfaces: 1}
+	}
+	sim, err := snmpsim.Start(snmpsim.Config{Community: "cli-ro", Port: port}, devs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	db := dbtest.SQLite(t)
+	ctx := context.Background()
+	unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "CLI", Name: "CLI", Kind: "department"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := db.Store.CreateSNMPProfile(ctx, inventory.SNMPProfileInput{Name: "cli", Version: "2c",
+		Community: "cli-ro", Port: port, TimeoutMS: 500, Retries: 0, MaxRepetitions: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, n)
+	for i := range devs {
+		in := inventory.DefaultDeviceInput()
+		in.Name, in.Kind, in.UnitID, in.MgmtIP, in.SNMPProfileID = fmt.Sprint("d", i), "server", unit.ID, sim.Addr(i), &prof.ID
+		d, err := db.Store.CreateDevice(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = d.ID
+	}
+	return db.URL, db.Store, ids
+}
+
+func TestPollCommand(t *testing.T) {
+	url, _, ids := simulated(t, 3)
+	cases := []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{"one device", []string{"poll", "--db", url, "--device", fmt.Sprint(ids[1])}, 0,
+			`serial "CLI-SN-1"`, ""},
+		{"one device summary", []string{"poll", "--db", url, "--device", fmt.Sprint(ids[1])}, 0,
+			"polled 1 device: 1 ok, 0 failed", ""},
+		{"all", []string{"poll", "--db", url, "--workers", "2"}, 0, "polled 3 devices: 3 ok, 0 failed", "polled 3/3: 3 ok, 0 failed"},
+		{"no such device", []string{"poll", "--db", url, "--device", "999"}, 1, "", "device 999: not found"},
+		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 1, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
+		{"bad schedule", []string{"collect", "--db", url, "--poll-schedule", "every five"}, 1, "", `poll schedule "every five"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s\nwant stdout ⊇ %q, stderr ⊇ %q", code, tc.code, stdout, stderr, tc.stdout, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestCollectCommand runs the collector on a one-second schedule until every
+// device has been polled, then stops it.
+func TestCollectCommand(t *testing.T) {
+	url, store, ids := simulated(t, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var errb syncBuffer
+	go func() {
+		var out syncBuffer
+		done <- run(ctx, []string{"collect", "--db", url, "--poll-schedule", "@every 1s"}, &out, &errb)
+	}()
+	for polled := 0; polled < len(ids); {
+		select {
+		case code := <-done:
+			t.Fatalf("collect exited with %d: %s", code, errb.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		polled = 0
+		for _, id := range ids {
+			if _, err := store.LatestObservation(context.Background(), id); err == nil {
+				polled++
+			}
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("collect exited with %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "collector scheduled") || !strings.Contains(errb.String(), "poll round") {
+		t.Errorf("log lacks the schedule or a round:\n%s", errb.String())
+	}
+}

@@ -1,0 +1,206 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"hostroll/inventory"
+)
+
+// Config is how a collector runs its rounds.
+type Config struct {
+	// Name identifies the collector in its leases (default host:pid).
+	Name string
+	// Workers bounds the devices polled at once (default 64).
+	Workers int
+	// Interval is how often each device should be polled: a device is due
+	// when its last poll is older than 90% of it (default 5m), so that every
+	// scheduled run polls it once even though runs take time.
+	Interval time.Duration
+	// Batch is how many devices one claim takes (default Workers).
+	Batch int
+	// Lease is how long a claimed device stays this collector's (default 5m):
+	// when the collector dies, others poll its devices once the lease ends.
+	Lease time.Duration
+	// Options tune each poll.
+	Options Options
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Logger (default slog.Default()).
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Name == "" {
+		host, _ := os.Hostname()
+		c.Name = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	if c.Workers <= 0 {
+		c.Workers = 64
+	}
+	if c.Interval <= 0 {
+		c.Interval = 5 * time.Minute
+	}
+	if c.Batch <= 0 {
+		c.Batch = c.Workers
+	}
+	if c.Lease <= 0 {
+		c.Lease = 5 * time.Minute
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	c.Options = c.Options.withDefaults()
+	return c
+}
+
+// Collector polls the due devices of a store and records what it sees.
+type Collector struct {
+	store *inventory.Store
+	cfg   Config
+}
+
+// New returns a collector over store.
+func New(store *inventory.Store, cfg Config) *Collector {
+	return &Collector{store: store, cfg: cfg.withDefaults()}
+}
+
+// Summary counts one round.
+type Summary struct {
+	Polled   int           `json:"polled"`
+	OK       int           `json:"ok"`
+	Failed   int           `json:"failed"`
+	Duration time.Duration `json:"duration"`
+}
+
+// PerSecond is the round's rate in devices per second.
+func (s Summary) PerSecond() float64 {
+	if s.Duration <= 0 {
+		return 0
+	}
+	return float64(s.Polled) / s.Duration.Seconds()
+}
+
+func (s Summary) String() string {
+	noun := "devices"
+	if s.Polled == 1 {
+		noun = "device"
+	}
+	return fmt.Sprintf("polled %d %s: %d ok, %d failed in %s (%.1f devices/s)",
+		s.Polled, noun, s.OK, s.Failed, s.Duration.Round(time.Millisecond), s.PerSecond())
+}
+
+// PollDevice polls one device now and stores the observation.
+func (c *Collector) PollDevice(ctx context.Context, id int64) (inventory.Observation, error) {
+	t, err := c.store.PollTarget(ctx, id)
+	if err != nil {
+		return inventory.Observation{}, err
+	}
+	at := c.cfg.Now()
+	o := Poll(ctx, t, c.cfg.Options)
+	o.At = at
+	logPoll(c.cfg.Logger, t, o)
+	return c.store.AddObservation(ctx, o)
+}
+
+// RunDue runs one round: it claims due devices in batches, polls them with
+// the worker pool and stores each result, until none is due. progress, when
+// not nil, is called after each device. When ctx ends the round stops; the
+// devices claimed but not polled stay leased until their lease ends.
+func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary, error) {
+	start := c.cfg.Now()
+	if err := c.store.EnsurePollState(ctx); err != nil {
+		return Summary{}, err
+	}
+	// Devices polled in this round (at start or later) must not be due again
+	// in it, whatever the interval: stored times have microseconds.
+	dueBefore := start.Add(-c.cfg.Interval * 9 / 10).Truncate(time.Microsecond).Add(-time.Microsecond)
+	work := make(chan inventory.PollTarget)
+	var polled, ok, failed atomic.Int64
+	var mu sync.Mutex // serialises progress
+	var wg sync.WaitGroup
+	for range c.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range work {
+				at := c.cfg.Now()
+				o := Poll(ctx, t, c.cfg.Options)
+				o.At = at // on the collector's clock, which claims compare with
+				if ctx.Err() != nil {
+					return // cancelled mid-poll: leave it to the lease
+				}
+				logPoll(c.cfg.Logger, t, o)
+				if _, err := c.store.AddObservation(context.WithoutCancel(ctx), o); err != nil {
+					c.cfg.Logger.Error("store observation", "device_id", t.DeviceID, "err", err)
+				}
+				polled.Add(1)
+				if o.Status() == "ok" {
+					ok.Add(1)
+				} else {
+					failed.Add(1)
+				}
+				if progress != nil {
+					mu.Lock()
+					progress(Summary{Polled: int(polled.Load()), OK: int(ok.Load()), Failed: int(failed.Load()),
+						Duration: c.cfg.Now().Sub(start)})
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	err := c.feed(ctx, work, dueBefore)
+	close(work)
+	wg.Wait()
+	sum := Summary{Polled: int(polled.Load()), OK: int(ok.Load()), Failed: int(failed.Load()), Duration: c.cfg.Now().Sub(start)}
+	return sum, err
+}
+
+// feed claims batches of due devices and hands them to the workers until no
+// device is due or ctx ends.
+func (c *Collector) feed(ctx context.Context, work chan<- inventory.PollTarget, dueBefore time.Time) error {
+	for {
+		now := c.cfg.Now()
+		batch, err := c.store.ClaimDue(ctx, inventory.Claim{Holder: c.cfg.Name, Now: now, DueBefore: dueBefore,
+			LeaseUntil: now.Add(c.cfg.Lease), Limit: c.cfg.Batch})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("claim due devices: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, t := range batch {
+			select {
+			case work <- t:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
+}
+
+// Prune keeps the newest keep observations per device.
+func (c *Collector) Prune(ctx context.Context, keep int) error {
+	n, err := c.store.PruneObservations(ctx, keep)
+	if err != nil {
+		return err
+	}
+	c.cfg.Logger.Info("pruned observations", "deleted", n, "keep", keep)
+	return nil
+}
+
+// Release gives back the leases this collector holds; call it on shutdown.
+func (c *Collector) Release(ctx context.Context) error {
+	return c.store.ReleaseLeases(ctx, c.cfg.Name)
+}
