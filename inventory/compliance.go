@@ -215,8 +215,12 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 		ic := &c.Items[j]
 		ic.Pass = ic.Matched == ic.Required
 		if !ic.Pass {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("spec item %d (%s %q) needs %d and %d devices satisfy it: "+
-				"deliver the missing %d or fix the devices that fail it", ic.ItemID, ic.Kind, ic.Name,
+			what := ic.Kind
+			if ic.Name != "" {
+				what = fmt.Sprintf("%s %q", ic.Kind, ic.Name)
+			}
+			c.Reasons = append(c.Reasons, fmt.Sprintf("spec item %d (%s) needs %d and %d devices satisfy it: "+
+				"deliver the missing %d or fix the devices that fail it", ic.ItemID, what,
 				ic.Required, ic.Matched, ic.Required-ic.Matched))
 		}
 	}

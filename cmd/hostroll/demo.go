@@ -11,7 +11,8 @@ import (
 var errNotEmpty = errors.New("the database already has units: demo data goes only into an empty database")
 
 // demo is a small prefecture: the central machine room, a unit that keeps its
-// own room and private lines, a county planning a room, and three projects.
+// own room and private lines, a county planning a room, and three projects
+// at different steps of their lifecycle.
 type demo struct {
 	s   *inventory.Store
 	ctx context.Context
@@ -157,4 +158,5 @@ func (d *demo) load() {
 	d.line("中国联通", "XXCU-2021-0788", fin, "财政局", "州人民银行", 50, 1800, "private")
 	d.line("中国电信", "XXCT-2020-1024", fh, "凤凰县政务中心", "州政府中心机房", 200, 2600, "intranet")
 	d.line("中国移动", "XXCM-2022-0520", park, "经开区管委会", "互联网出口", 500, 4500, "extranet")
+	d.projectLifecycles(pay, gov, sec)
 }

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+
+	"hostroll/inventory"
+)
+
+// A demoStep is one lifecycle step of a demo project, with the documents
+// uploaded just before it.
+type demoStep struct {
+	to, date    string
+	docs        []string // document types to upload first
+	approval    string   // approval_number, for the step to approved
+	trialRunEnd string   // for the step to trial_run
+}
+
+// lifecycle takes a project through steps the way a reviewer would: each
+// gate's documents first, then the step, all through the store's checks.
+func (d *demo) lifecycle(project int64, code string, steps []demoStep) {
+	for _, st := range steps {
+		for _, t := range st.docs {
+			d.document(project, code, t, st.date)
+		}
+		in := inventory.TransitionInput{To: st.to, Date: inventory.Date(st.date), ApprovalNumber: st.approval}
+		if st.trialRunEnd != "" {
+			in.TrialRunEnd = ptr(inventory.Date(st.trialRunEnd))
+		}
+		must(d, fmt.Sprintf("project %s step to %s", code, st.to), func() (inventory.Project, error) {
+			return d.s.TransitionProject(d.ctx, project, in)
+		})
+	}
+}
+
+// document uploads a small placeholder file of type t.
+func (d *demo) document(project int64, code, t, date string) {
+	must(d, fmt.Sprintf("project %s document %s", code, t), func() (inventory.Document, error) {
+		body := fmt.Sprintf("%%PDF-1.4\n%% hostroll demo: %s of project %s\n", t, code)
+		return d.s.CreateDocument(d.ctx, project, inventory.DocumentInput{Type: t, Title: code + " " + t,
+			Date: ptr(inventory.Date(date)), Filename: t + ".pdf", Content: []byte(body)})
+	})
+}
+
+func (d *demo) specItem(project int64, code, kind string, qty int, reqs ...inventory.Requirement) {
+	must(d, "spec item of "+code, func() (inventory.SpecItem, error) {
+		in := inventory.DefaultSpecItemInput()
+		in.Kind, in.Quantity, in.Requirements = kind, qty, append(in.Requirements, reqs...)
+		return d.s.CreateSpecItem(d.ctx, project, in)
+	})
+}
+
+func (d *demo) supervise(project int64, code, firm string) {
+	must(d, "supervisor of "+code, func() (inventory.Project, error) {
+		return d.s.UpdateProject(d.ctx, project, func(in *inventory.ProjectInput) error {
+			in.Supervisor = firm
+			return nil
+		})
+	})
+}
+
+// projectLifecycles gives the demo's three projects a history: the payment
+// platform accepted in 2025 with one evaluation problem still open, the
+// cloud expansion being implemented (its devices already run, one short of
+// memory), and the classified video network submitted.
+func (d *demo) projectLifecycles(pay, gov, sec int64) {
+	prefectureApplication := []string{"project_plan", "feasibility_study", "preliminary_design", "funding_estimate"}
+	acceptance := []string{"implementation_plan", "completion_report", "supervision_report", "trial_run_report",
+		"training_report", "test_report"}
+	const firm = "湘西信息工程监理有限公司"
+
+	d.lifecycle(pay, "XX-2025-003", []demoStep{
+		{to: "submitted", date: "2024-10-15", docs: prefectureApplication},
+		{to: "approved", date: "2024-12-10", approval: "州发改〔2024〕156号"},
+	})
+	d.specItem(pay, "XX-2025-003", "server", 2,
+		inventory.Requirement{Field: "memory_gb", Op: "min", Value: 256},
+		inventory.Requirement{Field: "cpu_cores", Op: "min", Value: 32})
+	d.specItem(pay, "XX-2025-003", "storage", 1, inventory.Requirement{Field: "manufacturer", Op: "eq", Value: "Huawei"})
+	d.supervise(pay, "XX-2025-003", firm)
+	d.lifecycle(pay, "XX-2025-003", []demoStep{
+		{to: "spec_reviewed", date: "2025-01-20"},
+		{to: "procuring", date: "2025-02-15"},
+		{to: "implementing", date: "2025-04-01"},
+		{to: "trial_run", date: "2025-07-01", trialRunEnd: "2025-09-30"},
+		{to: "acceptance_requested", date: "2025-10-20", docs: acceptance},
+		{to: "accepted", date: "2025-11-28"},
+	})
+	must(d, "evaluation of XX-2025-003", func() (inventory.Evaluation, error) {
+		return d.s.CreateEvaluation(d.ctx, pay, inventory.EvaluationInput{Date: "2026-06-30",
+			MeetsTarget: ptr(false), Problems: "县级财政接入率未达到 90% 的建设目标"})
+	})
+
+	d.lifecycle(gov, "XX-2026-001", []demoStep{
+		{to: "submitted", date: "2025-10-10", docs: prefectureApplication},
+		{to: "approved", date: "2025-12-05", approval: "州发改〔2025〕203号"},
+	})
+	d.specItem(gov, "XX-2026-001", "server", 3,
+		inventory.Requirement{Field: "memory_gb", Op: "min", Value: 512},
+		inventory.Requirement{Field: "model", Op: "eq", Value: "NF5280M6"})
+	d.supervise(gov, "XX-2026-001", firm)
+	d.lifecycle(gov, "XX-2026-001", []demoStep{
+		{to: "spec_reviewed", date: "2026-01-15"},
+		{to: "procuring", date: "2026-02-01"},
+		{to: "implementing", date: "2026-03-20"},
+	})
+
+	d.lifecycle(sec, "XX-2026-007", []demoStep{
+		{to: "submitted", date: "2025-11-20", docs: []string{"upward_application_copy", "secrecy_filing"}},
+	})
+}
