@@ -78,6 +78,8 @@ func ParseURL(raw string) (Target, error) {
 // sqliteDSN adds the settings hostroll relies on: WAL, foreign keys, a busy
 // timeout, and IMMEDIATE transactions so that writers queue for the write lock
 // at BEGIN instead of failing on upgrade.
+var uriPath = strings.NewReplacer("%", "%25", "#", "%23")
+
 func sqliteDSN(file, extra string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -86,7 +88,9 @@ func sqliteDSN(file, extra string) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite")
-	dsn := "file:" + file + "?" + q.Encode()
+	// The DSN is an SQLite URI: a '#' or '%' in the file name would start a
+	// fragment or an escape and open another file.
+	dsn := "file:" + uriPath.Replace(file) + "?" + q.Encode()
 	if extra != "" {
 		dsn += "&" + extra
 	}

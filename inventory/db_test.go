@@ -2,6 +2,8 @@ package inventory_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ func TestParseURL(t *testing.T) {
 		{"sqlite relative", "sqlite://data/h.db", inventory.SQLite, "file:data/h.db?", ""},
 		{"sqlite absolute", "sqlite:///var/lib/hostroll/h.db", inventory.SQLite, "file:/var/lib/hostroll/h.db?", ""},
 		{"sqlite settings", "sqlite://h.db", inventory.SQLite, "_txlock=immediate", ""},
+		{"sqlite name with # and %", "sqlite:///srv/a#1%.db", inventory.SQLite, "file:/srv/a%231%25.db?", ""},
 		{"postgres", "postgres://u:p@db.example:5432/h?sslmode=disable", inventory.Postgres, "postgres://u:p@db.example", ""},
 		{"postgresql scheme", "postgresql://u@db/h", inventory.Postgres, "postgresql://u@db/h", ""},
 		{"postgres socket", "postgres://u@/h?host=/run/postgresql", inventory.Postgres, "host=/run/postgresql", ""},
@@ -75,4 +78,25 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Fatalf("health %+v", h)
 		}
 	})
+}
+
+// TestOpenSQLiteOddName opens a database whose file name has a '#' and a
+// '%': the data must land in exactly that file.
+func TestOpenSQLiteOddName(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "room#2 100%.db")
+	s, err := inventory.Open(ctx, "sqlite://"+path)
+	noErr(t, err)
+	defer s.Close()
+	_, err = s.Migrate(ctx)
+	noErr(t, err)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not at %s: %v", path, err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "room#2 100%.db") {
+			t.Errorf("stray file %s next to the database", e.Name())
+		}
+	}
 }

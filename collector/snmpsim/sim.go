@@ -149,6 +149,7 @@ func (s *Sim) serve(conn *net.UDPConn, d *Device) {
 	buf := make([]byte, 4096)
 	for {
 		n, addr, err := conn.ReadFromUDP(buf)
+		arrived := time.Now()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
@@ -163,8 +164,10 @@ func (s *Sim) serve(conn *net.UDPConn, d *Device) {
 		if out == nil {
 			continue
 		}
-		if d.Faults.Latency > 0 {
-			time.Sleep(d.Faults.Latency)
+		// The answer leaves Latency after the request arrived: the
+		// simulator's own work is part of the round trip, not added to it.
+		if wait := d.Faults.Latency - time.Since(arrived); wait > 0 {
+			time.Sleep(wait)
 		}
 		conn.WriteToUDP(out, addr)
 	}
