@@ -152,8 +152,14 @@ func cmdCollect(ctx context.Context, args []string, w streams, log *slog.Logger)
 	if err := pc.validate(); err != nil {
 		return err
 	}
+	return runCollectorOnly(ctx, cfg, pc, log)
+}
+
+// runCollectorOnly runs the SNMP collector alone until ctx ends: hostroll
+// collect, and serve --collector-only.
+func runCollectorOnly(ctx context.Context, cfg Config, pc pollConfig, log *slog.Logger) error {
 	if pc.Schedule == "off" {
-		return errors.New("collect with --poll-schedule off would do nothing")
+		return errors.New("a collector with --poll-schedule off would do nothing")
 	}
 	s, _, err := openStore(ctx, cfg.DB)
 	if err != nil {

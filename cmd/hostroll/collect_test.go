@@ -73,6 +73,7 @@ func TestPollCommand(t *testing.T) {
 		{"no such device", []string{"poll", "--db", url, "--device", "999"}, 1, "", "device 999: not found"},
 		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 1, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
 		{"bad schedule", []string{"collect", "--db", url, "--poll-schedule", "every five"}, 1, "", `poll schedule "every five"`},
+		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 1, "", "would do nothing"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,16 +85,23 @@ func TestPollCommand(t *testing.T) {
 	}
 }
 
-// TestCollectCommand runs the collector on a one-second schedule until every
-// device has been polled, then stops it.
+// TestCollectCommand runs the collector alone (hostroll collect, and serve
+// --collector-only) on a one-second schedule until every device has been
+// polled, then stops it.
 func TestCollectCommand(t *testing.T) {
+	for _, command := range [][]string{{"collect"}, {"serve", "--collector-only"}} {
+		t.Run(strings.Join(command, " "), func(t *testing.T) { collectUntilPolled(t, command) })
+	}
+}
+
+func collectUntilPolled(t *testing.T, command []string) {
 	url, store, ids := simulated(t, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var errb syncBuffer
 	go func() {
 		var out syncBuffer
-		done <- run(ctx, []string{"collect", "--db", url, "--poll-schedule", "@every 1s"}, &out, &errb)
+		done <- run(ctx, append(command, "--db", url, "--poll-schedule", "@every 1s"), &out, &errb)
 	}()
 	for polled := 0; polled < len(ids); {
 		select {

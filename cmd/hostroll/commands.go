@@ -128,11 +128,15 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	checkScheduleFlag(fs, &cfg)
 	var pc pollConfig
 	pollFlags(fs, &pc, true)
+	collectorOnly := fs.Bool("collector-only", false, "run only the SNMP collector, no web API (the same as hostroll collect)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := pc.validate(); err != nil {
 		return err
+	}
+	if *collectorOnly {
+		return runCollectorOnly(ctx, cfg, pc, log)
 	}
 	var err error
 	if cfg.GraceDays, err = grace(); err != nil {
