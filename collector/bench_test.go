@@ -244,12 +244,7 @@ func BenchmarkRealSnmpd(b *testing.B) {
 func BenchmarkRunDue(b *testing.B) {
 	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
-			var db dbtest.DB
-			if dialect == inventory.SQLite {
-				db = dbtest.SQLite(b)
-			} else {
-				db = dbtest.Postgres(b)
-			}
+			db := dbtest.Dialect(b, dialect)
 			ts := childSim(b, 1000, 0)
 			ctx := context.Background()
 			unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "BENCH", Name: "bench", Kind: "department"})

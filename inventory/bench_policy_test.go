@@ -104,12 +104,7 @@ func BenchmarkPolicy(b *testing.B) {
 // policyBenchDB opens a fresh database of the dialect and seeds it.
 func policyBenchDB(b *testing.B, dialect string, seed func(context.Context, *sqlx.DB) error) *inventory.Store {
 	b.Helper()
-	var db dbtest.DB
-	if dialect == inventory.SQLite {
-		db = dbtest.SQLite(b)
-	} else {
-		db = dbtest.Postgres(b) // skips without PostgreSQL
-	}
+	db := dbtest.Dialect(b, dialect)
 	start := time.Now()
 	ctx := context.Background()
 	if err := seed(ctx, db.Store.DB()); err != nil {

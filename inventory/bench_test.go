@@ -88,15 +88,7 @@ func benchFixtureFor(b *testing.B, dialect string) *benchFixture {
 	if f, ok := benchFixtures[dialect]; ok {
 		return f
 	}
-	var db dbtest.DB
-	switch dialect {
-	case inventory.SQLite:
-		db = dbtest.SQLite(b)
-	case inventory.Postgres:
-		db = dbtest.Postgres(b) // skips b without PostgreSQL
-	default:
-		b.Fatalf("unknown dialect %q", dialect)
-	}
+	db := dbtest.Dialect(b, dialect) // skips b without PostgreSQL
 	// Registered after dbtest's cleanups, so it runs before the drop.
 	b.Cleanup(func() {
 		benchMu.Lock()

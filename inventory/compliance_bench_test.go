@@ -25,12 +25,7 @@ import (
 func BenchmarkCompliance(b *testing.B) {
 	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
-			var db dbtest.DB
-			if dialect == inventory.SQLite {
-				db = dbtest.SQLite(b)
-			} else {
-				db = dbtest.Postgres(b)
-			}
+			db := dbtest.Dialect(b, dialect)
 			ctx := context.Background()
 			start := time.Now()
 			pid, err := seedCompliance(ctx, db.Store)

@@ -23,12 +23,7 @@ func BenchmarkEligibility(b *testing.B) {
 	const units, projects = 2000, 20000
 	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
-			var db dbtest.DB
-			if dialect == inventory.SQLite {
-				db = dbtest.SQLite(b)
-			} else {
-				db = dbtest.Postgres(b)
-			}
+			db := dbtest.Dialect(b, dialect)
 			start := time.Now()
 			seedEligibility(b, db, units, projects)
 			b.Logf("%s: seeded %d units and %d projects in %v", dialect, units, projects, time.Since(start).Round(time.Millisecond))

@@ -151,6 +151,16 @@ func Each(t *testing.T, fn func(t *testing.T, db DB)) {
 	t.Run(inventory.Postgres, func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// Dialect opens a fresh database of the named dialect (inventory.SQLite or
+// inventory.Postgres), for benchmarks that run per dialect.
+func Dialect(tb testing.TB, dialect string) DB {
+	tb.Helper()
+	if dialect == inventory.Postgres {
+		return Postgres(tb)
+	}
+	return SQLite(tb)
+}
+
 // Main wraps testing.M for packages that use PostgreSQL: it runs the tests,
 // then stops the throwaway server and removes its directory, and exits with
 // the tests' code. Use as:
