@@ -15,6 +15,8 @@ import (
 
 	"hostroll/inventory"
 	"hostroll/web"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // Config is everything a command reads from flags and the environment.
@@ -152,14 +154,8 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
 	if cfg.Demo {
-		n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
-		switch {
-		case errors.Is(err, errNotEmpty):
-			log.Info("demo data not loaded: the database already has units")
-		case err != nil:
+		if err := serveDemo(ctx, s, log); err != nil {
 			return err
-		default:
-			log.Info("loaded the demo data set", "records", n)
 		}
 	}
 	stopChecks, err := startCheckSchedule(ctx, s, cfg.CheckSchedule, log)
@@ -180,6 +176,27 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		AcceptanceGraceDays: cfg.GraceDays})
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
+	return serveUntilDone(ctx, app, ln, log)
+}
+
+// serveDemo loads the demo data set into an empty database; a database
+// that has data is left alone.
+func serveDemo(ctx context.Context, s *inventory.Store, log *slog.Logger) error {
+	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	switch {
+	case errors.Is(err, errNotEmpty):
+		log.Info("demo data not loaded: the database already has units")
+	case err != nil:
+		return err
+	default:
+		log.Info("loaded the demo data set", "records", n)
+	}
+	return nil
+}
+
+// serveUntilDone serves app on ln until it fails or ctx ends, then shuts
+// it down gracefully.
+func serveUntilDone(ctx context.Context, app *fiber.App, ln net.Listener, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	select {
