@@ -244,3 +244,29 @@ func TestScaleOut(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDueSlowRound: a round that takes a good part of the interval (slow
+// or unreachable devices) must not leave the devices it reached late undue in
+// the next scheduled round, which would poll them only every other round.
+func TestRunDueSlowRound(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		_, ids := register(t, db.Store, simDevices(10))
+		ctx := context.Background()
+		clk := newClock()
+		start := clk.now()
+		cfg := clk.config("c1")
+		cfg.Workers, cfg.Batch = 1, 1
+		c := collector.New(db.Store, cfg)
+		slow := func(collector.Summary) { clk.add(20 * time.Second) } // each poll takes 20s
+		for round := range 2 {
+			clk.set(start.Add(time.Duration(round) * cfg.Interval))
+			sum, err := c.RunDue(ctx, slow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Polled != len(ids) {
+				t.Errorf("round %d (every %s, a round takes 3m20s): polled %d, want %d", round+1, cfg.Interval, sum.Polled, len(ids))
+			}
+		}
+	})
+}
