@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,8 @@ import (
 
 // Config is how a collector runs its rounds.
 type Config struct {
-	// Name identifies the collector in its leases (default host:pid).
+	// Name identifies the collector in its leases (default host:pid:random,
+	// unique even for containers that share a host name and a pid).
 	Name string
 	// Workers bounds the devices polled at once (default 64).
 	Workers int
@@ -40,7 +42,7 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.Name == "" {
 		host, _ := os.Hostname()
-		c.Name = fmt.Sprintf("%s:%d", host, os.Getpid())
+		c.Name = fmt.Sprintf("%s:%d:%08x", host, os.Getpid(), rand.Uint32())
 	}
 	if c.Workers <= 0 {
 		c.Workers = 64
