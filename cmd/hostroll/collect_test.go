@@ -156,3 +156,26 @@ func TestPollInterruptedReleasesLeases(t *testing.T) {
 		t.Errorf("%d devices still leased after hostroll poll was interrupted", n)
 	}
 }
+
+// TestServeBadScheduleFreesAddr: serve refusing a poll schedule it cannot
+// parse does not keep its listening socket.
+func TestServeBadScheduleFreesAddr(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	db := "sqlite://" + t.TempDir() + "/h.db"
+	for _, flag := range []string{"--poll-schedule", "--prune-schedule"} {
+		code, _, stderr := runCLI(t, "serve", "--db", db, "--addr", addr, flag, "every five")
+		if code != 1 || !strings.Contains(stderr, "every five") {
+			t.Fatalf("serve %s: exit %d: %s", flag, code, stderr)
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatalf("after serve %s refused: %v", flag, err)
+		}
+		l.Close()
+	}
+}
