@@ -101,3 +101,33 @@ func TestObserveSeed(t *testing.T) {
 		t.Errorf("observation %+v", o)
 	}
 }
+
+// TestObserveOutOfRange: values no real host has (a negative memory size, a
+// storage total past int64) are errors naming the OID, never negative or
+// wrapped numbers in the observation.
+func TestObserveOutOfRange(t *testing.T) {
+	huge := uint64(1) << 62
+	raw := Raw{Scalars: []gosnmp.SnmpPDU{{Name: oidHrMemorySize, Type: gosnmp.Integer, Value: -4096}},
+		Tables: map[string][]gosnmp.SnmpPDU{"hrStorageTable": {
+			{Name: oidHrStorageType + ".1", Type: gosnmp.ObjectIdentifier, Value: oidHrFixedDisk},
+			{Name: oidHrStorageUnits + ".1", Type: gosnmp.Counter64, Value: huge},
+			{Name: oidHrStorageSize + ".1", Type: gosnmp.Counter64, Value: huge},
+		}}}
+	var o inventory.Observation
+	err := raw.Observe(&o)
+	if o.MemoryMB != nil || o.StorageGB != nil {
+		t.Errorf("memory_mb %v, storage_gb %v from out-of-range values, want neither", deref(o.MemoryMB), deref(o.StorageGB))
+	}
+	for _, want := range []string{oidHrMemorySize, oidHrStorageSize} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not name %s", err, want)
+		}
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -100,7 +100,9 @@ func (r Raw) Observe(o *inventory.Observation) error {
 		case oidHrMemorySize:
 			var kb *int64
 			bad(integer(v, &kb))
-			if kb != nil {
+			if kb != nil && *kb < 0 {
+				bad(fmt.Errorf("%s: memory size %d KB is negative", v.Name, *kb))
+			} else if kb != nil {
 				mb := *kb / 1024
 				o.MemoryMB = &mb
 			}
@@ -187,6 +189,7 @@ func observeStorage(vars []gosnmp.SnmpPDU, o *inventory.Observation) error {
 	var errs []error
 	var total float64
 	found := false
+	var last string // a size's OID, to name in an error
 	for _, idx := range order {
 		row := byRow[idx]
 		var typ string
@@ -204,11 +207,15 @@ func observeStorage(vars []gosnmp.SnmpPDU, o *inventory.Observation) error {
 		if units != nil && size != nil && *units >= 0 && *size >= 0 {
 			total += float64(*units) * float64(*size)
 			found = true
+			last = row[oidHrStorageSize].Name
 		}
 	}
-	if found {
-		gb := int64(math.Round(total / 1e9))
-		o.StorageGB = &gb
+	switch gb := math.Round(total / 1e9); {
+	case found && gb >= math.MaxInt64:
+		errs = append(errs, fmt.Errorf("%s: fixed disks of %g GB in total: out of range", last, gb))
+	case found:
+		n := int64(gb)
+		o.StorageGB = &n
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -14,13 +15,16 @@ import (
 
 // Config is how a collector runs its rounds.
 type Config struct {
-	// Name identifies the collector in its leases (default host:pid).
+	// Name identifies the collector in its leases (default host:pid:random,
+	// unique even for containers that share a host name and a pid).
 	Name string
 	// Workers bounds the devices polled at once (default 64).
 	Workers int
-	// Interval is how often each device should be polled: a device is due
-	// when its last poll is older than 90% of it (default 5m), so that every
-	// scheduled run polls it once even though runs take time.
+	// Interval is how often each device should be polled (default 5m): a
+	// device is due when, at the time it is claimed, its last poll is older
+	// than 90% of it and was not in the current round. Measured from the
+	// claim (not the round's start), a device reached late in one round is
+	// due again at the same point of the next, however long rounds take.
 	Interval time.Duration
 	// Batch is how many devices one claim takes (default Workers).
 	Batch int
@@ -38,7 +42,7 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.Name == "" {
 		host, _ := os.Hostname()
-		c.Name = fmt.Sprintf("%s:%d", host, os.Getpid())
+		c.Name = fmt.Sprintf("%s:%d:%08x", host, os.Getpid(), rand.Uint32())
 	}
 	if c.Workers <= 0 {
 		c.Workers = 64
@@ -120,9 +124,6 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}
-	// Devices polled in this round (at start or later) must not be due again
-	// in it, whatever the interval: stored times have microseconds.
-	dueBefore := start.Add(-c.cfg.Interval * 9 / 10).Truncate(time.Microsecond).Add(-time.Microsecond)
 	work := make(chan inventory.PollTarget)
 	var polled, ok, failed atomic.Int64
 	var mu sync.Mutex // serialises progress
@@ -157,7 +158,7 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 			}
 		}()
 	}
-	err := c.feed(ctx, work, dueBefore)
+	err := c.feed(ctx, work, start)
 	close(work)
 	wg.Wait()
 	sum := Summary{Polled: int(polled.Load()), OK: int(ok.Load()), Failed: int(failed.Load()), Duration: c.cfg.Now().Sub(start)}
@@ -166,9 +167,16 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 
 // feed claims batches of due devices and hands them to the workers until no
 // device is due or ctx ends.
-func (c *Collector) feed(ctx context.Context, work chan<- inventory.PollTarget, dueBefore time.Time) error {
+func (c *Collector) feed(ctx context.Context, work chan<- inventory.PollTarget, start time.Time) error {
+	// Devices polled in this round (at start or later) must not be due again
+	// in it, whatever the interval: stored times have microseconds.
+	inRound := start.Truncate(time.Microsecond).Add(-time.Microsecond)
 	for {
 		now := c.cfg.Now()
+		dueBefore := now.Add(-c.cfg.Interval * 9 / 10)
+		if dueBefore.After(inRound) {
+			dueBefore = inRound
+		}
 		batch, err := c.store.ClaimDue(ctx, inventory.Claim{Holder: c.cfg.Name, Now: now, DueBefore: dueBefore,
 			LeaseUntil: now.Add(c.cfg.Lease), Limit: c.cfg.Batch})
 		if err != nil {

@@ -244,3 +244,63 @@ func TestScaleOut(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDueSlowRound: a round that takes a good part of the interval (slow
+// or unreachable devices) must not leave the devices it reached late undue in
+// the next scheduled round, which would poll them only every other round.
+func TestRunDueSlowRound(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		_, ids := register(t, db.Store, simDevices(10))
+		ctx := context.Background()
+		clk := newClock()
+		start := clk.now()
+		cfg := clk.config("c1")
+		cfg.Workers, cfg.Batch = 1, 1
+		c := collector.New(db.Store, cfg)
+		slow := func(collector.Summary) { clk.add(20 * time.Second) } // each poll takes 20s
+		for round := range 2 {
+			clk.set(start.Add(time.Duration(round) * cfg.Interval))
+			sum, err := c.RunDue(ctx, slow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Polled != len(ids) {
+				t.Errorf("round %d (every %s, a round takes 3m20s): polled %d, want %d", round+1, cfg.Interval, sum.Polled, len(ids))
+			}
+		}
+	})
+}
+
+// TestDefaultNamesDiffer: collectors left to name themselves must not share a
+// name (containers on one host can share its host name and each run as pid
+// 1), or one's Release would give back the leases of another still polling.
+func TestDefaultNamesDiffer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		register(t, db.Store, simDevices(6))
+		ctx := context.Background()
+		cfg := collector.Config{Workers: 1, Batch: 6, Logger: quietLog}
+		a := collector.New(db.Store, cfg)
+		actx, stop := context.WithCancel(ctx)
+		if _, err := a.RunDue(actx, func(collector.Summary) { stop() }); err != nil {
+			t.Fatal(err)
+		}
+		stop()
+		leased := func() int {
+			var n int
+			if err := db.Store.DB().Get(&n, `SELECT COUNT(*) FROM device_poll_state WHERE lease_holder IS NOT NULL`); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		held := leased()
+		if held == 0 {
+			t.Fatal("a holds no leases")
+		}
+		if err := collector.New(db.Store, cfg).Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := leased(); n != held {
+			t.Errorf("another collector's Release gave back %d of a's %d leases", held-n, held)
+		}
+	})
+}

@@ -227,6 +227,12 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 			fmt.Fprintf(w.err, "\rpolled %d/%d: %d ok, %d failed", p.Polled, len(targets), p.OK, p.Failed)
 		}
 	})
+	// Interrupted, it gives back the devices it claimed but did not poll.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if rerr := col.Release(rctx); rerr != nil {
+		log.Error("release leases", "err", rerr)
+	}
 	if sum.Polled > 0 {
 		fmt.Fprintln(w.err)
 	}

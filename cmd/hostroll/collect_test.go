@@ -124,3 +124,58 @@ func collectUntilPolled(t *testing.T, command []string) {
 		t.Errorf("log lacks the schedule or a round:\n%s", errb.String())
 	}
 }
+
+// TestPollInterruptedReleasesLeases: hostroll poll stopped mid-run gives back
+// the devices it claimed but did not poll, so that a running collector need
+// not wait for the leases to end.
+func TestPollInterruptedReleasesLeases(t *testing.T) {
+	url, store, _ := simulated(t, 4)
+	// A wrong community: every device stays silent until the timeout.
+	if _, err := store.DB().Exec(`UPDATE snmp_profiles SET community = 'wrong'`); err != nil {
+		t.Fatal(err)
+	}
+	leased := func() int {
+		var n int
+		if err := store.DB().Get(&n, `SELECT COUNT(*) FROM device_poll_state WHERE lease_holder IS NOT NULL`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		var out, errb syncBuffer
+		done <- run(ctx, []string{"poll", "--db", url, "--workers", "1"}, &out, &errb)
+	}()
+	for leased() == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n := leased(); n != 0 {
+		t.Errorf("%d devices still leased after hostroll poll was interrupted", n)
+	}
+}
+
+// TestServeBadScheduleFreesAddr: serve refusing a poll schedule it cannot
+// parse does not keep its listening socket.
+func TestServeBadScheduleFreesAddr(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	db := "sqlite://" + t.TempDir() + "/h.db"
+	for _, flag := range []string{"--poll-schedule", "--prune-schedule"} {
+		code, _, stderr := runCLI(t, "serve", "--db", db, "--addr", addr, flag, "every five")
+		if code != 1 || !strings.Contains(stderr, "every five") {
+			t.Fatalf("serve %s: exit %d: %s", flag, code, stderr)
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Fatalf("after serve %s refused: %v", flag, err)
+		}
+		l.Close()
+	}
+}

@@ -169,6 +169,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	}
 	poller, stopCollector, err := startCollector(ctx, s, pc, log)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	defer stopCollector()
