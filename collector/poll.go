@@ -23,12 +23,15 @@ type Options struct {
 	DeviceTimeout time.Duration
 }
 
+// DefaultDeviceTimeout bounds the whole poll of one device.
+const DefaultDeviceTimeout = 60 * time.Second
+
 func (o Options) withDefaults() Options {
 	if o.MaxVarbinds <= 0 {
 		o.MaxVarbinds = DefaultMaxVarbinds
 	}
 	if o.DeviceTimeout <= 0 {
-		o.DeviceTimeout = 60 * time.Second
+		o.DeviceTimeout = DefaultDeviceTimeout
 	}
 	return o
 }

@@ -67,11 +67,16 @@ func (pc pollConfig) validate() error {
 	if pc.MaxVarbinds < 1 {
 		errs = append(errs, fmt.Errorf("--max-varbinds (HOSTROLL_POLL_MAX_VARBINDS) must be at least 1, not %d", pc.MaxVarbinds))
 	}
-	if pc.Schedule != "" && pc.Keep < 1 {
-		errs = append(errs, fmt.Errorf("--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 1, not %d", pc.Keep))
+	// The unreachable rule reads the newest polls of a device: pruning must
+	// keep at least that many.
+	if minKeep := inventory.DefaultRuleConfig().UnreachablePolls; pc.Schedule != "" && pc.Keep < minKeep {
+		errs = append(errs, fmt.Errorf("--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least %d (the polls the unreachable rule reads), not %d", minKeep, pc.Keep))
 	}
-	if pc.Schedule != "" && pc.Lease <= 0 {
-		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be positive, not %s", pc.Lease))
+	// A claimed device may wait for a worker and then take a whole device
+	// timeout: a shorter lease would let another collector poll it again.
+	if minLease := 2 * collector.DefaultDeviceTimeout; pc.Schedule != "" && pc.Lease < minLease {
+		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be at least %s (twice the %s a device may take), not %s",
+			minLease, collector.DefaultDeviceTimeout, pc.Lease))
 	}
 	return errors.Join(errs...)
 }
