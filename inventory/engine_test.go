@@ -232,6 +232,9 @@ func TestLang(t *testing.T) {
 		{"zh-CN,zh;q=0.9,en;q=0.8", "zh"},
 		{"fr-FR, en;q=0.5", "en"},
 		{"*", "zh"},
+		{"en;q=0.1, zh", "zh"},
+		{"zh;q=0, en", "en"},
+		{"zh;q=0.5, en;q=0.8", "en"},
 	}
 	for _, tt := range tests {
 		if got := inventory.Lang(tt.header); got != tt.want {
