@@ -203,7 +203,7 @@ func reconcile(tx *txn, hits []*hitRow, now time.Time, c *Check) error {
 	for _, h := range hits {
 		byKey[h.findingK] = h
 	}
-	today := Date(now.Format(time.DateOnly))
+	day := today(now) // an exemption runs to the end of its business day
 	var resolve []int64
 	for _, f := range stored {
 		h := byKey[findingKey{f.Rule, f.SubjectType, f.SubjectID, f.SubjectKey}]
@@ -217,9 +217,11 @@ func reconcile(tx *txn, hits []*hitRow, now time.Time, c *Check) error {
 		var err error
 		switch {
 		case f.Status == "resolved":
+			// Reopens open: an exemption it had before it was resolved
+			// goes (the audit log keeps its grant).
 			c.Opened++
-			err = rewriteFinding(tx, f.ID, h, "open", false)
-		case f.Status == "exempted" && f.ExpiresOn != nil && *f.ExpiresOn < today:
+			err = rewriteFinding(tx, f.ID, h, "open", true)
+		case f.Status == "exempted" && f.ExpiresOn != nil && *f.ExpiresOn < day:
 			c.Opened++
 			err = rewriteFinding(tx, f.ID, h, "open", true)
 		case f.Fingerprint != h.finger:
@@ -251,7 +253,8 @@ func reconcile(tx *txn, hits []*hitRow, now time.Time, c *Check) error {
 }
 
 // rewriteFinding stores a hit over an existing finding with a new status;
-// dropExemption clears an expired exemption (the audit log keeps its grant).
+// dropExemption clears an expired or stale exemption (the audit log keeps
+// its grant).
 func rewriteFinding(tx *txn, id int64, h *hitRow, status string, dropExemption bool) error {
 	q := `UPDATE findings SET status = ?, resolved_at = NULL, article = ?, severity = ?, unit_id = ?,
 		params = ?, fingerprint = ?`

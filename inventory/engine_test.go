@@ -66,7 +66,7 @@ func TestExemptions(t *testing.T) {
 		room, _ := p.unitRoom("active")
 		p.run(time.Now())
 		f := p.wantStatus("private-room", "room", room.ID, "open")
-		today := time.Now().UTC()
+		today := time.Now().In(time.FixedZone("CST", 8*3600)) // the business day
 		day := func(years, days int) *inventory.Date {
 			d := inventory.Date(today.AddDate(years, 0, days).Format(time.DateOnly))
 			return &d
@@ -232,10 +232,73 @@ func TestLang(t *testing.T) {
 		{"zh-CN,zh;q=0.9,en;q=0.8", "zh"},
 		{"fr-FR, en;q=0.5", "en"},
 		{"*", "zh"},
+		{"en;q=0.1, zh", "zh"},
+		{"zh;q=0, en", "en"},
+		{"zh;q=0.5, en;q=0.8", "en"},
 	}
 	for _, tt := range tests {
 		if got := inventory.Lang(tt.header); got != tt.want {
 			t.Errorf("Lang(%q) = %q, want %q", tt.header, got, tt.want)
 		}
 	}
+}
+
+// The business day is the prefecture's (UTC+8): an exemption that runs until
+// day X has expired at 00:30 on X+1 there, although it is still X in UTC.
+func TestExemptionExpiresOnBusinessDay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		p := newPolicy(t, db.Store)
+		room, _ := p.unitRoom("active")
+		p.run(time.Now())
+		f := p.wantStatus("private-room", "room", room.ID, "open")
+		x := time.Now().UTC().AddDate(0, 0, 10)
+		until := inventory.Date(x.Format(time.DateOnly))
+		_, err := p.s.GrantExemption(p.ctx, f.ID, inventory.ExemptionInput{
+			Reason: "classified per secrecy bureau filing 2026-17", Basis: "classified", ExpiresOn: &until})
+		noErr(t, err)
+		// 16:30 UTC on X is 00:30 on X+1 in the prefecture.
+		p.run(time.Date(x.Year(), x.Month(), x.Day(), 16, 30, 0, 0, time.UTC))
+		p.wantStatus("private-room", "room", room.ID, "open")
+	})
+}
+
+func TestExemptionValidateBusinessDay(t *testing.T) {
+	// 23:00 UTC on 9 January is 07:00 on 10 January in the prefecture.
+	now := time.Date(2026, 1, 9, 23, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		day string
+		ok  bool
+	}{{"2026-01-09", false}, {"2026-01-10", true}, {"2029-01-10", true}, {"2029-01-11", false}} {
+		d := inventory.Date(tt.day)
+		in := inventory.ExemptionInput{Reason: "classified per secrecy bureau filing", Basis: "classified", ExpiresOn: &d}
+		if err := in.Validate(now); (err == nil) != tt.ok {
+			t.Errorf("expires_on %s at %s: error %v, want ok %v", tt.day, now, err, tt.ok)
+		}
+	}
+}
+
+// A finding exempted, then resolved, that holds again reopens as open and
+// without the exemption it had: an open finding never shows one.
+func TestReopenedFindingDropsExemption(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		p := newPolicy(t, db.Store)
+		l := p.line("private", "active", "A", "B", 100)
+		now := time.Now()
+		p.run(now)
+		f := p.wantStatus("private-line", "line", l.ID, "open")
+		until := inventory.Date(now.AddDate(0, 1, 0).Format(time.DateOnly))
+		_, err := p.s.GrantExemption(p.ctx, f.ID, inventory.ExemptionInput{
+			Reason: "classified per secrecy bureau filing 2026-17", Basis: "classified", ExpiresOn: &until})
+		noErr(t, err)
+		p.setLine(l.ID, func(in *inventory.LineInput) { in.Platform = "intranet" })
+		p.run(now)
+		p.wantStatus("private-line", "line", l.ID, "resolved")
+		p.setLine(l.ID, func(in *inventory.LineInput) { in.Platform = "private" })
+		p.run(now)
+		if got := p.wantStatus("private-line", "line", l.ID, "open"); got.Exemption != nil {
+			t.Errorf("reopened open finding shows an exemption %+v", got.Exemption)
+		}
+	})
 }

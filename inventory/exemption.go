@@ -23,8 +23,8 @@ type ExemptionInput struct {
 	ExpiresOn *Date  `json:"expires_on"`
 }
 
-// Validate checks the input against today's date (UTC).
-func (in *ExemptionInput) Validate(today time.Time) error {
+// Validate checks the input against the business day (UTC+8) of now.
+func (in *ExemptionInput) Validate(now time.Time) error {
 	trim(&in.Reason)
 	ve := &ValidationError{}
 	checkRequired(ve, "reason", in.Reason, 2000)
@@ -34,10 +34,10 @@ func (in *ExemptionInput) Validate(today time.Time) error {
 	checkEnum(ve, "basis", in.Basis, ExemptionBases)
 	checkDate(ve, "expires_on", in.ExpiresOn)
 	if in.ExpiresOn != nil && in.ExpiresOn.valid() {
-		day := today.UTC().Format(time.DateOnly)
-		limit := today.UTC().AddDate(MaxExemptionYears, 0, 0).Format(time.DateOnly)
+		day := today(now)
+		limit := now.In(businessZone).AddDate(MaxExemptionYears, 0, 0).Format(time.DateOnly)
 		switch {
-		case string(*in.ExpiresOn) < day:
+		case *in.ExpiresOn < day:
 			ve.Add("expires_on", "must be today (%s) or later", day)
 		case string(*in.ExpiresOn) > limit:
 			ve.Add("expires_on", "must be at most %d years ahead, on or before %s", MaxExemptionYears, limit)

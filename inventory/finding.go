@@ -173,18 +173,33 @@ func articlesOf(text string) []int {
 }
 
 // Lang picks the message language from a ?lang= value or an Accept-Language
-// header: "en" when English is asked for first, else Chinese.
+// header: "en" when English has the highest quality of the two (the first
+// of equals wins; q=0 refuses a language), else Chinese.
 func Lang(header string) string {
+	best, bestQ := DefaultLanguage, 0.0
 	for _, part := range strings.Split(header, ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		tag, params, _ := strings.Cut(part, ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		lang := ""
 		switch {
 		case strings.HasPrefix(tag, "en"):
-			return "en"
+			lang = "en"
 		case strings.HasPrefix(tag, "zh"):
-			return "zh"
+			lang = "zh"
+		default:
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				q = f
+			}
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
 		}
 	}
-	return DefaultLanguage
+	return best
 }
 
 var findingList = listSpec{

@@ -308,3 +308,36 @@ func TestDeleteOnlyDraftProjects(t *testing.T) {
 		}
 	})
 }
+
+// Once submitted, what the gates and the rules read of a project (funding
+// source, classification, plan year) is on record: a PATCH cannot change it,
+// e.g. drop "classified" to step to accepted without the joint acceptance.
+func TestProjectGateFieldsFixedAfterDraft(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.newProject(t, "GATE-1", "prefecture", true, 2026)
+		edits := map[string]func(*inventory.ProjectInput){
+			"classified":     func(in *inventory.ProjectInput) { in.Classified = false },
+			"funding_source": func(in *inventory.ProjectInput) { in.FundingSource = "self" },
+			"plan_year":      func(in *inventory.ProjectInput) { in.PlanYear = 2027 },
+		}
+		f.forceStatus(t, p.ID, "acceptance_requested")
+		for field, edit := range edits {
+			_, err := f.s.UpdateProject(f.ctx, p.ID, func(in *inventory.ProjectInput) error { edit(in); return nil })
+			wantErr(t, err, "conflict", field)
+		}
+		got, err := f.s.Project(f.ctx, p.ID)
+		noErr(t, err)
+		if !got.Classified || got.FundingSource != "prefecture" || got.PlanYear != 2026 {
+			t.Fatalf("gate fields changed after submission: %+v", got)
+		}
+		// Other fields stay editable, and a draft may change them all.
+		_, err = f.s.UpdateProject(f.ctx, p.ID, func(in *inventory.ProjectInput) error { in.Supervisor = "州监理公司"; return nil })
+		noErr(t, err)
+		f.forceStatus(t, p.ID, "draft")
+		for _, edit := range edits {
+			_, err := f.s.UpdateProject(f.ctx, p.ID, func(in *inventory.ProjectInput) error { edit(in); return nil })
+			noErr(t, err)
+		}
+	})
+}

@@ -148,9 +148,12 @@ func deleteProjectUnits(tx *txn, id int64) error {
 	return tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id)
 }
 
-func checkProject(tx *txn, in *ProjectInput, self int64, _ *Project) error {
+func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	ve, err := fieldErrors(in.Validate())
 	if err != nil {
+		return err
+	}
+	if err := checkGateFields(in, old); err != nil {
 		return err
 	}
 	if err := checkRef(tx, ve, "lead_unit_id", "units", &in.LeadUnitID); err != nil {
@@ -170,6 +173,29 @@ func checkProject(tx *txn, in *ProjectInput, self int64, _ *Project) error {
 	}
 	if other != 0 {
 		return conflict("code", "project code %q is already used by project %d", in.Code, other)
+	}
+	return nil
+}
+
+// checkGateFields refuses, once a project has left draft, a change of what
+// its lifecycle gates and the project rules read (Art. 6, 7, 13, 16): its
+// funding source, classification and plan year are on record.
+func checkGateFields(in *ProjectInput, old *Project) error {
+	if old == nil || old.Status == "draft" {
+		return nil
+	}
+	for _, f := range []struct {
+		field   string
+		changed bool
+	}{
+		{"funding_source", in.FundingSource != old.FundingSource},
+		{"classified", in.Classified != old.Classified},
+		{"plan_year", in.PlanYear != old.PlanYear},
+	} {
+		if f.changed {
+			return conflict(f.field, "project %d is %s: its %s is fixed once it has been submitted, "+
+				"because the lifecycle gates and Art. 16 depend on it", old.ID, old.Status, f.field)
+		}
 	}
 	return nil
 }

@@ -198,7 +198,7 @@ func (rep ConsolidationReport) WriteCSV(w io.Writer) error {
 		if r.UnitID != nil {
 			id = strconv.FormatInt(*r.UnitID, 10)
 		}
-		rec := []string{id, r.UnitCode, r.UnitName, strconv.Itoa(r.PrivateRooms),
+		rec := []string{id, csvCell(r.UnitCode), csvCell(r.UnitName), strconv.Itoa(r.PrivateRooms),
 			strconv.Itoa(r.PrivateRoomDevices), strconv.Itoa(r.PrivateRoomUUsed),
 			strconv.Itoa(r.DevicesOutsideCentral), strconv.Itoa(r.PrivateLines),
 			strconv.Itoa(r.PrivateBandwidthMbps), strconv.FormatFloat(r.PrivateMonthlyFee, 'f', 2, 64),

@@ -80,5 +80,5 @@ func lineExpansion(hist []lineStateRow) (Hit, bool) {
 	return Hit{SubjectType: "line", SubjectID: last.LineID, UnitID: &last.UnitID, Severity: "medium",
 		Params: map[string]any{"unit_code": last.UnitCode, "carrier": last.Carrier, "circuit_id": last.CircuitID,
 			"before_mbps": before, "after_mbps": last.Current,
-			"raised_on": raisedAt.UTC().Format(time.DateOnly)}}, true
+			"raised_on": string(today(raisedAt))}}, true
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -94,6 +95,14 @@ func patchSpecItem(s *inventory.Store) fiber.Handler {
 		}
 		body := c.Body()
 		out, err := s.UpdateSpecItem(c.UserContext(), id, itemID, func(in *inventory.SpecItemInput) error {
+			// Sent requirements replace the old ones: decoded onto them, an
+			// entry would keep what the old entry at its index had.
+			var keys map[string]json.RawMessage
+			if json.Unmarshal(body, &keys) == nil {
+				if _, ok := keys["requirements"]; ok {
+					in.Requirements = nil
+				}
+			}
 			return decodeJSON(body, in)
 		})
 		if err != nil {

@@ -156,3 +156,23 @@ func TestSpecRevisionsAPI(t *testing.T) {
 		}
 	})
 }
+
+// A PATCH that sends requirements replaces them: an entry does not take
+// over what the item's old entry at the same index had (a missing value is
+// refused, not inherited).
+func TestSpecItemPatchRequirementsReplace(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		u := c.unit(t, "SPR")
+		pid := idOf(t, c.create(t, "/api/v1/projects", projectBody("SPR-1", u)))
+		items := p("/api/v1/projects/%d/spec-items", pid)
+		itemID := idOf(t, c.create(t, items, obj{"kind": "server",
+			"requirements": []obj{specReq("memory_gb", "min", 128)}}))
+		wantErr(t, c.do(t, "PATCH", p("%s/%d", items, itemID),
+			obj{"requirements": []obj{{"field": "cpu_cores", "op": "min"}}}), 400, "validation", "requirements[0].value")
+		got := c.patch(t, p("%s/%d", items, itemID), obj{"name": "db"})
+		if rq := got["requirements"].([]any); len(rq) != 1 || rq[0].(map[string]any)["field"] != "memory_gb" {
+			t.Fatalf("a patch without requirements changed them: %v", rq)
+		}
+	})
+}
