@@ -26,6 +26,13 @@ var (
 // frozen too.
 var specEditable = []string{"draft", "submitted", "approved"}
 
+// specRevisable are the statuses in which the frozen spec may change by a
+// reviewed revision: from the spec review until acceptance. Before, the
+// items are edited directly; an accepted, settled or rejected project's
+// spec is closed.
+var specRevisable = []string{"spec_reviewed", "procuring", "implementing", "trial_run", "acceptance_requested",
+	"acceptance_failed"}
+
 // maxSpecItems and maxRequirements bound what one revision may hold.
 const (
 	maxSpecItems    = 200

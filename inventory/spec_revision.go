@@ -78,7 +78,7 @@ func (s *Store) SpecRevisions(ctx context.Context, projectID int64) ([]SpecRevis
 func (s *Store) ProposeSpecRevision(ctx context.Context, projectID int64, in SpecRevisionInput) (SpecRevision, error) {
 	var out SpecRevision
 	err := s.inTx(ctx, func(tx *txn) error {
-		if _, err := lockProjectStatus(tx, projectID); err != nil {
+		if err := lockRevisableSpec(tx, projectID); err != nil {
 			return err
 		}
 		if err := in.Validate(); err != nil {
@@ -143,6 +143,9 @@ func (s *Store) reviewSpecRevision(ctx context.Context, projectID, revID int64, 
 			return conflict("status", "revision %d is %s; only a proposed revision can be approved or rejected", before.Number, before.Status)
 		}
 		if to == "current" {
+			if err := lockRevisableSpec(tx, projectID); err != nil {
+				return err
+			}
 			if err := supersedeCurrent(tx, projectID); err != nil {
 				return err
 			}

@@ -43,11 +43,30 @@ func lockProjectStatus(tx *txn, projectID int64) (string, error) {
 	return status, dbErr(err, fmt.Sprintf("project %d", projectID))
 }
 
+// lockRevisableSpec locks the project and refuses unless its spec is frozen
+// and still open to a reviewed change.
+func lockRevisableSpec(tx *txn, projectID int64) error {
+	status, err := lockProjectStatus(tx, projectID)
+	switch {
+	case err != nil:
+		return err
+	case slices.Contains(specEditable, status):
+		return conflict("status", "project %d is %s: its spec is not frozen yet, so change the items directly "+
+			"with /api/v1/projects/%d/spec-items", projectID, status, projectID)
+	case !slices.Contains(specRevisable, status):
+		return conflict("status", "project %d is %s: its spec is closed and can no longer change", projectID, status)
+	}
+	return nil
+}
+
 // lockEditableSpec locks the project and refuses when its spec is frozen.
 func lockEditableSpec(tx *txn, projectID int64) error {
 	status, err := lockProjectStatus(tx, projectID)
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(specEditable, status) && !slices.Contains(specRevisable, status) {
+		return conflict("status", "project %d is %s: its spec is closed and can no longer change", projectID, status)
 	}
 	if !slices.Contains(specEditable, status) {
 		return conflict("status", "project %d is %s: its spec items are frozen from spec_reviewed on (Art. 8); "+

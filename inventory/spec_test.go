@@ -2,6 +2,7 @@ package inventory_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"hostroll/inventory"
@@ -193,6 +194,63 @@ func TestSpecRevisions(t *testing.T) {
 		// create r1, create item; r2 create + approve + supersede r1; r3 create + reject
 		if n := auditCount(t, f.s, "spec_revision"); n != 6 {
 			t.Fatalf("spec_revision audit rows = %d, want 6", n)
+		}
+	})
+}
+
+// TestSpecRevisionsByStatus: a revision is proposed and approved only while
+// the spec is frozen and the project not yet accepted; before that the items
+// change directly, after it the spec is closed.
+func TestSpecRevisionsByStatus(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.specProject(t, "RVS")
+		_, err := f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("server", 1))
+		noErr(t, err)
+		in := inventory.SpecRevisionInput{Reason: "the model was discontinued",
+			Items: []inventory.SpecItemInput{specItemIn("server", 1, specReq("memory_gb", "min", 256.0))}}
+		cases := []struct {
+			status, want string // want: "" allowed, else the message part of the 409
+		}{
+			{"draft", "not frozen yet"},
+			{"approved", "not frozen yet"},
+			{"spec_reviewed", ""},
+			{"implementing", ""},
+			{"acceptance_failed", ""},
+			{"accepted", "closed"},
+			{"settled", "closed"},
+			{"rejected", "closed"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.status, func(t *testing.T) {
+				f.forceStatus(t, p.ID, tc.status)
+				r, err := f.s.ProposeSpecRevision(f.ctx, p.ID, in)
+				if tc.want != "" {
+					wantErr(t, err, "conflict", "status")
+					if !strings.Contains(err.Error(), tc.want) {
+						t.Fatalf("error %q does not say %q", err, tc.want)
+					}
+					return
+				}
+				noErr(t, err)
+				_, err = f.s.RejectSpecRevision(f.ctx, p.ID, r.ID, inventory.SpecReviewInput{Note: "not now"})
+				noErr(t, err)
+			})
+		}
+		// A proposal left pending when the project is accepted cannot be
+		// approved any more; it can still be rejected.
+		f.forceStatus(t, p.ID, "trial_run")
+		r, err := f.s.ProposeSpecRevision(f.ctx, p.ID, in)
+		noErr(t, err)
+		f.forceStatus(t, p.ID, "accepted")
+		_, err = f.s.ApproveSpecRevision(f.ctx, p.ID, r.ID, inventory.SpecReviewInput{})
+		wantErr(t, err, "conflict", "status")
+		_, err = f.s.RejectSpecRevision(f.ctx, p.ID, r.ID, inventory.SpecReviewInput{Note: "project accepted"})
+		noErr(t, err)
+		_, err = f.s.CreateSpecItem(f.ctx, p.ID, specItemIn("switch", 1))
+		wantErr(t, err, "conflict", "status")
+		if !strings.Contains(err.Error(), "closed") {
+			t.Fatalf("an accepted project's item write says %q", err)
 		}
 	})
 }
