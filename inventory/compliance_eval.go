@@ -107,7 +107,7 @@ func (d *complianceDevice) values(field string) (declared, observed any) {
 		return num(d.CPUCores), num(o.CPUCount)
 	case "memory_gb":
 		if o.MemoryMB != nil {
-			observed = float64(observedMemoryGB(*o.MemoryMB))
+			observed = float64(observedMemoryGB(*o.MemoryMB, d.MemoryGB))
 		}
 		return num(d.MemoryGB), observed
 	case "storage_gb":

@@ -101,6 +101,8 @@ func TestComplianceObservedOverridesDeclared(t *testing.T) {
 		{"poll agrees", []int{262144}, false, true, 256.0},
 		{"poll shows less", []int{262144, 65536}, false, false, 64.0},
 		{"OS reserve rounds up", []int{262000}, false, true, 256.0},
+		{"a real server's MemTotal, 1.6 % below", []int{257946}, false, true, 256.0},
+		{"a module missing: 224 GiB", []int{229376 - 3000}, false, false, 222.0},
 		{"unanswered poll ignored", []int{65536}, true, false, 64.0},
 	}
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -250,11 +251,22 @@ func cleanText(v string, max int) string {
 	return v
 }
 
+// memoryReserve is how much less than what is installed an operating
+// system reports as its memory (hrMemorySize is Linux's MemTotal: firmware,
+// the kernel image and its page tables are not in it, 1-3 %).
+const memoryReserve = 0.03
+
 // observedMemoryGB turns the memory an agent reports (hrMemorySize, in MiB)
-// into the whole GiB the register declares, rounding up: the operating
-// system reports a little less than is installed (firmware and kernel
-// reservations), and rounding up forgives that but not a missing module.
-// Drift and compliance both compare through it.
-func observedMemoryGB(mb int64) int {
-	return int((mb + 1023) / 1024)
+// into whole GiB to compare with the registered size: a report up to 3 %
+// below the registered size counts as that size (a 256 GiB server reports
+// about 251.9), anything else is rounded up. Drift and compliance both
+// compare through it, so a missing memory module shows in both.
+func observedMemoryGB(mb int64, registered *int) int {
+	gib := float64(mb) / 1024
+	if registered != nil {
+		if r := float64(*registered); gib <= r && gib >= r*(1-memoryReserve) {
+			return *registered
+		}
+	}
+	return int(math.Ceil(gib))
 }

@@ -49,7 +49,7 @@ func pollInfo(d *Device, o *Observation) PollInfo {
 	text("model", d.Model, o.Model)
 	text("manufacturer", d.Manufacturer, o.Manufacturer)
 	if d.Specs.MemoryGB != nil && o.MemoryMB != nil {
-		gb := observedMemoryGB(*o.MemoryMB)
+		gb := observedMemoryGB(*o.MemoryMB, d.Specs.MemoryGB)
 		if gb != *d.Specs.MemoryGB {
 			pi.Drift = append(pi.Drift, Drift{Field: "memory_gb", Registered: *d.Specs.MemoryGB, Observed: gb})
 		}
