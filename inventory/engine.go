@@ -79,6 +79,9 @@ func (s *Store) RunCheck(ctx context.Context, opts CheckOptions) (Check, error) 
 		if err := lockFindings(tx); err != nil {
 			return err
 		}
+		if err := refuseStale(tx, started); err != nil {
+			return err
+		}
 		if err := reconcile(tx, hits, opts.Now, &c); err != nil {
 			return err
 		}
@@ -188,6 +191,22 @@ func lockFindings(tx *txn) error {
 	}
 	if err := tx.exec("SELECT pg_advisory_xact_lock(?)", findingsLock); err != nil {
 		return dbErr(err, "lock findings")
+	}
+	return nil
+}
+
+// refuseStale refuses to reconcile a run when a run that started after it
+// has already written its findings: those rest on a newer snapshot, and
+// writing this run's older results over them would resolve or reopen
+// findings until the next run.
+func refuseStale(tx *txn, started time.Time) error {
+	var newer int
+	if err := tx.get(&newer, `SELECT COUNT(*) FROM checks WHERE started > ?`, started); err != nil {
+		return dbErr(err, "newer check runs")
+	}
+	if newer > 0 {
+		return conflict("", "a check run that started after this one has already updated the findings; "+
+			"this run's results are older and were not written (see GET /api/v1/checks)")
 	}
 	return nil
 }

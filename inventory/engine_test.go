@@ -211,7 +211,9 @@ func TestConcurrentChecks(t *testing.T) {
 			errs <- err
 		}()
 		for range 5 {
-			if err := <-errs; err != nil {
+			// A run overtaken by one that started later is refused rather
+			// than written over the newer results.
+			if err := <-errs; err != nil && !strings.Contains(err.Error(), "started after this one") {
 				t.Errorf("concurrent run or exemption: %v", err)
 			}
 		}
@@ -299,6 +301,30 @@ func TestReopenedFindingDropsExemption(t *testing.T) {
 		p.run(now)
 		if got := p.wantStatus("private-line", "line", l.ID, "open"); got.Exemption != nil {
 			t.Errorf("reopened open finding shows an exemption %+v", got.Exemption)
+		}
+	})
+}
+
+// TestStaleRunNotWritten: a run whose snapshot is older than that of a run
+// already reconciled writes nothing.
+func TestStaleRunNotWritten(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		p := newPolicy(t, db.Store)
+		p.unitRoom("active")
+		first := p.run(time.Now())
+		// A run that started later (here: tomorrow) has already written.
+		sdb := db.Store.DB()
+		later := time.Now().UTC().Add(24 * time.Hour)
+		_, err := sdb.ExecContext(p.ctx, sdb.Rebind(`INSERT INTO checks (started, finished, actor, rules, opened,
+			still_open, resolved, open, exempted, written) VALUES (?, ?, 'other', 0, 0, 0, 0, 0, 0, 0)`), later, later)
+		noErr(t, err)
+		p.unitRoom("planned") // a new finding the stale run would open
+		_, err = db.Store.RunCheck(p.ctx, inventory.CheckOptions{})
+		wantErr(t, err, "conflict", "")
+		_, total, err := db.Store.Findings(p.ctx, inventory.ListParams{})
+		noErr(t, err)
+		if total != first.Open {
+			t.Errorf("%d findings after the stale run, want %d: it wrote", total, first.Open)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -43,6 +44,10 @@ func startCheckSchedule(ctx context.Context, s *inventory.Store, spec string, lo
 func checkJob(ctx context.Context, s *inventory.Store, log *slog.Logger) func() {
 	return func() {
 		c, err := s.RunCheck(inventory.WithActor(ctx, "schedule"), inventory.CheckOptions{})
+		if errors.Is(err, inventory.ErrConflict) {
+			log.Info("scheduled policy check overtaken by a newer run; its results were not written", "err", err)
+			return
+		}
 		if err != nil {
 			log.Error("scheduled policy check failed", "err", err)
 			return
