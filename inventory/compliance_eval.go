@@ -10,6 +10,7 @@ import (
 // declared fields and what its latest answering SNMP poll saw.
 type complianceDevice struct {
 	ID            int64    `db:"id"`
+	ProjectID     int64    `db:"project_id"`
 	Name          string   `db:"name"`
 	Kind          string   `db:"kind"`
 	Manufacturer  string   `db:"manufacturer"`

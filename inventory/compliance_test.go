@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
@@ -136,32 +137,7 @@ func TestComplianceObservedOverridesDeclared(t *testing.T) {
 func TestComplianceReport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
-		p := f.specProject(t, "GOLD")
-		web := specItemIn("server", 2, specReq("memory_gb", "min", 128), specReq("cpu_cores", "min", 32))
-		web.Name, web.MaxUnitPrice = "web servers", ptr(80000.0)
-		_, err := f.s.CreateSpecItem(f.ctx, p.ID, web)
-		noErr(t, err)
-		dbItem := specItemIn("server", 1, specReq("memory_gb", "min", 512), specReq("model", "in", []any{"R950", "2488H V6"}))
-		dbItem.Name = "database server"
-		_, err = f.s.CreateSpecItem(f.ctx, p.ID, dbItem)
-		noErr(t, err)
-		sw := specItemIn("switch", 1, specReq("ports", "min", 48), specReq("manufacturer", "eq", "Huawei"))
-		sw.Name = "access switch"
-		swItem, err := f.s.CreateSpecItem(f.ctx, p.ID, sw)
-		noErr(t, err)
-
-		f.specDevice(t, p, 1, specDev{name: "srv-1", kind: "server", model: "R950", mem: 1024, cpu: 64, price: 70000})
-		f.specDevice(t, p, 3, specDev{name: "srv-2", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
-		d3 := f.specDevice(t, p, 5, specDev{name: "srv-3", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
-		f.observeDevice(t, d3.ID, true, 65536, "R750")
-		f.specDevice(t, p, 7, specDev{name: "srv-4", kind: "server", model: "R750", mem: 256, cpu: 48, price: 90000})
-		swIn := specDev{name: "sw-1", kind: "switch", ports: 48, pin: &swItem.ID}
-		swDev := f.specDevice(t, p, 9, swIn)
-		_, err = f.s.UpdateDevice(f.ctx, swDev.ID, func(in *inventory.DeviceInput) error { in.Manufacturer = "HUAWEI"; return nil })
-		noErr(t, err)
-		f.specDevice(t, p, 11, specDev{name: "fw-1", kind: "firewall"})
-		f.specDevice(t, p, 13, specDev{name: "old-1", kind: "server", status: "decommissioned"})
-
+		p := goldProject(t, f)
 		c := checkCompliance(t, f, p)
 		if c.Pass || len(c.UnmatchedDeviceIDs) != 3 {
 			t.Fatalf("pass=%v unmatched=%v", c.Pass, c.UnmatchedDeviceIDs)
@@ -224,6 +200,73 @@ func TestCompliancePins(t *testing.T) {
 		for i, w := range want {
 			if !strings.HasPrefix(c.Reasons[i], w) {
 				t.Errorf("reason %d = %q, want it to start with %q", i, c.Reasons[i], w)
+			}
+		}
+	})
+}
+
+// goldProject is the project of the golden compliance report: a short item,
+// an observed shortfall, a price over the cap, a pinned device, a device of
+// a kind the plan lacks, and a decommissioned one.
+func goldProject(t *testing.T, f *fixture) inventory.Project {
+	t.Helper()
+	p := f.specProject(t, "GOLD")
+	web := specItemIn("server", 2, specReq("memory_gb", "min", 128), specReq("cpu_cores", "min", 32))
+	web.Name, web.MaxUnitPrice = "web servers", ptr(80000.0)
+	_, err := f.s.CreateSpecItem(f.ctx, p.ID, web)
+	noErr(t, err)
+	dbItem := specItemIn("server", 1, specReq("memory_gb", "min", 512), specReq("model", "in", []any{"R950", "2488H V6"}))
+	dbItem.Name = "database server"
+	_, err = f.s.CreateSpecItem(f.ctx, p.ID, dbItem)
+	noErr(t, err)
+	sw := specItemIn("switch", 1, specReq("ports", "min", 48), specReq("manufacturer", "eq", "Huawei"))
+	sw.Name = "access switch"
+	swItem, err := f.s.CreateSpecItem(f.ctx, p.ID, sw)
+	noErr(t, err)
+
+	f.specDevice(t, p, 1, specDev{name: "srv-1", kind: "server", model: "R950", mem: 1024, cpu: 64, price: 70000})
+	f.specDevice(t, p, 3, specDev{name: "srv-2", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
+	d3 := f.specDevice(t, p, 5, specDev{name: "srv-3", kind: "server", model: "R750", mem: 256, cpu: 32, price: 60000})
+	f.observeDevice(t, d3.ID, true, 65536, "R750")
+	f.specDevice(t, p, 7, specDev{name: "srv-4", kind: "server", model: "R750", mem: 256, cpu: 48, price: 90000})
+	swIn := specDev{name: "sw-1", kind: "switch", ports: 48, pin: &swItem.ID}
+	swDev := f.specDevice(t, p, 9, swIn)
+	_, err = f.s.UpdateDevice(f.ctx, swDev.ID, func(in *inventory.DeviceInput) error { in.Manufacturer = "HUAWEI"; return nil })
+	noErr(t, err)
+	f.specDevice(t, p, 11, specDev{name: "fw-1", kind: "firewall"})
+	f.specDevice(t, p, 13, specDev{name: "old-1", kind: "server", status: "decommissioned"})
+
+	return p
+}
+
+// TestRuleSpecMismatchAgreesWithCompliance: the spec-mismatch rule, which
+// checks every project at once, says what the compliance report of each
+// project says.
+func TestRuleSpecMismatchAgreesWithCompliance(t *testing.T) {
+	r, _ := inventory.RuleByName("spec-mismatch")
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		gold := goldProject(t, f)
+		f.forceStatus(t, gold.ID, "implementing")
+		good := f.specProject(t, "GOOD")
+		_, err := f.s.CreateSpecItem(f.ctx, good.ID, specItemIn("server", 1, specReq("memory_gb", "min", 128)))
+		noErr(t, err)
+		f.specDevice(t, good, 20, specDev{name: "good-1", kind: "server", mem: 256})
+		f.forceStatus(t, good.ID, "accepted")
+
+		snap := &inventory.Snapshot{Q: db.Store.DB(), Dialect: db.Name, Now: time.Now(), Config: inventory.DefaultRuleConfig()}
+		hits, err := r.Eval(f.ctx, snap)
+		noErr(t, err)
+		if len(hits) != 1 || hits[0].SubjectID != gold.ID {
+			t.Fatalf("hits %+v, want one on project %d", hits, gold.ID)
+		}
+		c := checkCompliance(t, f, gold)
+		if n := hits[0].Params["problems"]; n != float64(len(c.Reasons)) || hits[0].Params["first"] != c.Reasons[0] {
+			t.Errorf("rule: %v problems, first %q; report: %d, first %q", n, hits[0].Params["first"], len(c.Reasons), c.Reasons[0])
+		}
+		for i, want := range c.Reasons[:min(10, len(c.Reasons))] {
+			if got := hits[0].Params["reasons"].([]any)[i]; got != want {
+				t.Errorf("reason %d: rule %q, report %q", i, got, want)
 			}
 		}
 	})

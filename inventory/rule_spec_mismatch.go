@@ -90,13 +90,14 @@ func evalSpecMismatch(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	all, err := projectsCompliance(ctx, s.Q, specCheckedStatuses)
+	if err != nil {
+		return nil, err
+	}
 	var hits []Hit
 	for _, p := range rows {
-		c, err := projectCompliance(ctx, s.Q, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		if c.Pass {
+		c := all[p.ID]
+		if c == nil || c.Pass {
 			continue
 		}
 		reasons := make([]any, 0, min(len(c.Reasons), 10))
