@@ -341,3 +341,40 @@ func TestProjectGateFieldsFixedAfterDraft(t *testing.T) {
 		}
 	})
 }
+
+// TestTrialRunEndFixedOnceAcceptanceRequested: the end of the trial run may
+// move while the trial runs, not after acceptance was requested.
+func TestTrialRunEndFixedOnceAcceptanceRequested(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		f := newFixture(t, db.Store)
+		p := f.newProject(t, "TRE-1", "self", false, 2026)
+		setEnd := func(d string) error {
+			_, err := f.s.UpdateProject(f.ctx, p.ID, func(in *inventory.ProjectInput) error {
+				in.TrialRunEnd = ptr(inventory.Date(d))
+				return nil
+			})
+			return err
+		}
+		for _, tc := range []struct {
+			status, end string
+			open        bool
+		}{
+			{"implementing", "2026-08-31", true},
+			{"trial_run", "2026-09-30", true}, // extended
+			{"acceptance_requested", "2026-12-31", false},
+			{"acceptance_failed", "2026-12-31", false},
+			{"accepted", "2026-12-31", false},
+			{"settled", "2026-12-31", false},
+		} {
+			t.Run(tc.status, func(t *testing.T) {
+				f.forceStatus(t, p.ID, tc.status)
+				err := setEnd(tc.end)
+				if tc.open {
+					noErr(t, err)
+				} else {
+					wantErr(t, err, "conflict", "trial_run_end")
+				}
+			})
+		}
+	})
+}

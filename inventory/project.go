@@ -177,12 +177,26 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	return nil
 }
 
+// trialRunEndOpen are the statuses in which trial_run_end may change.
+var trialRunEndOpen = []string{"submitted", "approved", "spec_reviewed", "procuring", "implementing", "trial_run"}
+
+func sameDate(a, b *Date) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
 // checkGateFields refuses, once a project has left draft, a change of what
 // its lifecycle gates and the project rules read (Art. 6, 7, 13, 16): its
 // funding source, classification and plan year are on record.
 func checkGateFields(in *ProjectInput, old *Project) error {
 	if old == nil || old.Status == "draft" {
 		return nil
+	}
+	// The end of the trial run may move while the trial runs (an extension);
+	// once acceptance was requested it is on record: acceptance-overdue and
+	// Art. 16 count from it.
+	if !sameDate(in.TrialRunEnd, old.TrialRunEnd) && !slices.Contains(trialRunEndOpen, old.Status) {
+		return conflict("trial_run_end", "project %d is %s: the end of its trial run is fixed once acceptance "+
+			"has been requested, because acceptance deadlines (Art. 13, 16) count from it", old.ID, old.Status)
 	}
 	for _, f := range []struct {
 		field   string
