@@ -135,11 +135,7 @@ func listDocuments(s *inventory.Store) fiber.Handler {
 // browsers are told not to second-guess it.
 func downloadDocument(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		docID, err := pathParamID(c, "document_id")
+		id, docID, err := pathIDs(c, "document_id")
 		if err != nil {
 			return err
 		}
@@ -161,11 +157,7 @@ func downloadDocument(s *inventory.Store) fiber.Handler {
 
 func deleteDocument(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		docID, err := pathParamID(c, "document_id")
+		id, docID, err := pathIDs(c, "document_id")
 		if err != nil {
 			return err
 		}

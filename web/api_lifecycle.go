@@ -28,16 +28,6 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	api.Get("/plans/:year", annualPlan(s))
 }
 
-// pathParamID reads a positive integer path parameter.
-func pathParamID(c *fiber.Ctx, name string) (int64, error) {
-	raw := c.Params(name)
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 1 {
-		return 0, badRequest(fmt.Sprintf("%s in the path must be a positive integer, not %q", name, raw))
-	}
-	return n, nil
-}
-
 func transitionProject(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathID(c)
@@ -104,11 +94,7 @@ func createEvaluation(s *inventory.Store) fiber.Handler {
 
 func patchEvaluation(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		evID, err := pathParamID(c, "evaluation_id")
+		id, evID, err := pathIDs(c, "evaluation_id")
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,20 +23,6 @@ func mountSpec(api fiber.Router, s *inventory.Store) {
 	api.Post("/projects/:id/spec-revisions/:revision_id/approve", reviewSpecRevision(s.ApproveSpecRevision))
 	api.Post("/projects/:id/spec-revisions/:revision_id/reject", reviewSpecRevision(s.RejectSpecRevision))
 	api.Get("/projects/:id/compliance", projectCompliance(s))
-}
-
-// specPathIDs reads the project id and a second positive id named name.
-func specPathIDs(c *fiber.Ctx, name string) (int64, int64, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return 0, 0, err
-	}
-	raw := c.Params(name)
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 1 {
-		return 0, 0, badRequest(fmt.Sprintf("%s in the path must be a positive integer, not %q", name, raw))
-	}
-	return id, n, nil
 }
 
 func listSpecItems(s *inventory.Store) fiber.Handler {
@@ -75,7 +59,7 @@ func createSpecItem(s *inventory.Store) fiber.Handler {
 
 func getSpecItem(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, itemID, err := specPathIDs(c, "item_id")
+		id, itemID, err := pathIDs(c, "item_id")
 		if err != nil {
 			return err
 		}
@@ -89,7 +73,7 @@ func getSpecItem(s *inventory.Store) fiber.Handler {
 
 func patchSpecItem(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, itemID, err := specPathIDs(c, "item_id")
+		id, itemID, err := pathIDs(c, "item_id")
 		if err != nil {
 			return err
 		}
@@ -114,7 +98,7 @@ func patchSpecItem(s *inventory.Store) fiber.Handler {
 
 func deleteSpecItem(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, itemID, err := specPathIDs(c, "item_id")
+		id, itemID, err := pathIDs(c, "item_id")
 		if err != nil {
 			return err
 		}
@@ -161,7 +145,7 @@ func proposeSpecRevision(s *inventory.Store) fiber.Handler {
 // ({"note": ...}) may be left out when approving.
 func reviewSpecRevision(review func(ctx context.Context, projectID, revID int64, in inventory.SpecReviewInput) (inventory.SpecRevision, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, revID, err := specPathIDs(c, "revision_id")
+		id, revID, err := pathIDs(c, "revision_id")
 		if err != nil {
 			return err
 		}

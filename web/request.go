@@ -76,13 +76,28 @@ func jsonKind(goType string) string {
 }
 
 // pathID reads the :id path parameter.
-func pathID(c *fiber.Ctx) (int64, error) {
-	raw := c.Params("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return 0, badRequest(fmt.Sprintf("id in the path must be a positive integer, not %q", raw))
+func pathID(c *fiber.Ctx) (int64, error) { return pathParam(c, "id") }
+
+// pathParam reads the path parameter name, a positive integer id.
+func pathParam(c *fiber.Ctx, name string) (int64, error) {
+	raw := c.Params(name)
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 1 {
+		return 0, badRequest(fmt.Sprintf("%s in the path must be a positive integer, not %q", name, raw))
 	}
-	return id, nil
+	return n, nil
+}
+
+// pathIDs reads the id of a record and the id, named name, of one of its
+// parts: /projects/{id}/documents/{document_id}.
+func pathIDs(c *fiber.Ctx, name string) (id, partID int64, err error) {
+	if id, err = pathID(c); err != nil {
+		return 0, 0, err
+	}
+	if partID, err = pathParam(c, name); err != nil {
+		return 0, 0, err
+	}
+	return id, partID, nil
 }
 
 // listParams reads limit, offset and q; every other query parameter is an
