@@ -3,6 +3,8 @@ package inventory
 import (
 	"context"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Compliance is the Art. 10 check of a project's devices against its
@@ -121,7 +123,10 @@ func complianceDevices(ctx context.Context, q querier, projectID int64) ([]*comp
 // spec-mismatch rule checks them all. Only the verdict and its reasons are
 // filled in (not the revision).
 func projectsCompliance(ctx context.Context, q querier, statuses []string) (map[int64]*Compliance, error) {
-	inProjects, args := statusInClause(`SELECT id FROM projects WHERE status IN (?)`, statuses)
+	inProjects, args, err := sqlx.In(`SELECT id FROM projects WHERE status IN (?)`, statuses)
+	if err != nil {
+		return nil, err
+	}
 	items, err := selectSpecItems(ctx, q, `revision_id IN (SELECT id FROM spec_revisions
 		WHERE status = 'current' AND project_id IN (`+inProjects+`))`, args...)
 	if err != nil {

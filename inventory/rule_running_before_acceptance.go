@@ -3,6 +3,8 @@ package inventory
 import (
 	"context"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // unacceptedStatuses are the statuses of a project whose devices must not be
@@ -29,9 +31,12 @@ func init() {
 }
 
 func evalRunningBeforeAcceptance(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	query, args := statusInClause(`SELECT d.id, d.name, d.unit_id, p.code, p.status FROM devices d
+	query, args, err := sqlx.In(`SELECT d.id, d.name, d.unit_id, p.code, p.status FROM devices d
 		JOIN projects p ON p.id = d.project_id
 		WHERE d.status = 'active' AND p.status IN (?) ORDER BY d.id`, unacceptedStatuses)
+	if err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		ID      int64  `db:"id"`
 		Name    string `db:"name"`

@@ -3,7 +3,8 @@ package inventory
 import (
 	"context"
 	"fmt"
-	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // specCheckedStatuses are the statuses in which a project's devices are
@@ -27,26 +28,15 @@ const ruleProjectCols = `id, code, name, lead_unit_id, status, plan_year, trial_
 
 // ruleProjectsIn selects the projects in one of statuses, by id.
 func ruleProjectsIn(ctx context.Context, s *Snapshot, statuses []string, extra string) ([]ruleProject, error) {
-	query, args := statusInClause("SELECT "+ruleProjectCols+" FROM projects WHERE status IN (?)", statuses)
+	query, args, err := sqlx.In("SELECT "+ruleProjectCols+" FROM projects WHERE status IN (?)", statuses)
+	if err != nil {
+		return nil, err
+	}
 	var rows []ruleProject
 	if err := s.Select(ctx, &rows, query+extra+" ORDER BY id", args...); err != nil {
 		return nil, dbErr(err, "projects")
 	}
 	return rows, nil
-}
-
-// statusInClause expands the one "IN (?)" of query to len(values) placeholders.
-func statusInClause(query string, values []string) (string, []any) {
-	marks := make([]byte, 0, 3*len(values))
-	args := make([]any, len(values))
-	for i, v := range values {
-		if i > 0 {
-			marks = append(marks, ", "...)
-		}
-		marks = append(marks, '?')
-		args[i] = v
-	}
-	return strings.Replace(query, "IN (?)", "IN ("+string(marks)+")", 1), args
 }
 
 // prjText and prjInt read a Hit's params after their JSON round trip.
