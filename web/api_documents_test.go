@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
@@ -137,9 +135,8 @@ func TestLifecycleAPIErrors(t *testing.T) {
 		if intOf(t, e["grace_days"]) != 90 || intOf(t, e["total"]) != 1 || eligibilityOf(t, e, unit)["eligible"] != true {
 			t.Errorf("eligibility = %v", e)
 		}
-		app := web.New(web.Config{Store: c.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AcceptanceGraceDays: 30})
-		other := &client{app: app, store: c.store, dialect: c.dialect}
-		if g := intOf(t, other.get(t, "/api/v1/eligibility?year=2026")["grace_days"]); g != 30 {
+		c.store.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: 30})
+		if g := intOf(t, c.get(t, "/api/v1/eligibility?year=2026")["grace_days"]); g != 30 {
 			t.Errorf("grace_days %d with AcceptanceGraceDays 30", g)
 		}
 	})

@@ -24,7 +24,7 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	api.Get("/projects/:id/evaluations", listEvaluations(s))
 	api.Post("/projects/:id/evaluations", createEvaluation(s))
 	api.Patch("/projects/:id/evaluations/:evaluation_id", patchEvaluation(s))
-	api.Get("/eligibility", eligibility(s, cfg.AcceptanceGraceDays))
+	api.Get("/eligibility", eligibility(s))
 	api.Get("/plans/:year", annualPlan(s))
 }
 
@@ -124,7 +124,9 @@ func refuseOtherQuery(c *fiber.Ctx, names ...string) error {
 	return ve.Err()
 }
 
-func eligibility(s *inventory.Store, graceDays int) fiber.Handler {
+// eligibility answers with the grace period of the store's rule
+// configuration, the one the policy checks use.
+func eligibility(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := refuseOtherQuery(c, "year"); err != nil {
 			return err
@@ -134,11 +136,7 @@ func eligibility(s *inventory.Store, graceDays int) fiber.Handler {
 		if err != nil {
 			return inventory.Invalid("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
 		}
-		days := graceDays
-		if days == 0 {
-			days = s.RuleConfig().AcceptanceGraceDays
-		}
-		e, err := s.Eligibility(c.UserContext(), year, days)
+		e, err := s.Eligibility(c.UserContext(), year, s.RuleConfig().AcceptanceGraceDays)
 		if err != nil {
 			return err
 		}

@@ -26,12 +26,7 @@ type Config struct {
 	Store   *inventory.Store
 	Logger  *slog.Logger
 	Version string
-	// AcceptanceGraceDays is how long after a trial run acceptance may be
-	// requested (Art. 13, 16), for eligibility; 0 means the store's rule
-	// configuration (Store.SetRuleConfig, default 90), which the policy
-	// checks use too.
-	AcceptanceGraceDays int
-	Poller              Poller // POST /devices/{id}/poll; nil answers 503
+	Poller  Poller // POST /devices/{id}/poll; nil answers 503
 }
 
 // New builds the fiber app with every route.

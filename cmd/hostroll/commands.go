@@ -173,8 +173,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		return err
 	}
 	defer stopCollector()
-	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), Poller: poller,
-		AcceptanceGraceDays: cfg.GraceDays})
+	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), Poller: poller})
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
 	return serveUntilDone(ctx, app, ln, log)
