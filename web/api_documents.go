@@ -117,20 +117,6 @@ func documentInput(form *multipart.Form) (inventory.DocumentInput, error) {
 	return in, nil
 }
 
-func listDocuments(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		docs, err := s.Documents(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.Document]{Items: docs, Total: len(docs)})
-	}
-}
-
 // downloadDocument sends the file as stored, with the sniffed content type;
 // browsers are told not to second-guess it.
 func downloadDocument(s *inventory.Store) fiber.Handler {

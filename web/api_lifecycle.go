@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,12 +15,12 @@ import (
 func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
 	api.Post("/projects/:id/transitions", transitionProject(s))
-	api.Get("/projects/:id/history", projectHistory(s))
-	api.Get("/projects/:id/documents", listDocuments(s))
+	api.Get("/projects/:id/history", partList(s.ProjectHistory))
+	api.Get("/projects/:id/documents", partList(s.Documents))
 	api.Post("/projects/:id/documents", uploadDocument(s))
 	api.Get("/projects/:id/documents/:document_id", downloadDocument(s))
 	api.Delete("/projects/:id/documents/:document_id", deleteDocument(s))
-	api.Get("/projects/:id/evaluations", listEvaluations(s))
+	api.Get("/projects/:id/evaluations", partList(s.Evaluations))
 	api.Post("/projects/:id/evaluations", createEvaluation(s))
 	api.Patch("/projects/:id/evaluations/:evaluation_id", patchEvaluation(s))
 	api.Get("/eligibility", eligibility(s))
@@ -43,34 +42,6 @@ func transitionProject(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		return c.JSON(p)
-	}
-}
-
-func projectHistory(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		steps, err := s.ProjectHistory(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.ProjectStep]{Items: steps, Total: len(steps)})
-	}
-}
-
-func listEvaluations(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		evs, err := s.Evaluations(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.Evaluation]{Items: evs, Total: len(evs)})
 	}
 }
 
@@ -107,21 +78,6 @@ func patchEvaluation(s *inventory.Store) fiber.Handler {
 		}
 		return c.JSON(ev)
 	}
-}
-
-// refuseOtherQuery refuses query parameters other than the named ones.
-func refuseOtherQuery(c *fiber.Ctx, names ...string) error {
-	ve := &inventory.ValidationError{}
-	for k := range c.Queries() {
-		known := false
-		for _, n := range names {
-			known = known || k == n
-		}
-		if !known {
-			ve.Add(k, "unknown parameter; this endpoint takes %s", strings.Join(names, ", "))
-		}
-	}
-	return ve.Err()
 }
 
 // eligibility answers with the grace period of the store's rule

@@ -185,3 +185,22 @@ func eligibilityOf(t *testing.T, e obj, unitID int64) obj {
 	t.Fatalf("unit %d not in %v", unitID, e)
 	return nil
 }
+
+// TestProjectPartListsRefuseQuery: the lists of a project's parts take no
+// query parameters; a filter that is not there is a 400, not ignored.
+func TestProjectPartListsRefuseQuery(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		unit := c.unit(t, "PARTS")
+		id := idOf(t, c.create(t, "/api/v1/projects", projectBody("XZ-PARTS", unit)))
+		for _, part := range []string{"history", "documents", "evaluations", "spec-items", "spec-revisions"} {
+			path := p("/api/v1/projects/%d/%s", id, part)
+			if _, total := c.list(t, path); total != 0 {
+				t.Errorf("%s: %d items in a new project", path, total)
+			}
+			d := wantErr(t, c.do(t, "GET", path+"?type=test_report", nil), 400, "validation", "type")
+			if !strings.Contains(fieldMsg(d, "type"), "takes no query parameters") {
+				t.Errorf("%s?type=…: %v", path, d)
+			}
+		}
+	})
+}

@@ -13,30 +13,16 @@ import (
 // mountSpec registers the technical plan's routes (Art. 8, 10): the spec
 // items, their revisions and the compliance check.
 func mountSpec(api fiber.Router, s *inventory.Store) {
-	api.Get("/projects/:id/spec-items", listSpecItems(s))
+	api.Get("/projects/:id/spec-items", partList(s.SpecItems))
 	api.Post("/projects/:id/spec-items", createSpecItem(s))
 	api.Get("/projects/:id/spec-items/:item_id", getSpecItem(s))
 	api.Patch("/projects/:id/spec-items/:item_id", patchSpecItem(s))
 	api.Delete("/projects/:id/spec-items/:item_id", deleteSpecItem(s))
-	api.Get("/projects/:id/spec-revisions", listSpecRevisions(s))
+	api.Get("/projects/:id/spec-revisions", partList(s.SpecRevisions))
 	api.Post("/projects/:id/spec-revisions", proposeSpecRevision(s))
 	api.Post("/projects/:id/spec-revisions/:revision_id/approve", reviewSpecRevision(s.ApproveSpecRevision))
 	api.Post("/projects/:id/spec-revisions/:revision_id/reject", reviewSpecRevision(s.RejectSpecRevision))
 	api.Get("/projects/:id/compliance", projectCompliance(s))
-}
-
-func listSpecItems(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		items, err := s.SpecItems(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.SpecItem]{Items: items, Total: len(items)})
-	}
 }
 
 func createSpecItem(s *inventory.Store) fiber.Handler {
@@ -106,20 +92,6 @@ func deleteSpecItem(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
-	}
-}
-
-func listSpecRevisions(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
-		revs, err := s.SpecRevisions(c.UserContext(), id)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.SpecRevision]{Items: revs, Total: len(revs)})
 	}
 }
 

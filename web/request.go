@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -134,4 +136,39 @@ func listParams(c *fiber.Ctx) (inventory.ListParams, error) {
 type listBody[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
+}
+
+// partList serves the whole list of one record's parts, such as a
+// project's documents: {"items": [...], "total": n}. These lists have no
+// filters or pages, so any query parameter is refused rather than ignored.
+func partList[T any](fetch func(ctx context.Context, id int64) ([]T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := refuseOtherQuery(c); err != nil {
+			return err
+		}
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		items, err := fetch(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(listBody[T]{Items: items, Total: len(items)})
+	}
+}
+
+// refuseOtherQuery refuses every query parameter but names, each in fields.
+func refuseOtherQuery(c *fiber.Ctx, names ...string) error {
+	takes := "no query parameters"
+	if len(names) > 0 {
+		takes = strings.Join(names, ", ")
+	}
+	ve := &inventory.ValidationError{}
+	for k := range c.Queries() {
+		if !slices.Contains(names, k) {
+			ve.Add(k, "unknown parameter; this endpoint takes %s", takes)
+		}
+	}
+	return ve.Err()
 }
