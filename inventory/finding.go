@@ -249,14 +249,6 @@ func (s *Store) Findings(ctx context.Context, p ListParams) ([]Finding, int, err
 	return out, total, nil
 }
 
-func cloneFilters(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 // Finding returns one finding with its message in lang ("zh" or "en").
 func (s *Store) Finding(ctx context.Context, id int64, lang string) (Finding, error) {
 	if !slices.Contains(Languages, lang) {

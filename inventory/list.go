@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -208,4 +209,13 @@ func list[T any](s *Store, ctx context.Context, ls listSpec, p ListParams, selec
 		}
 	}
 	return items, total, nil
+}
+
+// cloneFilters copies a list's filters, never nil, so a list may add or
+// remove some without touching the caller's.
+func cloneFilters(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return maps.Clone(m)
 }

@@ -187,10 +187,7 @@ func (s *Store) Observations(ctx context.Context, deviceID int64, p ListParams) 
 	} else if !ok {
 		return nil, 0, fmt.Errorf("inventory: device %d: %w", deviceID, ErrNotFound)
 	}
-	filters := map[string]string{}
-	for k, v := range p.Filters {
-		filters[k] = v
-	}
+	filters := cloneFilters(p.Filters)
 	if _, set := filters["device_id"]; set {
 		return nil, 0, Invalid("device_id", "unknown filter; this list takes limit, offset, reachable")
 	}
