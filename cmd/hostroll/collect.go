@@ -30,33 +30,19 @@ type pollConfig struct {
 // pollFlags adds the collector's flags to fs, with defaults from the
 // environment.
 func pollFlags(fs *flag.FlagSet, pc *pollConfig, scheduled bool) {
-	fs.IntVar(&pc.Workers, "workers", envInt("HOSTROLL_POLL_WORKERS", 64), "devices polled at once (env HOSTROLL_POLL_WORKERS)")
-	fs.IntVar(&pc.MaxVarbinds, "max-varbinds", envInt("HOSTROLL_POLL_MAX_VARBINDS", collector.DefaultMaxVarbinds),
+	fs.IntVar(&pc.Workers, "workers", 64, "devices polled at once (env HOSTROLL_POLL_WORKERS)")
+	fs.IntVar(&pc.MaxVarbinds, "max-varbinds", collector.DefaultMaxVarbinds,
 		"most variables read from one table of one device (env HOSTROLL_POLL_MAX_VARBINDS)")
 	if !scheduled {
 		return
 	}
 	fs.StringVar(&pc.Schedule, "poll-schedule", envOr("HOSTROLL_POLL_SCHEDULE", "@every 5m"),
 		"when to poll due devices: cron spec or @every DURATION; \"off\" to not poll (env HOSTROLL_POLL_SCHEDULE)")
-	fs.DurationVar(&pc.Lease, "poll-lease", envDuration("HOSTROLL_POLL_LEASE", 5*time.Minute),
+	fs.DurationVar(&pc.Lease, "poll-lease", 5*time.Minute,
 		"how long a claimed device is this collector's; others poll it after a crash (env HOSTROLL_POLL_LEASE)")
 	fs.StringVar(&pc.PruneSchedule, "prune-schedule", envOr("HOSTROLL_PRUNE_SCHEDULE", "@every 1h"),
 		"when to prune old observations (env HOSTROLL_PRUNE_SCHEDULE)")
-	fs.IntVar(&pc.Keep, "keep", envInt("HOSTROLL_OBSERVATIONS_KEEP", 100), "observations kept per device (env HOSTROLL_OBSERVATIONS_KEEP)")
-}
-
-func envInt(key string, def int) int {
-	if n, err := strconv.Atoi(envOr(key, "")); err == nil {
-		return n
-	}
-	return def
-}
-
-func envDuration(key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(envOr(key, "")); err == nil {
-		return d
-	}
-	return def
+	fs.IntVar(&pc.Keep, "keep", 100, "observations kept per device (env HOSTROLL_OBSERVATIONS_KEEP)")
 }
 
 func (pc pollConfig) validate() error {

@@ -181,3 +181,33 @@ func TestServeBadScheduleFreesAddr(t *testing.T) {
 		l.Close()
 	}
 }
+
+// TestPollEnvironment: the collector's numeric settings come from the
+// environment too, the command line wins, and a value that is not a number
+// or a duration is refused rather than silently replaced by the default.
+func TestPollEnvironment(t *testing.T) {
+	url, _, _ := simulated(t, 1)
+	cases := []struct {
+		name, key, value string
+		args             []string
+		code             int
+		stderr           string
+	}{
+		{"workers not a number", "HOSTROLL_POLL_WORKERS", "many", []string{"poll"}, 2,
+			`HOSTROLL_POLL_WORKERS="many" is not a valid value for --workers`},
+		{"lease not a duration", "HOSTROLL_POLL_LEASE", "5", []string{"collect"}, 2,
+			`HOSTROLL_POLL_LEASE="5" is not a valid value for --poll-lease`},
+		{"keep from the environment is checked", "HOSTROLL_OBSERVATIONS_KEEP", "1", []string{"collect"}, 1,
+			"--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3 (the polls the unreachable rule reads), not 1"},
+		{"the command line wins", "HOSTROLL_POLL_WORKERS", "0", []string{"poll", "--workers", "2"}, 0, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(tc.key, tc.value)
+			code, _, stderr := runCLI(t, append(tc.args, "--db", url)...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+}

@@ -45,6 +45,10 @@ func newFlags(name string, cfg *Config, w streams) *flag.FlagSet {
 }
 
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := envDefaults(fs); err != nil {
+		fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), err)
+		return errUsage
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -54,6 +58,31 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return errUsage
+	}
+	return nil
+}
+
+// flagEnv names the environment variable of each typed flag that has one;
+// string flags take theirs through envOr.
+var flagEnv = map[string]string{
+	"workers":      "HOSTROLL_POLL_WORKERS",
+	"max-varbinds": "HOSTROLL_POLL_MAX_VARBINDS",
+	"poll-lease":   "HOSTROLL_POLL_LEASE",
+	"keep":         "HOSTROLL_OBSERVATIONS_KEEP",
+}
+
+// envDefaults sets the flags of fs that have an environment variable from
+// it, before the command line (which wins) is parsed. A value the flag
+// cannot take is an error, not silently the default.
+func envDefaults(fs *flag.FlagSet) error {
+	for name, key := range flagEnv {
+		v := os.Getenv(key)
+		if v == "" || fs.Lookup(name) == nil {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			return fmt.Errorf("%s=%q is not a valid value for --%s (%v)", key, v, name, err)
+		}
 	}
 	return nil
 }
