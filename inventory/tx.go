@@ -10,22 +10,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-type actorKey struct{}
-
-// WithActor names who makes the changes done with ctx; the audit log records
-// it. Without one the actor is "cli".
-func WithActor(ctx context.Context, actor string) context.Context {
-	return context.WithValue(ctx, actorKey{}, actor)
-}
-
-// ActorOf returns the actor set by WithActor, or "cli".
-func ActorOf(ctx context.Context) string {
-	if a, ok := ctx.Value(actorKey{}).(string); ok && a != "" {
-		return a
-	}
-	return "cli"
-}
-
 // txn is one write transaction. Every write records at least one audit row in
 // the same transaction; a transaction that wrote none is rolled back as a bug.
 type txn struct {
