@@ -77,16 +77,30 @@ func (in *TransitionInput) Validate() error {
 	return ve.Err()
 }
 
-// ProjectStep is one lifecycle step taken: a row of the project's history.
+// BackdateDays is how many days before the business day it is recorded on a
+// step may be dated without being backdated (Art. 17).
+const BackdateDays = 7
+
+// ProjectStep is one row of a project's history: a lifecycle step taken
+// (kind "step") or an amendment recorded (kind "amendment", with the
+// amendment; its from and to status are the status it was recorded in, its
+// date and recorded_on the day it was recorded, its note the reason).
 type ProjectStep struct {
-	ID         int64     `db:"id" json:"id"`
-	ProjectID  int64     `db:"project_id" json:"project_id"`
-	FromStatus string    `db:"from_status" json:"from_status"`
-	ToStatus   string    `db:"to_status" json:"to_status"`
-	Date       Date      `db:"date" json:"date"`
-	Note       string    `db:"note" json:"note"`
-	At         time.Time `db:"at" json:"at"`
-	Actor      string    `db:"actor" json:"actor"`
+	ID         int64  `db:"id" json:"id"`
+	Kind       string `db:"-" json:"kind"`
+	ProjectID  int64  `db:"project_id" json:"project_id"`
+	FromStatus string `db:"from_status" json:"from_status"`
+	ToStatus   string `db:"to_status" json:"to_status"`
+	// Date is the business day the step is dated; RecordedOn the business
+	// day it was recorded. Backdated: Date is more than BackdateDays before
+	// RecordedOn.
+	Date       Date       `db:"date" json:"date"`
+	RecordedOn Date       `db:"recorded_on" json:"recorded_on"`
+	Backdated  bool       `db:"backdated" json:"backdated"`
+	Note       string     `db:"note" json:"note"`
+	At         time.Time  `db:"at" json:"at"`
+	Actor      string     `db:"actor" json:"actor"`
+	Amendment  *Amendment `db:"-" json:"amendment"`
 }
 
 // TransitionProject takes one lifecycle step. A step off the graph is a
@@ -130,16 +144,16 @@ func (s *Store) TransitionProject(ctx context.Context, id int64, in TransitionIn
 // checkStep refuses a step off the lifecycle graph, and a date before the
 // previous step's or after today.
 func checkStep(tx *txn, p Project, in TransitionInput) error {
-	next := ProjectTransitions[p.Status]
-	if !slices.Contains(next, in.To) {
-		if len(next) == 0 {
-			return conflict("to", "project %d is %s, which is final: no step leads on from it", p.ID, p.Status)
-		}
-		return conflict("to", "project %d is %s; from %s the next step is %s, not %s",
-			p.ID, p.Status, p.Status, strings.Join(next, " or "), in.To)
+	if err := stepAllowed(p, in.To); err != nil {
+		return err
 	}
-	if now := today(tx.at); in.Date > now {
+	now := today(tx.at)
+	if in.Date > now {
 		return Invalid("date", "must not be after today (%s): record a step once it has happened", now)
+	}
+	if backdated(in.Date, now) && in.Note == "" {
+		return Invalid("note", "is required for a step dated %s, more than %d days before today (%s): "+
+			"say why it is recorded late (Art. 17)", in.Date, BackdateDays, now)
 	}
 	var last Date
 	err := tx.get(&last, `SELECT date FROM project_history WHERE project_id = ? ORDER BY id DESC LIMIT 1`, p.ID)
@@ -150,6 +164,35 @@ func checkStep(tx *txn, p Project, in TransitionInput) error {
 		return Invalid("date", "must not be before the previous step's date (%s)", last)
 	}
 	return nil
+}
+
+// stepAllowed refuses a step off the lifecycle graph.
+func stepAllowed(p Project, to string) error {
+	next := ProjectTransitions[p.Status]
+	if slices.Contains(next, to) {
+		return nil
+	}
+	if len(next) == 0 {
+		return conflict("to", "project %d is %s, which is final: no step leads on from it", p.ID, p.Status)
+	}
+	return conflict("to", "project %d is %s; from %s the next step is %s, not %s",
+		p.ID, p.Status, p.Status, strings.Join(next, " or "), to)
+}
+
+// daysBetween counts the days from a to b (0 when either is not a day).
+func daysBetween(a, b Date) int {
+	x, err1 := time.Parse(time.DateOnly, string(a))
+	y, err2 := time.Parse(time.DateOnly, string(b))
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return int(y.Sub(x).Hours() / 24)
+}
+
+// backdated tells whether a step dated date and recorded on recorded is
+// backdated: dated more than BackdateDays before it.
+func backdated(date, recorded Date) bool {
+	return daysBetween(date, recorded) > BackdateDays
 }
 
 // writeStep records the step on the project and in its history.
@@ -166,26 +209,45 @@ func writeStep(tx *txn, p Project, in TransitionInput) error {
 	if err != nil {
 		return dbErr(err, fmt.Sprintf("update project %d", p.ID))
 	}
-	err = tx.exec(`INSERT INTO project_history (project_id, from_status, to_status, date, note, at, actor)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Status, in.To, in.Date, in.Note, tx.at, tx.actor)
+	now := today(tx.at)
+	err = tx.exec(`INSERT INTO project_history (project_id, from_status, to_status, date, recorded_on, backdated,
+		note, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Status, in.To, in.Date, now, backdated(in.Date, now), in.Note, tx.at, tx.actor)
 	return dbErr(err, fmt.Sprintf("record the history of project %d", p.ID))
 }
 
-// ProjectHistory returns the steps a project has taken, oldest first.
+// ProjectHistory returns a project's history, oldest first: the steps it
+// has taken and, beside them, the amendments recorded.
 func (s *Store) ProjectHistory(ctx context.Context, id int64) ([]ProjectStep, error) {
-	if _, err := projects.get(ctx, s.db, id); err != nil {
+	amendments, err := s.Amendments(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	steps := []ProjectStep{}
-	err := s.db.SelectContext(ctx, &steps, s.db.Rebind(`SELECT id, project_id, from_status, to_status, date,
-		note, at, actor FROM project_history WHERE project_id = ? ORDER BY id`), id)
+	err = s.db.SelectContext(ctx, &steps, s.db.Rebind(`SELECT id, project_id, from_status, to_status, date,
+		recorded_on, backdated, note, at, actor FROM project_history WHERE project_id = ? ORDER BY id`), id)
 	if err != nil {
 		return nil, dbErr(err, fmt.Sprintf("history of project %d", id))
 	}
-	for i := range steps {
-		steps[i].At = steps[i].At.UTC()
+	out := make([]ProjectStep, 0, len(steps)+len(amendments))
+	for _, st := range steps {
+		st.Kind, st.At = "step", st.At.UTC()
+		for len(amendments) > 0 && amendments[0].At.Before(st.At) {
+			out = append(out, amendmentEntry(amendments[0]))
+			amendments = amendments[1:]
+		}
+		out = append(out, st)
 	}
-	return steps, nil
+	for _, a := range amendments {
+		out = append(out, amendmentEntry(a))
+	}
+	return out, nil
+}
+
+// amendmentEntry shows an amendment as a row of the project's history.
+func amendmentEntry(a Amendment) ProjectStep {
+	return ProjectStep{ID: a.ID, Kind: "amendment", ProjectID: a.ProjectID, FromStatus: a.Status, ToStatus: a.Status,
+		Date: a.RecordedOn, RecordedOn: a.RecordedOn, Note: a.Reason, At: a.At, Actor: a.Actor, Amendment: &a}
 }
 
 func missingKeys(m map[string]string) []string {

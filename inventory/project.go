@@ -156,13 +156,8 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	if err := checkGateFields(in, old); err != nil {
 		return err
 	}
-	if err := checkRef(tx, ve, "lead_unit_id", "units", &in.LeadUnitID); err != nil {
+	if err := checkProjectRefs(tx, ve, in); err != nil {
 		return err
-	}
-	for _, id := range in.UnitIDs {
-		if err := checkRef(tx, ve, "unit_ids", "units", &id); err != nil {
-			return err
-		}
 	}
 	if err := ve.Err(); err != nil {
 		return err
@@ -177,6 +172,19 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	return nil
 }
 
+// checkProjectRefs checks that the units a project names exist.
+func checkProjectRefs(tx *txn, ve *ValidationError, in *ProjectInput) error {
+	if err := checkRef(tx, ve, "lead_unit_id", "units", &in.LeadUnitID); err != nil {
+		return err
+	}
+	for _, id := range in.UnitIDs {
+		if err := checkRef(tx, ve, "unit_ids", "units", &id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // trialRunEndOpen are the statuses in which trial_run_end may change.
 var trialRunEndOpen = []string{"submitted", "approved", "spec_reviewed", "procuring", "implementing", "trial_run"}
 
@@ -186,10 +194,15 @@ func sameDate(a, b *Date) bool {
 
 // checkGateFields refuses, once a project has left draft, a change of what
 // its lifecycle gates and the project rules read (Art. 6, 7, 13, 16): its
-// funding source, classification and plan year are on record.
+// funding source, classification and plan year are on record. From approval
+// on, its lead unit, units, budget, name and category change only by an
+// amendment.
 func checkGateFields(in *ProjectInput, old *Project) error {
 	if old == nil || old.Status == "draft" {
 		return nil
+	}
+	if err := amendedField(in, old); err != nil {
+		return err
 	}
 	// The end of the trial run may move while the trial runs (an extension);
 	// once acceptance was requested it is on record: acceptance-overdue and

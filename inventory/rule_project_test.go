@@ -85,7 +85,7 @@ func recordSubmission(t *testing.T, f *fixture, p inventory.Project, day string)
 	t.Helper()
 	db := f.s.DB()
 	_, err := db.ExecContext(f.ctx, db.Rebind(`INSERT INTO project_history (project_id, from_status, to_status, date,
-		note, at, actor) VALUES (?, 'draft', 'submitted', ?, '', CURRENT_TIMESTAMP, 'test')`), p.ID, day)
+		recorded_on, note, at, actor) VALUES (?, 'draft', 'submitted', ?, ?, '', CURRENT_TIMESTAMP, 'test')`), p.ID, day, day)
 	noErr(t, err)
 }
 
@@ -106,6 +106,32 @@ func TestRuleLateApplication(t *testing.T) {
 		{"self-funded, late", sub("2025-12-01", "self"), false},
 		{"higher-level, late", sub("2025-12-01", "higher_level"), false},
 		{"never submitted", sub("", "prefecture"), false},
+	})
+}
+
+// businessDay is the business day (UTC+8) days from today.
+func businessDay(days int) string {
+	return time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, days).Format(time.DateOnly)
+}
+
+func TestRuleBackdatedStep(t *testing.T) {
+	// Each project steps to submitted on a day relative to today, the day
+	// it is recorded.
+	sub := func(daysBefore int) func(t *testing.T, f *fixture) int64 {
+		return func(t *testing.T, f *fixture) int64 {
+			p := f.newProject(t, fmt.Sprintf("BD%d", fixtureSeq.Add(1)), "self", false, 2027)
+			f.step(t, p, "submitted", businessDay(-daysBefore))
+			return p.ID
+		}
+	}
+	runProjectRuleCases(t, "backdated-step", []projectRuleCase{
+		{"dated today", sub(0), false},
+		{"dated 7 days before", sub(inventory.BackdateDays), false},
+		{"dated 8 days before", sub(inventory.BackdateDays + 1), true},
+		{"dated two months before", sub(60), true},
+		{"never stepped", func(t *testing.T, f *fixture) int64 {
+			return f.newProject(t, fmt.Sprintf("BD%d", fixtureSeq.Add(1)), "self", false, 2027).ID
+		}, false},
 	})
 }
 
