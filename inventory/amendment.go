@@ -23,13 +23,13 @@ var amendedStatuses = []string{"approved", "spec_reviewed", "procuring", "implem
 // Amendment is one recorded change of an approved project's field. It is in
 // force from RecordedOn, the business day it was recorded on.
 type Amendment struct {
-	ID         int64           `db:"id" json:"id"`
-	ProjectID  int64           `db:"project_id" json:"project_id"`
-	Field      string          `db:"field" json:"field"`
-	OldValue   JSONValue `db:"old_value" json:"old_value"`
-	NewValue   JSONValue `db:"new_value" json:"new_value"`
-	Reason     string          `db:"reason" json:"reason"`
-	DocumentID *int64          `db:"document_id" json:"document_id"`
+	ID         int64   `db:"id" json:"id"`
+	ProjectID  int64   `db:"project_id" json:"project_id"`
+	Field      string  `db:"field" json:"field"`
+	OldValue   RawJSON `db:"old_value" json:"old_value"`
+	NewValue   RawJSON `db:"new_value" json:"new_value"`
+	Reason     string  `db:"reason" json:"reason"`
+	DocumentID *int64  `db:"document_id" json:"document_id"`
 	// Status is the project's status when the amendment was recorded.
 	Status     string    `db:"status" json:"status"`
 	RecordedOn Date      `db:"recorded_on" json:"recorded_on"`
@@ -44,31 +44,6 @@ type AmendmentInput struct {
 	Value      json.RawMessage `json:"value"`
 	Reason     string          `json:"reason"`
 	DocumentID *int64          `json:"document_id"`
-}
-
-// JSONValue is a value of any JSON type, kept as its JSON text (a TEXT
-// column).
-type JSONValue []byte
-
-// MarshalJSON writes the JSON text itself.
-func (v JSONValue) MarshalJSON() ([]byte, error) {
-	if len(v) == 0 {
-		return []byte("null"), nil
-	}
-	return v, nil
-}
-
-// Scan reads the JSON text of a TEXT column.
-func (v *JSONValue) Scan(src any) error {
-	switch x := src.(type) {
-	case string:
-		*v = JSONValue(x)
-	case []byte:
-		*v = JSONValue(bytes.Clone(x))
-	default:
-		return fmt.Errorf("inventory: cannot read %T as JSON", src)
-	}
-	return nil
 }
 
 // Validate checks the fields on their own; the value is checked against the
@@ -129,7 +104,7 @@ func amendedKind(field string) string {
 }
 
 // fieldValue is the JSON of one amendable field of a project.
-func fieldValue(p ProjectInput, field string) (JSONValue, error) {
+func fieldValue(p ProjectInput, field string) (RawJSON, error) {
 	var v any
 	switch field {
 	case "lead_unit_id":
@@ -291,15 +266,15 @@ func amendedField(in *ProjectInput, old *Project) error {
 // force at the end of the business day cutoff(id): each field takes the old
 // value of its first amendment recorded after that day.
 func valuesInForce(ctx context.Context, q querier, ids []int64, cutoff func(id int64) Date,
-	set func(id int64, field string, old JSONValue) error) error {
+	set func(id int64, field string, old RawJSON) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	var rows []struct {
-		ProjectID  int64           `db:"project_id"`
-		Field      string          `db:"field"`
-		OldValue   JSONValue `db:"old_value"`
-		RecordedOn Date            `db:"recorded_on"`
+		ProjectID  int64   `db:"project_id"`
+		Field      string  `db:"field"`
+		OldValue   RawJSON `db:"old_value"`
+		RecordedOn Date    `db:"recorded_on"`
 	}
 	err := q.SelectContext(ctx, &rows, `SELECT project_id, field, old_value, recorded_on
 		FROM project_amendments ORDER BY project_id, id`)

@@ -212,7 +212,7 @@ func seedPolicyBench(ctx context.Context, db *sqlx.DB) error {
 		{"projects", "id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status", projects},
 		{"devices", "id, name, kind, manufacturer, model, serial, unit_id, project_id, rack_id, position, status", devices},
 		{"lines", "id, carrier, circuit_id, unit_id, a_end, z_end, bandwidth_mbps, monthly_fee, platform, status", lines},
-		{"line_history", "id, line_id, at, bandwidth_mbps, platform", hist},
+		{"line_history", "id, line_id, at, changed_on, bandwidth_mbps, platform", hist},
 		{"observations", "device_id, at, reachable, serial, model", obs},
 	})
 }
@@ -246,9 +246,9 @@ func benchPolicyLines(now time.Time) (lines, hist [][]any) {
 		lines = append(lines, []any{i + 1, "China Telecom", fmt.Sprintf("CT%05d", i), i%pbUnits + 1,
 			fmt.Sprintf("Unit %d HQ", i%pbUnits+1), fmt.Sprintf("Hub %d", (i/pbUnits)%2), bw, 1500, platform, status})
 		if i%10 == 4 {
-			hist = append(hist, []any{len(hist) + 1, i + 1, now.Add(-time.Hour), bw / 2, platform})
+			hist = append(hist, []any{len(hist) + 1, i + 1, now.Add(-time.Hour), now.Add(-time.Hour).Format(time.DateOnly), bw / 2, platform})
 		}
-		hist = append(hist, []any{len(hist) + 1, i + 1, now, bw, platform})
+		hist = append(hist, []any{len(hist) + 1, i + 1, now, now.Format(time.DateOnly), bw, platform})
 	}
 	return lines, hist
 }

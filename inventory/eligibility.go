@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -12,13 +13,15 @@ var EligibilityReasons = []string{"unfinished", "acceptance_not_requested", "acc
 
 // Eligibility answers, for a plan year, which units may have projects in it
 // (Art. 16). AsOf is the business day the answer was computed on: overdue
-// acceptance depends on it.
+// acceptance depends on it. Provisional: the previous year (whose plan is
+// judged) has not ended yet on AsOf, so the answer may still change.
 type Eligibility struct {
-	Year      int               `json:"year"`
-	AsOf      Date              `json:"as_of"`
-	GraceDays int               `json:"grace_days"`
-	Items     []UnitEligibility `json:"items"`
-	Total     int               `json:"total"`
+	Year        int               `json:"year"`
+	AsOf        Date              `json:"as_of"`
+	Provisional bool              `json:"provisional"`
+	GraceDays   int               `json:"grace_days"`
+	Items       []UnitEligibility `json:"items"`
+	Total       int               `json:"total"`
 }
 
 // UnitEligibility is one unit's answer: eligible, or the reasons it is not.
@@ -37,6 +40,12 @@ type EligibilityReason struct {
 	ProjectID   int64  `json:"project_id"`
 	ProjectCode string `json:"project_code"`
 	Message     string `json:"message"`
+	// CanChange: the fact behind the reason may still change before the
+	// plan is decided (a project may still reach its trial run this year, be
+	// accepted after failing, or have its problems rectified); false for
+	// what is already history (acceptance requested late or not in time,
+	// a trial run that began after its plan year ended).
+	CanChange bool `json:"can_change"`
 }
 
 // eligibilityFacts are what the check reads about one project of a lead unit.
@@ -68,6 +77,7 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 		return Eligibility{}, Invalid("grace_days", "must be 0 or more")
 	}
 	out := Eligibility{Year: year, AsOf: today(s.now()), GraceDays: graceDays, Items: []UnitEligibility{}}
+	out.Provisional = out.AsOf <= yearEnd(year-1)
 	var units []struct {
 		ID   int64  `db:"id"`
 		Code string `db:"code"`
@@ -102,6 +112,9 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 	if err != nil {
 		return out, dbErr(err, "read projects for eligibility")
 	}
+	if err := leadUnitsInForce(ctx, s.db, facts); err != nil {
+		return out, err
+	}
 	byUnit := map[int64][]EligibilityReason{}
 	for _, f := range facts {
 		byUnit[f.LeadUnitID] = append(byUnit[f.LeadUnitID], f.reasons(year, out.AsOf, graceDays)...)
@@ -122,38 +135,65 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 // year, judged on asOf.
 func (f eligibilityFacts) reasons(year int, asOf Date, graceDays int) []EligibilityReason {
 	var out []EligibilityReason
-	add := func(reason, article, format string, args ...any) {
+	add := func(reason, article string, canChange bool, format string, args ...any) {
+		msg := fmt.Sprintf("project %s: ", f.Code) + fmt.Sprintf(format, args...)
+		if canChange {
+			msg += " (this can still change)"
+		} else {
+			msg += " (this is final)"
+		}
 		out = append(out, EligibilityReason{Reason: reason, Article: article, ProjectID: f.ID, ProjectCode: f.Code,
-			Message: fmt.Sprintf("project %s: ", f.Code) + fmt.Sprintf(format, args...)})
+			Message: msg, CanChange: canChange})
 	}
 	if f.PlanYear == year-1 {
-		yearEnd := Date(fmt.Sprintf("%d-12-31", year-1))
+		end := yearEnd(year - 1)
 		completed := slices.Contains(completedStatuses, f.Status)
 		switch {
 		case !completed:
-			add("unfinished", "16(1)", "in the %d plan and not complete: it is %s, not yet in its trial run", year-1, f.Status)
-		case f.TrialRunOn != nil && *f.TrialRunOn > yearEnd:
-			add("unfinished", "16(1)", "in the %d plan and not complete by the end of that year: its trial run began on %s", year-1, *f.TrialRunOn)
+			add("unfinished", "16(1)", asOf <= end, "in the %d plan and not complete: it is %s, not yet in its trial run", year-1, f.Status)
+		case f.TrialRunOn != nil && *f.TrialRunOn > end:
+			add("unfinished", "16(1)", false, "in the %d plan and not complete by the end of that year: its trial run began on %s", year-1, *f.TrialRunOn)
 		}
 		if due, ok := f.acceptanceDue(graceDays); ok {
 			switch {
 			case f.RequestedOn == nil && f.Status == "trial_run" && asOf > due:
-				add("acceptance_not_requested", "16(2)", "its trial run ended on %s; acceptance was due by %s and has not been requested",
+				add("acceptance_not_requested", "16(2)", false, "its trial run ended on %s; acceptance was due by %s and has not been requested",
 					*f.TrialRunEnd, due)
 			case f.RequestedOn != nil && *f.RequestedOn > due:
-				add("acceptance_not_requested", "16(2)", "its trial run ended on %s; acceptance was due by %s and was requested only on %s",
+				add("acceptance_not_requested", "16(2)", false, "its trial run ended on %s; acceptance was due by %s and was requested only on %s",
 					*f.TrialRunEnd, due, *f.RequestedOn)
 			}
 		}
 		if f.Failed && f.Status != "accepted" && f.Status != "settled" {
-			add("acceptance_failed", "16(2)", "failed acceptance and has not been accepted since (it is %s)", f.Status)
+			add("acceptance_failed", "16(2)", true, "failed acceptance and has not been accepted since (it is %s)", f.Status)
 		}
 	}
 	if f.OpenProblems > 0 {
-		add("unrectified_evaluation", "16(3)", "%d evaluation(s) found problems not yet rectified (latest on %s); record the rectification with PATCH /api/v1/projects/%d/evaluations/{id}",
+		add("unrectified_evaluation", "16(3)", true, "%d evaluation(s) found problems not yet rectified (latest on %s); record the rectification with PATCH /api/v1/projects/%d/evaluations/{id}",
 			f.OpenProblems, *f.LastEval, f.ID)
 	}
 	return out
+}
+
+// yearEnd is the last day of year.
+func yearEnd(year int) Date { return Date(fmt.Sprintf("%04d-12-31", year)) }
+
+// leadUnitsInForce sets each project's lead unit to the one in force when
+// its plan year ended: an amendment recorded after that does not move what
+// Art. 16 holds against a unit.
+func leadUnitsInForce(ctx context.Context, q querier, facts []eligibilityFacts) error {
+	ids := make([]int64, len(facts))
+	at := make(map[int64]int, len(facts))
+	for i, f := range facts {
+		ids[i], at[f.ID] = f.ID, i
+	}
+	cutoff := func(id int64) Date { return yearEnd(facts[at[id]].PlanYear) }
+	return valuesInForce(ctx, q, ids, cutoff, func(id int64, field string, old RawJSON) error {
+		if field != "lead_unit_id" {
+			return nil
+		}
+		return json.Unmarshal(old, &facts[at[id]].LeadUnitID)
+	})
 }
 
 // acceptanceDue is the last day acceptance may be requested, when the trial

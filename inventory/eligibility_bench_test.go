@@ -98,20 +98,20 @@ func seedEligibility(b *testing.B, db dbtest.DB, units, projects int) {
 			inventory.FundingSources[i%3], i%17 == 0, year, 100000 + i, status, "2024-10-31"})
 		idx := slices.Index(eligBenchStatuses, status)
 		if idx >= slices.Index(eligBenchStatuses, "trial_run") && status != "rejected" {
-			historyRows = append(historyRows, []any{id, "implementing", "trial_run", fmt.Sprintf("%d-%02d-01", year, 6+i%7), at, "bench"})
+			historyRows = append(historyRows, []any{id, "implementing", "trial_run", fmt.Sprintf("%d-%02d-01", year, 6+i%7), fmt.Sprintf("%d-%02d-01", year, 6+i%7), at, "bench"})
 		}
 		if status == "acceptance_requested" || status == "accepted" || status == "settled" || status == "acceptance_failed" {
-			historyRows = append(historyRows, []any{id, "trial_run", "acceptance_requested", fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), at, "bench"})
+			historyRows = append(historyRows, []any{id, "trial_run", "acceptance_requested", fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), at, "bench"})
 		}
 		if status == "acceptance_failed" {
-			historyRows = append(historyRows, []any{id, "acceptance_requested", "acceptance_failed", fmt.Sprintf("%d-06-20", year+1), at, "bench"})
+			historyRows = append(historyRows, []any{id, "acceptance_requested", "acceptance_failed", fmt.Sprintf("%d-06-20", year+1), fmt.Sprintf("%d-06-20", year+1), at, "bench"})
 		}
 		if i%13 == 0 {
 			evalRows = append(evalRows, []any{id, "2025-03-01", false, "未达运行目标", false})
 		}
 	}
 	insert("projects", "code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status, trial_run_end", projectRows)
-	insert("project_history", "project_id, from_status, to_status, date, at, actor", historyRows)
+	insert("project_history", "project_id, from_status, to_status, date, recorded_on, at, actor", historyRows)
 	insert("evaluations", "project_id, date, meets_target, problems, rectified", evalRows)
 	if db.Name == inventory.Postgres {
 		if _, err := x.ExecContext(ctx, "ANALYZE"); err != nil {

@@ -25,7 +25,7 @@ func TestLifecycleGraph(t *testing.T) {
 					continue
 				}
 				audit := auditCount(t, s, "project")
-				_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: to, Date: "2025-06-01"})
+				_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: to, Note: "dated from the paper file", Date: "2025-06-01"})
 				wantErr(t, err, "conflict", "to")
 				if got, _ := s.Project(ctx, p.ID); got.Status != p.Status {
 					t.Fatalf("%s → %s refused but the status is now %s", p.Status, to, got.Status)
@@ -126,7 +126,7 @@ func TestLifecyclePrerequisites(t *testing.T) {
 				prev := mainPath[slices.Index(mainPath, tc.to)-1]
 				p = f.advance(t, p, prev, "2025-02-01")
 				audit, steps := auditCount(t, s, "project"), historyLen(t, s, p.ID)
-				_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: tc.to, Date: "2025-03-01"})
+				_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: tc.to, Note: "dated from the paper file", Date: "2025-03-01"})
 				if got := conflictFields(t, err); !slices.Equal(got, tc.want) {
 					t.Fatalf("missing %v, want %v (%v)", got, tc.want, err)
 				}
@@ -142,7 +142,7 @@ func TestLifecyclePrerequisites(t *testing.T) {
 				if tc.body == nil {
 					f.satisfy(t, p, tc.to)
 				}
-				in := inventory.TransitionInput{To: tc.to, Date: "2025-03-01"}
+				in := inventory.TransitionInput{To: tc.to, Note: "dated from the paper file", Date: "2025-03-01"}
 				if tc.body != nil {
 					tc.body(&in)
 				}
@@ -186,7 +186,7 @@ func TestComplianceGate(t *testing.T) {
 		for _, typ := range wantDocs(p, "acceptance_requested") {
 			f.upload(t, p.ID, typ)
 		}
-		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "acceptance_requested", Date: "2025-03-01"})
+		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "acceptance_requested", Note: "dated from the paper file", Date: "2025-03-01"})
 		named := false
 		for i, field := range conflictFields(t, err) {
 			if field != fmt.Sprintf("compliance.%d", i+1) {
@@ -200,7 +200,7 @@ func TestComplianceGate(t *testing.T) {
 		}
 		_, err = s.UpdateDevice(ctx, d.ID, func(in *inventory.DeviceInput) error { in.Specs.MemoryGB = ptr(512); return nil })
 		noErr(t, err)
-		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "acceptance_requested", Date: "2025-03-01"})
+		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "acceptance_requested", Note: "dated from the paper file", Date: "2025-03-01"})
 		noErr(t, err)
 	})
 }
@@ -218,15 +218,16 @@ func TestTransitionValidation(t *testing.T) {
 			in    inventory.TransitionInput
 			field string
 		}{
-			{"unknown status", inventory.TransitionInput{To: "done", Date: "2025-03-01"}, "to"},
+			{"unknown status", inventory.TransitionInput{To: "done", Note: "dated from the paper file", Date: "2025-03-01"}, "to"},
 			{"no date", inventory.TransitionInput{To: "approved", ApprovalNumber: "A-1"}, "date"},
-			{"not a date", inventory.TransitionInput{To: "approved", Date: "2025-02-30", ApprovalNumber: "A-1"}, "date"},
-			{"before the previous step", inventory.TransitionInput{To: "approved", Date: "2025-02-09", ApprovalNumber: "A-1"}, "date"},
+			{"not a date", inventory.TransitionInput{To: "approved", Note: "dated from the paper file", Date: "2025-02-30", ApprovalNumber: "A-1"}, "date"},
+			{"before the previous step", inventory.TransitionInput{To: "approved", Note: "dated from the paper file", Date: "2025-02-09", ApprovalNumber: "A-1"}, "date"},
 			{"in the future", inventory.TransitionInput{To: "approved", Date: "2199-01-01", ApprovalNumber: "A-1"}, "date"},
-			{"approval number on another step", inventory.TransitionInput{To: "rejected", Date: "2025-03-01", ApprovalNumber: "A-1"}, "approval_number"},
-			{"trial run end on another step", inventory.TransitionInput{To: "approved", Date: "2025-03-01", ApprovalNumber: "A-1",
+			{"approval number on another step", inventory.TransitionInput{To: "rejected", Note: "dated from the paper file", Date: "2025-03-01", ApprovalNumber: "A-1"}, "approval_number"},
+			{"trial run end on another step", inventory.TransitionInput{To: "approved", Note: "dated from the paper file", Date: "2025-03-01", ApprovalNumber: "A-1",
 				TrialRunEnd: ptr(inventory.Date("2025-12-31"))}, "trial_run_end"},
 			{"note too long", inventory.TransitionInput{To: "rejected", Date: "2025-03-01", Note: strings.Repeat("x", 2001)}, "note"},
+			{"backdated without a note", inventory.TransitionInput{To: "approved", Date: "2025-03-01", ApprovalNumber: "A-1"}, "note"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := s.TransitionProject(ctx, p.ID, tc.in)
@@ -237,12 +238,12 @@ func TestTransitionValidation(t *testing.T) {
 			})
 		}
 		t.Run("trial run end before its start", func(t *testing.T) {
-			_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "trial_run", Date: "2025-03-01",
+			_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "trial_run", Note: "dated from the paper file", Date: "2025-03-01",
 				TrialRunEnd: ptr(inventory.Date("2025-02-01"))})
 			wantErr(t, err, "validation", "trial_run_end")
 		})
 		t.Run("missing project", func(t *testing.T) {
-			_, err := s.TransitionProject(ctx, 99999, inventory.TransitionInput{To: "submitted", Date: "2025-03-01"})
+			_, err := s.TransitionProject(ctx, 99999, inventory.TransitionInput{To: "submitted", Note: "dated from the paper file", Date: "2025-03-01"})
 			wantErr(t, err, "not_found", "")
 			_, err = s.ProjectHistory(ctx, 99999)
 			wantErr(t, err, "not_found", "")
@@ -271,7 +272,7 @@ func TestTransitionRace(t *testing.T) {
 		errs := make(chan error, 2)
 		for _, to := range []string{"approved", "rejected"} {
 			go func() {
-				in := inventory.TransitionInput{To: to, Date: "2025-03-01"}
+				in := inventory.TransitionInput{To: to, Note: "dated from the paper file", Date: "2025-03-01"}
 				if to == "approved" {
 					in.ApprovalNumber = "A-1"
 				}

@@ -48,6 +48,11 @@ type LineInput struct {
 	Status        string  `json:"status"`
 	StartDate     *Date   `json:"start_date"`
 	EndDate       *Date   `json:"end_date"`
+	// ChangedOn is the business day a change of bandwidth or platform (or,
+	// on create, the registered state) took effect: not after today, not
+	// before the line's previous change; today when not given. It is not a
+	// field of the line but of its history.
+	ChangedOn *Date `json:"changed_on,omitempty"`
 }
 
 // DefaultLineInput is the base a new line's JSON is read onto.
@@ -76,6 +81,7 @@ func (in *LineInput) Validate() error {
 	if in.StartDate != nil && in.EndDate != nil && in.StartDate.valid() && in.EndDate.valid() && *in.EndDate < *in.StartDate {
 		ve.Add("end_date", "must not be before start_date %s", *in.StartDate)
 	}
+	checkDate(ve, "changed_on", in.ChangedOn)
 	return ve.Err()
 }
 
@@ -105,9 +111,12 @@ var lines = &resource[Line, LineInput]{
 	update: updateLine,
 }
 
-func checkLine(tx *txn, in *LineInput, self int64, _ *Line) error {
+func checkLine(tx *txn, in *LineInput, self int64, old *Line) error {
 	ve, err := fieldErrors(in.Validate())
 	if err != nil {
+		return err
+	}
+	if err := checkChangedOn(tx, ve, in, self, old); err != nil {
 		return err
 	}
 	if err := checkRef(tx, ve, "unit_id", "units", &in.UnitID); err != nil {
@@ -161,13 +170,51 @@ func updateLine(tx *txn, id int64, in *LineInput) error {
 	return recordLineState(tx, id, in)
 }
 
-func recordLineState(tx *txn, id int64, in *LineInput) error {
-	return tx.exec(`INSERT INTO line_history (line_id, at, bandwidth_mbps, platform) VALUES (?, ?, ?, ?)`,
-		id, tx.at, in.BandwidthMbps, in.Platform)
+// checkChangedOn checks the day a change takes effect: not after today, not
+// before the line's last change, and only with a change of bandwidth or
+// platform (or a new line).
+func checkChangedOn(tx *txn, ve *ValidationError, in *LineInput, self int64, old *Line) error {
+	if in.ChangedOn == nil {
+		return nil
+	}
+	if _, bad := ve.Fields["changed_on"]; bad {
+		return nil
+	}
+	if old != nil && old.BandwidthMbps == in.BandwidthMbps && old.Platform == in.Platform {
+		ve.Add("changed_on", "goes only with a change of bandwidth_mbps or platform: it is the day that change took effect")
+		return nil
+	}
+	if now := today(tx.at); *in.ChangedOn > now {
+		ve.Add("changed_on", "must not be after today (%s): record a change once it has taken effect", now)
+		return nil
+	}
+	if old == nil {
+		return nil
+	}
+	var last Date
+	err := tx.get(&last, `SELECT changed_on FROM line_history WHERE line_id = ? ORDER BY id DESC LIMIT 1`, self)
+	if err := ignoreNoRows(err); err != nil {
+		return dbErr(err, "read line history")
+	}
+	if last != "" && *in.ChangedOn < last {
+		ve.Add("changed_on", "must not be before the line's previous change (%s)", last)
+	}
+	return nil
 }
 
-// LineState is a line's bandwidth and platform from At on.
+func recordLineState(tx *txn, id int64, in *LineInput) error {
+	on := today(tx.at)
+	if in.ChangedOn != nil {
+		on = *in.ChangedOn
+	}
+	return tx.exec(`INSERT INTO line_history (line_id, at, changed_on, bandwidth_mbps, platform) VALUES (?, ?, ?, ?, ?)`,
+		id, tx.at, on, in.BandwidthMbps, in.Platform)
+}
+
+// LineState is a line's bandwidth and platform from ChangedOn on, the
+// business day the change took effect; At is when it was recorded.
 type LineState struct {
+	ChangedOn     Date      `db:"changed_on" json:"changed_on"`
 	At            time.Time `db:"at" json:"at"`
 	BandwidthMbps int       `db:"bandwidth_mbps" json:"bandwidth_mbps"`
 	Platform      string    `db:"platform" json:"platform"`
@@ -180,7 +227,7 @@ func (s *Store) LineHistory(ctx context.Context, id int64) ([]LineState, error) 
 		return nil, err
 	}
 	out := []LineState{}
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT at, bandwidth_mbps, platform FROM line_history
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT changed_on, at, bandwidth_mbps, platform FROM line_history
 		WHERE line_id = ? ORDER BY id`), id)
 	if err != nil {
 		return nil, dbErr(err, fmt.Sprintf("history of line %d", id))

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -12,9 +13,12 @@ import (
 )
 
 // Plan is the annual e-government project plan: the approved projects of a
-// plan year, with budget totals by funding source and by lead unit.
+// plan year, with budget totals by funding source and by lead unit, as in
+// force at the end of the business day AsOf (amendments recorded later are
+// not yet in it).
 type Plan struct {
 	Year            int            `json:"year"`
+	AsOf            Date           `json:"as_of"`
 	Projects        []PlanProject  `json:"projects"`
 	ByFundingSource []FundingTotal `json:"by_funding_source"`
 	ByUnit          []UnitTotal    `json:"by_unit"`
@@ -54,22 +58,89 @@ type UnitTotal struct {
 	Budget   float64 `json:"budget"`
 }
 
-// Plan returns the plan of year: every project of that plan year that has
-// been approved (and not only submitted, rejected or still a draft), by code.
+// Plan returns the plan of year as it stands today; see PlanAsOf.
 func (s *Store) Plan(ctx context.Context, year int) (Plan, error) {
+	return s.PlanAsOf(ctx, year, "")
+}
+
+// PlanAsOf returns the plan of year as in force at the end of the business
+// day asOf ("" for today): every project of that plan year approved on or
+// before asOf (and not only submitted, rejected or still a draft), by code,
+// with the lead unit, name, category and budget in force then.
+func (s *Store) PlanAsOf(ctx context.Context, year int, asOf Date) (Plan, error) {
 	if year < 2000 || year > 2100 {
 		return Plan{}, Invalid("year", "must be a plan year between 2000 and 2100 (got %d)", year)
 	}
-	out := Plan{Year: year, Projects: []PlanProject{}, ByFundingSource: []FundingTotal{}, ByUnit: []UnitTotal{}}
+	now := today(s.now())
+	if asOf == "" {
+		asOf = now
+	}
+	if !asOf.valid() {
+		return Plan{}, Invalid("as_of", "must be a date as YYYY-MM-DD (got %q)", string(asOf))
+	}
+	if asOf > now {
+		return Plan{}, Invalid("as_of", "must not be after today (%s)", now)
+	}
+	out := Plan{Year: year, AsOf: asOf, Projects: []PlanProject{}, ByFundingSource: []FundingTotal{}, ByUnit: []UnitTotal{}}
 	err := s.db.SelectContext(ctx, &out.Projects, s.db.Rebind(`SELECT p.id, p.code, p.name, p.lead_unit_id,
 		u.code AS unit_code, u.name AS unit_name, p.category, p.funding_source, p.classified, p.status,
 		p.approval_number, p.budget
 		FROM projects p JOIN units u ON u.id = p.lead_unit_id
 		WHERE p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected')
-		ORDER BY p.code`), year)
+			AND EXISTS (SELECT 1 FROM project_history h WHERE h.project_id = p.id
+				AND h.to_status = 'approved' AND h.date <= ?)
+		ORDER BY p.code`), year, asOf)
 	if err != nil {
 		return out, dbErr(err, fmt.Sprintf("plan %d", year))
 	}
+	if err := s.planInForce(ctx, out.Projects, asOf); err != nil {
+		return out, err
+	}
+	out.total()
+	return out, nil
+}
+
+// planInForce rolls the plan's projects back to the values in force on
+// asOf, and names the lead unit in force.
+func (s *Store) planInForce(ctx context.Context, items []PlanProject, asOf Date) error {
+	ids := make([]int64, len(items))
+	at := make(map[int64]int, len(items))
+	for i, p := range items {
+		ids[i], at[p.ID] = p.ID, i
+	}
+	moved := false
+	err := valuesInForce(ctx, s.db, ids, func(int64) Date { return asOf }, func(id int64, field string, old RawJSON) error {
+		p := &items[at[id]]
+		switch field {
+		case "lead_unit_id":
+			moved = true
+			return json.Unmarshal(old, &p.LeadUnitID)
+		case "name":
+			return json.Unmarshal(old, &p.Name)
+		case "category":
+			return json.Unmarshal(old, &p.Category)
+		case "budget":
+			return json.Unmarshal(old, &p.Budget)
+		}
+		return nil
+	})
+	if err != nil || !moved {
+		return err
+	}
+	for i := range items {
+		p := &items[i]
+		err := s.db.QueryRowxContext(ctx, s.db.Rebind(`SELECT code, name FROM units WHERE id = ?`), p.LeadUnitID).
+			Scan(&p.UnitCode, &p.UnitName)
+		if err != nil {
+			return dbErr(err, fmt.Sprintf("unit %d", p.LeadUnitID))
+		}
+	}
+	return nil
+}
+
+// total adds up the plan's projects by funding source, by lead unit and in
+// all.
+func (out *Plan) total() {
 	// Sums in fen, so that many amounts add up exactly.
 	fen := func(v float64) int64 { return int64(math.Round(v * 100)) }
 	bySource := map[string]*FundingTotal{}
@@ -103,7 +174,6 @@ func (s *Store) Plan(ctx context.Context, year int) (Plan, error) {
 	}
 	sort.Slice(out.ByUnit, func(i, j int) bool { return out.ByUnit[i].UnitCode < out.ByUnit[j].UnitCode })
 	out.ProjectCount, out.TotalBudget = len(out.Projects), float64(total)/100
-	return out, nil
 }
 
 // WriteCSV writes the plan as one table: a row per project, then a row per

@@ -48,7 +48,7 @@ func TestPlan(t *testing.T) {
 		p = f.advance(t, p, "submitted", "2025-01-10")
 		f.step(t, p, "rejected", "2025-01-20")
 
-		plan, err := s.Plan(ctx, 2025)
+		plan, err := s.PlanAsOf(ctx, 2025, "2025-12-31")
 		noErr(t, err)
 		if plan.ProjectCount != 4 || plan.TotalBudget != 5500000.35 {
 			t.Errorf("plan: %d projects, total %.2f; want 4 and 5500000.35", plan.ProjectCount, plan.TotalBudget)

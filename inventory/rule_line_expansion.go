@@ -3,7 +3,6 @@ package inventory
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // line-expansion (Art. 5): units must not expand dedicated lines. It holds
@@ -26,21 +25,21 @@ func init() {
 }
 
 type lineStateRow struct {
-	LineID    int64     `db:"line_id"`
-	UnitID    int64     `db:"unit_id"`
-	UnitCode  string    `db:"code"`
-	Carrier   string    `db:"carrier"`
-	CircuitID string    `db:"circuit_id"`
-	Current   int       `db:"current_mbps"`
-	At        time.Time `db:"at"`
-	Bandwidth int       `db:"bandwidth_mbps"`
-	Platform  string    `db:"platform"`
+	LineID    int64  `db:"line_id"`
+	UnitID    int64  `db:"unit_id"`
+	UnitCode  string `db:"code"`
+	Carrier   string `db:"carrier"`
+	CircuitID string `db:"circuit_id"`
+	Current   int    `db:"current_mbps"`
+	ChangedOn Date   `db:"changed_on"`
+	Bandwidth int    `db:"bandwidth_mbps"`
+	Platform  string `db:"platform"`
 }
 
 func evalLineExpansion(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	var rows []lineStateRow
 	err := s.Select(ctx, &rows, `SELECT h.line_id, l.unit_id, u.code, l.carrier, l.circuit_id,
-		l.bandwidth_mbps AS current_mbps, h.at, h.bandwidth_mbps, h.platform
+		l.bandwidth_mbps AS current_mbps, h.changed_on, h.bandwidth_mbps, h.platform
 		FROM line_history h JOIN lines l ON l.id = h.line_id JOIN units u ON u.id = l.unit_id
 		WHERE l.platform = 'private' AND l.status <> 'terminated'
 		ORDER BY h.line_id, h.id`)
@@ -63,22 +62,22 @@ func evalLineExpansion(ctx context.Context, s *Snapshot) ([]Hit, error) {
 
 // lineExpansion reads one line's history, oldest first.
 func lineExpansion(hist []lineStateRow) (Hit, bool) {
-	before, raisedAt := 0, time.Time{}
+	before, raisedOn := 0, Date("")
 	for i := 1; i < len(hist); i++ {
 		prev, cur := hist[i-1], hist[i]
 		if prev.Platform == "private" && cur.Platform == "private" && cur.Bandwidth > prev.Bandwidth {
-			if raisedAt.IsZero() {
+			if raisedOn == "" {
 				before = prev.Bandwidth
 			}
-			raisedAt = cur.At
+			raisedOn = cur.ChangedOn
 		}
 	}
 	last := hist[len(hist)-1]
-	if raisedAt.IsZero() || last.Current <= before {
+	if raisedOn == "" || last.Current <= before {
 		return Hit{}, false
 	}
 	return Hit{SubjectType: "line", SubjectID: last.LineID, UnitID: &last.UnitID, Severity: "medium",
 		Params: map[string]any{"unit_code": last.UnitCode, "carrier": last.Carrier, "circuit_id": last.CircuitID,
 			"before_mbps": before, "after_mbps": last.Current,
-			"raised_on": string(today(raisedAt))}}, true
+			"raised_on": string(raisedOn)}}, true
 }

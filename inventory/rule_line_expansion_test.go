@@ -1,23 +1,19 @@
 package inventory
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
-// raised_on is the business day (UTC+8) of the raise: 20:00 UTC on 28
-// February is 04:00 on 1 March in the prefecture.
-func TestLineExpansionRaisedOnBusinessDay(t *testing.T) {
-	at := time.Date(2026, 2, 28, 20, 0, 0, 0, time.UTC)
+// raised_on is the day the raise took effect (changed_on), which for an
+// old contract entered today is long before the day it was entered.
+func TestLineExpansionRaisedOnChangedOn(t *testing.T) {
 	hist := []lineStateRow{
-		{LineID: 1, UnitID: 1, Current: 200, At: at.AddDate(0, -1, 0), Bandwidth: 100, Platform: "private"},
-		{LineID: 1, UnitID: 1, Current: 200, At: at, Bandwidth: 200, Platform: "private"},
+		{LineID: 1, UnitID: 1, Current: 200, ChangedOn: "2019-01-01", Bandwidth: 100, Platform: "private"},
+		{LineID: 1, UnitID: 1, Current: 200, ChangedOn: "2021-03-01", Bandwidth: 200, Platform: "private"},
 	}
 	h, ok := lineExpansion(hist)
 	if !ok {
 		t.Fatal("a raised private line does not hold")
 	}
-	if got := h.Params["raised_on"]; got != "2026-03-01" {
-		t.Errorf("raised_on %v, want 2026-03-01", got)
+	if got := h.Params["raised_on"]; got != "2021-03-01" {
+		t.Errorf("raised_on %v, want 2021-03-01", got)
 	}
 }
