@@ -10,13 +10,16 @@ import (
 // Compliance is the Art. 10 check of a project's devices against its
 // current technical plan.
 type Compliance struct {
-	ProjectID      int64              `json:"project_id"`
-	RevisionID     *int64             `json:"revision_id"`
-	RevisionNumber int                `json:"revision_number"`
-	Pass           bool               `json:"pass"`
-	Reasons        []string           `json:"reasons"`
-	Items          []ItemCompliance   `json:"items"`
-	Devices        []DeviceCompliance `json:"devices"`
+	ProjectID      int64  `json:"project_id"`
+	RevisionID     *int64 `json:"revision_id"`
+	RevisionNumber int    `json:"revision_number"`
+	Pass           bool   `json:"pass"`
+	// RequireObserved: a device with an SNMP profile passes only once a poll
+	// has answered (HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED, default on).
+	RequireObserved bool               `json:"require_observed"`
+	Reasons         []string           `json:"reasons"`
+	Items           []ItemCompliance   `json:"items"`
+	Devices         []DeviceCompliance `json:"devices"`
 	// UnmatchedDeviceIDs are the devices that match no item.
 	UnmatchedDeviceIDs []int64 `json:"unmatched_device_ids"`
 }
@@ -37,33 +40,39 @@ type ItemCompliance struct {
 // matched) and each requirement of that item checked. A device that matches
 // nothing is shown against its closest item of its kind (candidate_item_id).
 type DeviceCompliance struct {
-	DeviceID        int64              `json:"device_id"`
-	Name            string             `json:"name"`
-	Kind            string             `json:"kind"`
-	ItemID          *int64             `json:"item_id"`
-	CandidateItemID *int64             `json:"candidate_item_id"`
-	Pinned          bool               `json:"pinned"`
-	Observed        bool               `json:"observed"`
-	Checks          []RequirementCheck `json:"checks"`
-	Price           *PriceCheck        `json:"price"`
-	Pass            bool               `json:"pass"`
+	DeviceID        int64  `json:"device_id"`
+	Name            string `json:"name"`
+	Kind            string `json:"kind"`
+	ItemID          *int64 `json:"item_id"`
+	CandidateItemID *int64 `json:"candidate_item_id"`
+	Pinned          bool   `json:"pinned"`
+	Observed        bool   `json:"observed"`
+	// Unverified: the device fits, but it has an SNMP profile and no poll
+	// has answered yet, so it does not count as passing while observed
+	// evidence is required.
+	Unverified bool               `json:"unverified"`
+	Checks     []RequirementCheck `json:"checks"`
+	Price      *PriceCheck        `json:"price"`
+	Pass       bool               `json:"pass"`
 }
 
-// Compliance checks the project's devices against its current spec.
+// Compliance checks the project's devices against its current spec, with
+// the observed-evidence setting of the store's rule configuration (the one
+// the acceptance gate uses).
 func (s *Store) Compliance(ctx context.Context, projectID int64) (*Compliance, error) {
-	return projectCompliance(ctx, s.db, projectID)
+	return projectCompliance(ctx, s.db, projectID, s.RuleConfig().requireObserved())
 }
 
 // projectCompliance is the check the acceptance gate and the spec-mismatch
 // rule run: decommissioned devices are left out; pinned devices take their
 // item first, the rest are assigned by a maximum matching.
-func projectCompliance(ctx context.Context, q querier, projectID int64) (*Compliance, error) {
+func projectCompliance(ctx context.Context, q querier, projectID int64, requireObserved bool) (*Compliance, error) {
 	if ok, err := exists(ctx, q, `SELECT 1 FROM projects WHERE id = ?`, projectID); err != nil {
 		return nil, dbErr(err, "project")
 	} else if !ok {
 		return nil, fmt.Errorf("inventory: project %d: %w", projectID, ErrNotFound)
 	}
-	c := &Compliance{ProjectID: projectID, Reasons: []string{}, Items: []ItemCompliance{},
+	c := &Compliance{ProjectID: projectID, RequireObserved: requireObserved, Reasons: []string{}, Items: []ItemCompliance{},
 		Devices: []DeviceCompliance{}, UnmatchedDeviceIDs: []int64{}}
 	var rev struct {
 		ID     int64 `db:"id"`
@@ -94,7 +103,7 @@ func projectCompliance(ctx context.Context, q querier, projectID int64) (*Compli
 func complianceDevices(ctx context.Context, q querier, projectID int64) ([]*complianceDevice, error) {
 	var devs []*complianceDevice
 	err := q.SelectContext(ctx, &devs, q.Rebind(`SELECT id, project_id, name, kind, manufacturer, model, u_height,
-		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id
+		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id, snmp_profile_id
 		FROM devices WHERE project_id = ? AND status <> 'decommissioned' ORDER BY id`), projectID)
 	if err != nil {
 		return nil, dbErr(err, "project devices")
@@ -134,7 +143,7 @@ func projectsCompliance(ctx context.Context, q querier, statuses []string) (map[
 	}
 	var devs []*complianceDevice
 	err = q.SelectContext(ctx, &devs, q.Rebind(`SELECT id, project_id, name, kind, manufacturer, model, u_height,
-		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id
+		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id, snmp_profile_id
 		FROM devices WHERE project_id IN (`+inProjects+`) AND status <> 'decommissioned' ORDER BY id`), args...)
 	if err != nil {
 		return nil, dbErr(err, "project devices")
@@ -257,6 +266,15 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 			dc.Checks, dc.Price = f.checks, f.price
 		}
 		switch {
+		case assigned[i] >= 0 && f.pass() && c.RequireObserved && d.SNMPProfileID != nil && d.obs == nil:
+			dc.Unverified = true
+			ic := &c.Items[j]
+			ic.Matched++
+			ic.DeviceIDs = append(ic.DeviceIDs, d.ID)
+			c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q fits spec item %d but is not yet verified by SNMP "+
+				"(尚未经 SNMP 采集核实): it has an SNMP profile and no poll has answered; poll it with "+
+				"POST /api/v1/devices/%d/poll (a site without SNMP sets HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off)",
+				d.ID, d.Name, items[j].ID, d.ID))
 		case assigned[i] >= 0 && f.pass():
 			dc.Pass = true
 			ic := &c.Items[j]

@@ -22,6 +22,7 @@ type complianceDevice struct {
 	StorageGB     *int     `db:"storage_gb"`
 	Ports         *int     `db:"ports"`
 	SpecItemID    *int64   `db:"spec_item_id"`
+	SNMPProfileID *int64   `db:"snmp_profile_id"`
 	obs           *complianceObservation
 	// vals caches values() per field of SpecFields, declared and observed.
 	vals *[8][2]any
@@ -174,14 +175,32 @@ func failedCount(d *complianceDevice, item *SpecItem) int {
 
 // RequirementCheck is one requirement checked on one device: the declared
 // value, the observed value where a poll saw one, and the verdict. A value
-// that is known must pass; at least one must be known.
+// that is known must pass; at least one must be known. Evidence says which
+// were known: declared, observed, both, or none.
 type RequirementCheck struct {
 	Field    string `json:"field"`
 	Op       string `json:"op"`
 	Value    any    `json:"value"`
 	Declared any    `json:"declared"`
 	Observed any    `json:"observed"`
+	Evidence string `json:"evidence"`
 	Pass     bool   `json:"pass"`
+}
+
+// EvidenceKinds are the values of RequirementCheck.Evidence.
+var EvidenceKinds = []string{"declared", "observed", "both", "none"}
+
+// evidence names which of the declared and observed values are known.
+func evidence(declared, observed any) string {
+	switch {
+	case declared != nil && observed != nil:
+		return "both"
+	case declared != nil:
+		return "declared"
+	case observed != nil:
+		return "observed"
+	}
+	return "none"
 }
 
 // PriceCheck compares the purchase price with the item's unit price cap.
@@ -208,7 +227,7 @@ func checkItem(d *complianceDevice, item *SpecItem) itemFit {
 		decl, obs := d.value(r.Field)
 		ok := r.passes(decl, obs)
 		f.checks = append(f.checks, RequirementCheck{Field: r.Field, Op: r.Op, Value: r.Value,
-			Declared: decl, Observed: obs, Pass: ok})
+			Declared: decl, Observed: obs, Evidence: evidence(decl, obs), Pass: ok})
 		if !ok {
 			f.failed++
 		}

@@ -121,7 +121,7 @@ func (s *Store) TransitionProject(ctx context.Context, id int64, in TransitionIn
 		if err := checkStep(tx, before, in); err != nil {
 			return err
 		}
-		missing, err := prerequisites(tx.ctx, tx, before, in)
+		missing, err := prerequisites(tx.ctx, tx, before, in, s.RuleConfig().requireObserved())
 		if err != nil {
 			return err
 		}

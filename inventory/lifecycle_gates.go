@@ -46,7 +46,8 @@ func requiredDocuments(p Project, to string) []string {
 // prerequisites returns every prerequisite of the step that is missing, by
 // field (a document type, approval_number, spec_items, supervisor,
 // trial_run_end, compliance.N), each with a message that says what to do.
-func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput) (map[string]string, error) {
+// requireObserved is the compliance setting (RuleConfig.ComplianceDeclaredOnly).
+func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput, requireObserved bool) (map[string]string, error) {
 	missing := map[string]string{}
 	if need := requiredDocuments(p, in.To); len(need) > 0 {
 		var have []string
@@ -90,7 +91,7 @@ func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput
 		if p.ApprovalNumber == "" {
 			missing["approval_number"] = "the project has no recorded approval document number"
 		}
-		if err := complianceGate(ctx, q, p.ID, missing); err != nil {
+		if err := complianceGate(ctx, q, p.ID, requireObserved, missing); err != nil {
 			return nil, err
 		}
 	}
@@ -99,8 +100,8 @@ func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput
 
 // complianceGate adds the reasons the delivered devices fail the approved
 // spec (Art. 10), as compliance.1, compliance.2, ...
-func complianceGate(ctx context.Context, q querier, projectID int64, missing map[string]string) error {
-	c, err := projectCompliance(ctx, q, projectID)
+func complianceGate(ctx context.Context, q querier, projectID int64, requireObserved bool, missing map[string]string) error {
+	c, err := projectCompliance(ctx, q, projectID, requireObserved)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,16 @@ type RuleConfig struct {
 	// AcceptanceGraceDays is how long after the end of a trial run
 	// acceptance may be requested (Art. 13, 16).
 	AcceptanceGraceDays int
+	// ComplianceDeclaredOnly lets a device with an SNMP profile pass the
+	// acceptance gate's compliance check (Art. 10) on declared values alone,
+	// before any poll has answered: for sites without SNMP
+	// (HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off). By default it may not.
+	ComplianceDeclaredOnly bool
 }
+
+// requireObserved tells whether compliance needs an answering poll of a
+// device that has an SNMP profile.
+func (c RuleConfig) requireObserved() bool { return !c.ComplianceDeclaredOnly }
 
 // DefaultRuleConfig is the configuration the rules use unless told otherwise.
 func DefaultRuleConfig() RuleConfig {
