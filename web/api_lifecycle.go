@@ -14,8 +14,11 @@ import (
 // history, documents, evaluations, eligibility and the annual plan.
 func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
+	api.Get("/projects/:id/transitions", nextSteps(s))
 	api.Post("/projects/:id/transitions", transitionProject(s))
 	api.Get("/projects/:id/history", partList(s.ProjectHistory))
+	api.Get("/projects/:id/amendments", partList(s.Amendments))
+	api.Post("/projects/:id/amendments", amendProject(s))
 	api.Get("/projects/:id/documents", partList(s.Documents))
 	api.Post("/projects/:id/documents", uploadDocument(s))
 	api.Get("/projects/:id/documents/:document_id", downloadDocument(s))
@@ -42,6 +45,43 @@ func transitionProject(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		return c.JSON(p)
+	}
+}
+
+// nextSteps previews the steps a project may take next and what each lacks;
+// it changes nothing.
+func nextSteps(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := refuseOtherQuery(c); err != nil {
+			return err
+		}
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		out, err := s.ProjectNextSteps(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+func amendProject(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in inventory.AmendmentInput
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		a, err := s.AmendProject(c.UserContext(), id, in)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(a)
 	}
 }
 
@@ -102,7 +142,7 @@ func eligibility(s *inventory.Store) fiber.Handler {
 
 func annualPlan(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c, "format"); err != nil {
+		if err := refuseOtherQuery(c, "format", "as_of"); err != nil {
 			return err
 		}
 		raw := c.Params("year")
@@ -114,7 +154,7 @@ func annualPlan(s *inventory.Store) fiber.Handler {
 		if format != "json" && format != "csv" {
 			return inventory.Invalid("format", "must be json or csv (got %q)", format)
 		}
-		plan, err := s.Plan(c.UserContext(), year)
+		plan, err := s.PlanAsOf(c.UserContext(), year, inventory.Date(c.Query("as_of")))
 		if err != nil {
 			return err
 		}
