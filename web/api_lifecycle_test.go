@@ -192,7 +192,7 @@ func TestProjectPartListsRefuseQuery(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
 		unit := c.unit(t, "PARTS")
 		id := idOf(t, c.create(t, "/api/v1/projects", projectBody("XZ-PARTS", unit)))
-		for _, part := range []string{"history", "documents", "evaluations", "spec-items", "spec-revisions"} {
+		for _, part := range []string{"history", "documents", "evaluations", "spec-items", "spec-revisions", "amendments"} {
 			path := p("/api/v1/projects/%d/%s", id, part)
 			if _, total := c.list(t, path); total != 0 {
 				t.Errorf("%s: %d items in a new project", path, total)
