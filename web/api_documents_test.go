@@ -87,7 +87,7 @@ func TestDocumentsAPI(t *testing.T) {
 				t.Fatalf("DELETE in draft: %d %s", r.status, r.raw)
 			}
 			wantErr(t, c.do(t, "GET", p("%s/%d", coll, idOf(t, extra)), nil), 404, "not_found", "")
-			c.do(t, "POST", p("/api/v1/projects/%d/transitions", id), obj{"to": "submitted", "date": "2025-01-05"}).want(t, 200)
+			c.do(t, "POST", p("/api/v1/projects/%d/transitions", id), obj{"to": "submitted", "date": "2025-01-05", "note": "纸质申报"}).want(t, 200)
 			wantErr(t, c.do(t, "DELETE", item, nil), 409, "conflict", "status")
 			wantErr(t, c.do(t, "DELETE", p("%s/x", coll), nil), 400, "bad_request", "")
 		})

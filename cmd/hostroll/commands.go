@@ -27,6 +27,10 @@ type Config struct {
 	// GraceDays is how long after a trial run acceptance may be requested
 	// (Art. 13, 16).
 	GraceDays int
+	// ComplianceDeclaredOnly: devices with an SNMP profile may pass the
+	// acceptance gate's compliance check before any poll has answered
+	// (HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off, for sites without SNMP).
+	ComplianceDeclaredOnly bool
 
 	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
@@ -156,6 +160,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	grace := graceDaysFlag(fs)
+	observed := complianceObservedFlag(fs, w)
 	checkScheduleFlag(fs, &cfg)
 	var pc pollConfig
 	pollFlags(fs, &pc, true)
@@ -173,12 +178,15 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if cfg.GraceDays, err = grace(); err != nil {
 		return err
 	}
+	if cfg.ComplianceDeclaredOnly, err = observed(); err != nil {
+		return err
+	}
 	s, applied, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays})
+	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays, ComplianceDeclaredOnly: cfg.ComplianceDeclaredOnly})
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
@@ -260,5 +268,26 @@ func graceDaysFlag(fs *flag.FlagSet) func() (int, error) {
 			return 0, fmt.Errorf("acceptance grace days (--acceptance-grace-days or HOSTROLL_ACCEPTANCE_GRACE_DAYS) must be a whole number of days from 1 to 3650, not %q", raw)
 		}
 		return grace, nil
+	}
+}
+
+// complianceObservedFlag adds --compliance-require-observed on|off (env
+// HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED, default on) to fs; the returned
+// function tells, after parsing, whether devices may pass compliance on
+// declared values alone (off). Any other value is a usage error.
+func complianceObservedFlag(fs *flag.FlagSet, w streams) func() (declaredOnly bool, err error) {
+	raw := envOr("HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED", "on")
+	fs.StringVar(&raw, "compliance-require-observed", raw,
+		"on: a device with an SNMP profile passes the acceptance gate's compliance check only after an answering poll; "+
+			"off for sites without SNMP (env HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED)")
+	return func() (bool, error) {
+		switch raw {
+		case "on":
+			return false, nil
+		case "off":
+			return true, nil
+		}
+		fmt.Fprintf(w.err, "hostroll: --compliance-require-observed (or HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED) must be on or off, not %q\n", raw)
+		return false, errUsage
 	}
 }

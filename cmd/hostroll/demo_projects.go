@@ -22,7 +22,10 @@ func (d *demo) lifecycle(project int64, code string, steps []demoStep) {
 		for _, t := range st.docs {
 			d.document(project, code, t, st.date)
 		}
-		in := inventory.TransitionInput{To: st.to, Date: inventory.Date(st.date), ApprovalNumber: st.approval}
+		// The demo's steps carry their paper dates; entered later than 7 days
+		// after them they are backdated and need a note (Art. 17).
+		in := inventory.TransitionInput{To: st.to, Date: inventory.Date(st.date), ApprovalNumber: st.approval,
+			Note: "演示数据：按纸质文件日期补录"}
 		if st.trialRunEnd != "" {
 			in.TrialRunEnd = ptr(inventory.Date(st.trialRunEnd))
 		}

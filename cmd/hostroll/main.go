@@ -33,6 +33,8 @@ commands:
 Run 'hostroll COMMAND -h' for a command's flags.
 Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
 HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90),
+HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED (serve: on or off; on = devices with an SNMP profile need an
+answering poll to pass compliance, default on),
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
 HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices").
 `

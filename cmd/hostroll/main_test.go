@@ -61,6 +61,7 @@ func TestCommands(t *testing.T) {
 		{"bad flag", []string{"migrate", "--bogus"}, 2, "", "flag provided but not defined"},
 		{"stray argument", []string{"migrate", "extra"}, 2, "", `unexpected argument "extra"`},
 		{"bad acceptance grace days", []string{"serve", "--db", db, "--acceptance-grace-days", "0"}, 1, "", "from 1 to 3650"},
+		{"bad compliance setting", []string{"serve", "--db", db, "--compliance-require-observed", "maybe"}, 2, "", "must be on or off"},
 		{"malformed database URL", []string{"migrate", "--db", "mysql://u:pw@h/db"}, 1, "", `unknown scheme "mysql"`},
 		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "", "cannot reach database"},
 	}
@@ -83,9 +84,11 @@ func TestCommands(t *testing.T) {
 var addrRe = regexp.MustCompile(`msg=serving addr=(\S+)`)
 
 // TestServe starts the real server on both dialects, asks it for its health
-// and the demo data, and stops it as SIGINT would.
+// and the demo data, and stops it as SIGINT would. HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off
+// reaches the compliance check.
 func TestServe(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Setenv("HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED", "off")
 		ctx, cancel := context.WithCancel(t.Context())
 		var out, errb syncBuffer
 		done := make(chan int, 1)
@@ -116,6 +119,13 @@ func TestServe(t *testing.T) {
 		getJSON(t, "http://"+addr+"/api/v1/units", &units)
 		if units.Total == 0 {
 			t.Error("--demo loaded no units")
+		}
+		var compliance struct {
+			RequireObserved *bool `json:"require_observed"`
+		}
+		getJSON(t, "http://"+addr+"/api/v1/projects/1/compliance", &compliance)
+		if compliance.RequireObserved == nil || *compliance.RequireObserved {
+			t.Errorf("HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off: require_observed %v", compliance.RequireObserved)
 		}
 		cancel()
 		select {
