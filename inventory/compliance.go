@@ -266,20 +266,8 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 			dc.Checks, dc.Price = f.checks, f.price
 		}
 		switch {
-		case assigned[i] >= 0 && f.pass() && c.RequireObserved && d.SNMPProfileID != nil && d.obs == nil:
-			dc.Unverified = true
-			ic := &c.Items[j]
-			ic.Matched++
-			ic.DeviceIDs = append(ic.DeviceIDs, d.ID)
-			c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q fits spec item %d but is not yet verified by SNMP "+
-				"(尚未经 SNMP 采集核实): it has an SNMP profile and no poll has answered; poll it with "+
-				"POST /api/v1/devices/%d/poll (a site without SNMP sets HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off)",
-				d.ID, d.Name, items[j].ID, d.ID))
 		case assigned[i] >= 0 && f.pass():
-			dc.Pass = true
-			ic := &c.Items[j]
-			ic.Matched++
-			ic.DeviceIDs = append(ic.DeviceIDs, d.ID)
+			c.matched(&dc, d, &items[j], &c.Items[j])
 		case assigned[i] >= 0:
 			c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q is pinned to spec item %d but fails %s: "+
 				"replace it or correct its record", d.ID, d.Name, items[j].ID, f.failures(d, &items[j])))
@@ -303,6 +291,23 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 		}
 	}
 	c.Pass = len(c.Reasons) == 0
+}
+
+// matched counts a device that fits its item. While observed evidence is
+// required, a device with an SNMP profile that no poll has answered passes
+// only once one has: until then it is unverified, with a reason.
+func (c *Compliance) matched(dc *DeviceCompliance, d *complianceDevice, item *SpecItem, ic *ItemCompliance) {
+	ic.Matched++
+	ic.DeviceIDs = append(ic.DeviceIDs, d.ID)
+	if !c.RequireObserved || d.SNMPProfileID == nil || d.obs != nil {
+		dc.Pass = true
+		return
+	}
+	dc.Unverified = true
+	c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q fits spec item %d but is not yet verified by SNMP "+
+		"(尚未经 SNMP 采集核实): it has an SNMP profile and no poll has answered; poll it with "+
+		"POST /api/v1/devices/%d/poll (a site without SNMP sets HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off)",
+		d.ID, d.Name, item.ID, d.ID))
 }
 
 // closestItem is the item of the device's kind it fails least, -1 when the
