@@ -13,7 +13,8 @@ import (
 )
 
 // BenchmarkEligibility decides the 2025 plan for 2,000 units leading 20,000
-// projects (goal: < 1 s), with the history and evaluations the check reads.
+// projects (goal: < 1 s), with the history, evaluations and lead-unit
+// amendments (one per 10 projects) the check reads.
 // The data is seeded with multi-row INSERTs, not through the store.
 //
 //	go test -run '^$' -bench BenchmarkEligibility -benchtime 10x -count 3 ./inventory/
@@ -98,21 +99,33 @@ func seedEligibility(b *testing.B, db dbtest.DB, units, projects int) {
 			inventory.FundingSources[i%3], i%17 == 0, year, 100000 + i, status, "2024-10-31"})
 		idx := slices.Index(eligBenchStatuses, status)
 		if idx >= slices.Index(eligBenchStatuses, "trial_run") && status != "rejected" {
-			historyRows = append(historyRows, []any{id, "implementing", "trial_run", fmt.Sprintf("%d-%02d-01", year, 6+i%7), fmt.Sprintf("%d-%02d-01", year, 6+i%7), at, "bench"})
+			historyRows = append(historyRows, []any{id, "implementing", "trial_run", fmt.Sprintf("%d-%02d-01", year, 6+i%7), at, "bench"})
 		}
 		if status == "acceptance_requested" || status == "accepted" || status == "settled" || status == "acceptance_failed" {
-			historyRows = append(historyRows, []any{id, "trial_run", "acceptance_requested", fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), at, "bench"})
+			historyRows = append(historyRows, []any{id, "trial_run", "acceptance_requested", fmt.Sprintf("%d-%02d-15", year+1, 1+i%5), at, "bench"})
 		}
 		if status == "acceptance_failed" {
-			historyRows = append(historyRows, []any{id, "acceptance_requested", "acceptance_failed", fmt.Sprintf("%d-06-20", year+1), fmt.Sprintf("%d-06-20", year+1), at, "bench"})
+			historyRows = append(historyRows, []any{id, "acceptance_requested", "acceptance_failed", fmt.Sprintf("%d-06-20", year+1), at, "bench"})
 		}
 		if i%13 == 0 {
 			evalRows = append(evalRows, []any{id, "2025-03-01", false, "未达运行目标", false})
 		}
 	}
 	insert("projects", "code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status, trial_run_end", projectRows)
+	for i, r := range historyRows {
+		historyRows[i] = slices.Insert(r, 4, r[3]) // recorded on the day it is dated
+	}
 	insert("project_history", "project_id, from_status, to_status, date, recorded_on, at, actor", historyRows)
 	insert("evaluations", "project_id, date, meets_target, problems, rectified", evalRows)
+	// Every 10th project had its lead unit amended in 2026, after the plan
+	// years the check judges: eligibility rolls each back to the unit in force.
+	var amendRows [][]any
+	for i := 0; i < projects; i += 10 {
+		lead, old := int64(i%units+1), int64((i+1)%units+1)
+		amendRows = append(amendRows, []any{int64(i + 1), "lead_unit_id", fmt.Sprint(old), fmt.Sprint(lead), "bench",
+			"accepted", "2026-01-15", at, "bench"})
+	}
+	insert("project_amendments", "project_id, field, old_value, new_value, reason, status, recorded_on, at, actor", amendRows)
 	if db.Name == inventory.Postgres {
 		if _, err := x.ExecContext(ctx, "ANALYZE"); err != nil {
 			b.Fatal(err)
