@@ -141,8 +141,8 @@ func (s *Store) TransitionProject(ctx context.Context, id int64, in TransitionIn
 	return out, err
 }
 
-// checkStep refuses a step off the lifecycle graph, and a date before the
-// previous step's or after today.
+// checkStep refuses a step off the lifecycle graph, a date before the
+// previous step's or after today, and a backdated step without a note.
 func checkStep(tx *txn, p Project, in TransitionInput) error {
 	if err := stepAllowed(p, in.To); err != nil {
 		return err
