@@ -196,6 +196,20 @@ func TestAPIComplianceEvidenceAndProvisional(t *testing.T) {
 			t.Errorf("device %v", d)
 		}
 
+		// A second device with an SNMP profile and no answering poll is not
+		// yet verified: the report and the gate say so.
+		c.do(t, "PATCH", base+"/spec-items/"+strconv.FormatInt(intOf(t, comp["items"].([]any)[0].(obj)["item_id"]), 10),
+			obj{"quantity": 2}).want(t, 200)
+		prof := c.create(t, "/api/v1/snmp-profiles", obj{"name": "evd", "version": "2c", "community": "c"})
+		snmp := c.device(t, unit, "evd-02", obj{"project_id": id, "specs": obj{"memory_gb": 256},
+			"mgmt_ip": "127.0.0.9", "snmp_profile_id": idOf(t, prof)})
+		comp = c.get(t, base+"/compliance")
+		reasons, _ := comp["reasons"].([]any)
+		if comp["pass"] != false || len(reasons) != 1 || !strings.Contains(reasons[0].(string), "not yet verified by SNMP") ||
+			!strings.Contains(reasons[0].(string), p("device %d", idOf(t, snmp))) {
+			t.Errorf("compliance with a never-polled SNMP device: pass %v, reasons %v", comp["pass"], reasons)
+		}
+
 		year, _ := strconv.Atoi(businessDay(0)[:4])
 		for _, tc := range []struct {
 			year        int
@@ -207,7 +221,7 @@ func TestAPIComplianceEvidenceAndProvisional(t *testing.T) {
 			}
 		}
 		u := eligibilityOf(t, c.get(t, "/api/v1/eligibility?year=2025"), unit)
-		reasons, _ := u["reasons"].([]any)
+		reasons, _ = u["reasons"].([]any)
 		if len(reasons) != 1 || reasons[0].(obj)["can_change"] != false {
 			t.Errorf("a 2024 project unfinished at the end of 2024: %v", reasons)
 		}
