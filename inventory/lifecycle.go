@@ -77,6 +77,9 @@ func (in *TransitionInput) Validate() error {
 	return ve.Err()
 }
 
+// HistoryKinds are the kinds of rows of a project's history.
+var HistoryKinds = []string{"step", "amendment"}
+
 // BackdateDays is how many days before the business day it is recorded on a
 // step may be dated without being backdated (Art. 17).
 const BackdateDays = 7
