@@ -217,7 +217,22 @@ func TestLineChangedOn(t *testing.T) {
 				wantErr(t, patch(tc.mbps, ptr(inventory.Date(tc.on))), "validation", "changed_on")
 			})
 		}
+		expansion := func() string {
+			t.Helper()
+			_, err := f.s.RunCheck(f.ctx, inventory.CheckOptions{})
+			noErr(t, err)
+			fs, _, err := f.s.Findings(f.ctx, inventory.ListParams{Filters: map[string]string{"rule": "line-expansion",
+				"subject_type": "line", "subject_id": strconv.FormatInt(l.ID, 10), "lang": "en"}})
+			noErr(t, err)
+			if len(fs) != 1 {
+				t.Fatalf("line-expansion findings %+v", fs)
+			}
+			return fs[0].Message
+		}
 		noErr(t, patch(200, ptr(inventory.Date("2021-03-01"))))
+		if msg := expansion(); !strings.Contains(msg, "from 100 to 200") || !strings.Contains(msg, "last raised 2021-03-01") {
+			t.Errorf("line-expansion after a raise on 2021-03-01: %q", msg)
+		}
 		noErr(t, patch(300, nil))
 		hist, err := f.s.LineHistory(f.ctx, l.ID)
 		noErr(t, err)
@@ -228,14 +243,8 @@ func TestLineChangedOn(t *testing.T) {
 		if want := fmt.Sprintf("2019-01-01:100 2021-03-01:200 %s:300", businessDay(0)); strings.Join(got, " ") != want {
 			t.Errorf("history %v, want %s", got, want)
 		}
-		if _, err := f.s.RunCheck(f.ctx, inventory.CheckOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		fs, _, err := f.s.Findings(f.ctx, inventory.ListParams{Filters: map[string]string{"rule": "line-expansion",
-			"subject_type": "line", "subject_id": strconv.FormatInt(l.ID, 10), "lang": "en"}})
-		noErr(t, err)
-		if len(fs) != 1 || !strings.Contains(fs[0].Message, "last raised "+businessDay(0)) || !strings.Contains(fs[0].Message, "from 100 to 300") {
-			t.Errorf("line-expansion findings %+v", fs)
+		if msg := expansion(); !strings.Contains(msg, "last raised "+businessDay(0)) || !strings.Contains(msg, "from 100 to 300") {
+			t.Errorf("line-expansion after a raise today: %q", msg)
 		}
 	})
 }
