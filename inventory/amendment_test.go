@@ -79,35 +79,35 @@ func TestPatchApprovedProjectRefusesAmendableFields(t *testing.T) {
 	})
 }
 
-func TestAmendProject(t *testing.T) {
+// jsonOf is v as JSON.
+func jsonOf(v any) json.RawMessage { b, _ := json.Marshal(v); return b }
+
+// Bad amendments are refused on their field and change nothing.
+func TestAmendProjectValidation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
 		f := newFixture(t, db.Store)
-		other, third := f.otherUnit(t, "AO"), f.otherUnit(t, "AT")
-		p := f.advance(t, f.newProject(t, "AM-1", "self", false, 2025), "procuring", "2025-02-01")
-		doc := f.upload(t, p.ID, "other")
-		elsewhere := f.upload(t, f.newProject(t, "AM-2", "self", false, 2025).ID, "other")
-
-		js := func(v any) json.RawMessage { b, _ := json.Marshal(v); return b }
+		p := f.advance(t, f.newProject(t, "AV-1", "self", false, 2025), "procuring", "2025-02-01")
+		elsewhere := f.upload(t, f.newProject(t, "AV-2", "self", false, 2025).ID, "other")
 		for _, tc := range []struct {
 			name  string
 			in    inventory.AmendmentInput
 			field string
 		}{
-			{"unknown field", inventory.AmendmentInput{Field: "plan_year", Value: js(2026), Reason: "x"}, "field"},
+			{"unknown field", inventory.AmendmentInput{Field: "plan_year", Value: jsonOf(2026), Reason: "x"}, "field"},
 			{"no value", inventory.AmendmentInput{Field: "budget", Reason: "x"}, "value"},
-			{"null value", inventory.AmendmentInput{Field: "budget", Value: js(nil), Reason: "x"}, "value"},
-			{"no reason", inventory.AmendmentInput{Field: "budget", Value: js(5)}, "reason"},
-			{"blank reason", inventory.AmendmentInput{Field: "budget", Value: js(5), Reason: "  "}, "reason"},
-			{"wrong type", inventory.AmendmentInput{Field: "budget", Value: js("many"), Reason: "x"}, "value"},
-			{"negative budget", inventory.AmendmentInput{Field: "budget", Value: js(-1), Reason: "x"}, "value"},
-			{"unknown category", inventory.AmendmentInput{Field: "category", Value: js("games"), Reason: "x"}, "value"},
-			{"empty name", inventory.AmendmentInput{Field: "name", Value: js(" "), Reason: "x"}, "value"},
-			{"missing unit", inventory.AmendmentInput{Field: "lead_unit_id", Value: js(999999), Reason: "x"}, "value"},
-			{"missing participant", inventory.AmendmentInput{Field: "unit_ids", Value: js([]int64{999999}), Reason: "x"}, "value"},
-			{"lead among the participants", inventory.AmendmentInput{Field: "unit_ids", Value: js([]int64{f.unit.ID}), Reason: "x"}, "value"},
-			{"unchanged", inventory.AmendmentInput{Field: "budget", Value: js(p.Budget), Reason: "x"}, "value"},
-			{"another project's document", inventory.AmendmentInput{Field: "budget", Value: js(5), Reason: "x",
+			{"null value", inventory.AmendmentInput{Field: "budget", Value: jsonOf(nil), Reason: "x"}, "value"},
+			{"no reason", inventory.AmendmentInput{Field: "budget", Value: jsonOf(5)}, "reason"},
+			{"blank reason", inventory.AmendmentInput{Field: "budget", Value: jsonOf(5), Reason: "  "}, "reason"},
+			{"wrong type", inventory.AmendmentInput{Field: "budget", Value: jsonOf("many"), Reason: "x"}, "value"},
+			{"negative budget", inventory.AmendmentInput{Field: "budget", Value: jsonOf(-1), Reason: "x"}, "value"},
+			{"unknown category", inventory.AmendmentInput{Field: "category", Value: jsonOf("games"), Reason: "x"}, "value"},
+			{"empty name", inventory.AmendmentInput{Field: "name", Value: jsonOf(" "), Reason: "x"}, "value"},
+			{"missing unit", inventory.AmendmentInput{Field: "lead_unit_id", Value: jsonOf(999999), Reason: "x"}, "value"},
+			{"missing participant", inventory.AmendmentInput{Field: "unit_ids", Value: jsonOf([]int64{999999}), Reason: "x"}, "value"},
+			{"lead among the participants", inventory.AmendmentInput{Field: "unit_ids", Value: jsonOf([]int64{f.unit.ID}), Reason: "x"}, "value"},
+			{"unchanged", inventory.AmendmentInput{Field: "budget", Value: jsonOf(p.Budget), Reason: "x"}, "value"},
+			{"another project's document", inventory.AmendmentInput{Field: "budget", Value: jsonOf(5), Reason: "x",
 				DocumentID: &elsewhere.ID}, "document_id"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -118,19 +118,35 @@ func TestAmendProject(t *testing.T) {
 				}
 			})
 		}
+		draft := f.newProject(t, "AV-3", "self", false, 2025)
+		_, err := f.s.AmendProject(f.ctx, draft.ID, inventory.AmendmentInput{Field: "budget", Value: jsonOf(5), Reason: "x"})
+		wantErr(t, err, "conflict", "status")
+		_, err = f.s.AmendProject(f.ctx, 999999, inventory.AmendmentInput{Field: "budget", Value: jsonOf(5), Reason: "x"})
+		wantErr(t, err, "not_found", "")
+	})
+}
 
+// An amendment changes the field, is listed, shown in the history and
+// audited.
+func TestAmendProject(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		f := newFixture(t, db.Store)
+		other, third := f.otherUnit(t, "AO"), f.otherUnit(t, "AT")
+		p := f.advance(t, f.newProject(t, "AM-1", "self", false, 2025), "procuring", "2025-02-01")
+		doc := f.upload(t, p.ID, "other")
 		audits := auditCount(t, f.s, "project_amendment")
-		a, err := f.s.AmendProject(f.ctx, p.ID, inventory.AmendmentInput{Field: "budget", Value: js(120000.555),
+		a, err := f.s.AmendProject(f.ctx, p.ID, inventory.AmendmentInput{Field: "budget", Value: jsonOf(120000.555),
 			Reason: "州财政局追加预算", DocumentID: &doc.ID})
 		noErr(t, err)
 		if string(a.OldValue) != "100000" || string(a.NewValue) != "120000.56" || a.Status != "procuring" || a.RecordedOn == "" {
 			t.Errorf("amendment %+v (old %s, new %s)", a, a.OldValue, a.NewValue)
 		}
 		a2 := f.amend(t, p, "unit_ids", []int64{third.ID, other.ID, other.ID}, "新增参建单位")
-		if want := js([]int64{min(other.ID, third.ID), max(other.ID, third.ID)}); string(a2.NewValue) != string(want) {
+		if want := jsonOf([]int64{min(other.ID, third.ID), max(other.ID, third.ID)}); string(a2.NewValue) != string(want) {
 			t.Errorf("unit_ids amended to %s, want %s", a2.NewValue, want)
 		}
-		_, err = f.s.AmendProject(f.ctx, p.ID, inventory.AmendmentInput{Field: "lead_unit_id", Value: js(third.ID), Reason: "x"})
+		_, err = f.s.AmendProject(f.ctx, p.ID, inventory.AmendmentInput{Field: "lead_unit_id", Value: jsonOf(third.ID), Reason: "x"})
 		wantErr(t, err, "validation", "value") // a participant cannot lead
 		f.amend(t, p, "unit_ids", []int64{other.ID}, "调整参建单位")
 		f.amend(t, p, "lead_unit_id", third.ID, "牵头单位调整")
@@ -145,7 +161,7 @@ func TestAmendProject(t *testing.T) {
 		list, err := f.s.Amendments(f.ctx, p.ID)
 		noErr(t, err)
 		if len(list) != 4 || list[0].ID != a.ID || list[0].Field != "budget" || list[3].Field != "lead_unit_id" ||
-			string(list[3].OldValue) != string(js(f.unit.ID)) || list[0].Reason != "州财政局追加预算" || *list[0].DocumentID != doc.ID {
+			string(list[3].OldValue) != string(jsonOf(f.unit.ID)) || list[0].Reason != "州财政局追加预算" || *list[0].DocumentID != doc.ID {
 			t.Errorf("amendments %+v", list)
 		}
 		hist, err := f.s.ProjectHistory(f.ctx, p.ID)
@@ -160,11 +176,5 @@ func TestAmendProject(t *testing.T) {
 		if am := hist[4]; am.Amendment == nil || am.Amendment.ID != a.ID || am.Note != a.Reason || am.ToStatus != "procuring" {
 			t.Errorf("amendment in the history: %+v", am)
 		}
-
-		draft := f.newProject(t, "AM-3", "self", false, 2025)
-		_, err = f.s.AmendProject(f.ctx, draft.ID, inventory.AmendmentInput{Field: "budget", Value: js(5), Reason: "x"})
-		wantErr(t, err, "conflict", "status")
-		_, err = f.s.AmendProject(f.ctx, 999999, inventory.AmendmentInput{Field: "budget", Value: js(5), Reason: "x"})
-		wantErr(t, err, "not_found", "")
 	})
 }

@@ -52,7 +52,7 @@ func TestProjectNextSteps(t *testing.T) {
 						continue
 					}
 					// The step itself is refused with the same fields and messages.
-					_, err := s.TransitionProject(ctx, tc.p.ID, inventory.TransitionInput{To: st.To, Date: inventory.Date(businessDay(0))})
+					_, err := s.TransitionProject(ctx, tc.p.ID, inventory.TransitionInput{To: st.To, Date: inventory.Date(dayFromToday(0))})
 					var ce *inventory.ConflictError
 					if !errors.As(err, &ce) {
 						t.Fatalf("%s: the step answered %v, want a conflict", st.To, err)

@@ -10,9 +10,9 @@ import (
 	"hostroll/inventory/dbtest"
 )
 
-// businessYear is this year in the prefecture.
-func businessYear(t *testing.T) int {
-	y, err := strconv.Atoi(businessDay(0)[:4])
+// thisBusinessYear is this year in the prefecture.
+func thisBusinessYear(t *testing.T) int {
+	y, err := strconv.Atoi(dayFromToday(0)[:4])
 	noErr(t, err)
 	return y
 }
@@ -49,9 +49,9 @@ func TestEligibilityLeadUnitInForce(t *testing.T) {
 		}
 		// For a plan year that ends after the amendment, the new lead unit
 		// answers.
-		q := f.advance(t, f.newProject(t, "EL-2", "self", false, businessYear(t)), "implementing", businessDay(0))
+		q := f.advance(t, f.newProject(t, "EL-2", "self", false, thisBusinessYear(t)), "implementing", dayFromToday(0))
 		f.amend(t, q, "lead_unit_id", to.ID, "牵头单位变更")
-		e, err = f.s.Eligibility(f.ctx, businessYear(t)+1, 90)
+		e, err = f.s.Eligibility(f.ctx, thisBusinessYear(t)+1, 90)
 		noErr(t, err)
 		if r := reasonsOf(e, to.ID); len(r) != 1 || r[0].ProjectID != q.ID {
 			t.Errorf("the lead unit in force has reasons %+v, want project %d", r, q.ID)
@@ -65,8 +65,8 @@ func TestEligibilityProvisional(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
 		f := newFixture(t, db.Store)
-		year := businessYear(t)
-		f.advance(t, f.newProject(t, "PV-1", "self", false, year), "implementing", businessDay(0))
+		year := thisBusinessYear(t)
+		f.advance(t, f.newProject(t, "PV-1", "self", false, year), "implementing", dayFromToday(0))
 		f.advance(t, f.newProject(t, "PV-2", "self", false, year-1), "implementing", fmt.Sprintf("%d-03-01", year-1))
 		for _, tc := range []struct {
 			plan        int
@@ -112,7 +112,7 @@ func TestPlanValuesInForce(t *testing.T) {
 			name   string
 		}{
 			{"2025-12-31", 100000, f.unit.ID, p.Name},
-			{inventory.Date(businessDay(-1)), 100000, f.unit.ID, p.Name},
+			{inventory.Date(dayFromToday(-1)), 100000, f.unit.ID, p.Name},
 			{"", 9900000, to.ID, "新名称"},
 		} {
 			t.Run(string(tc.asOf), func(t *testing.T) {
@@ -156,21 +156,21 @@ func TestBackdatedStepHistory(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
 		f := newFixture(t, db.Store)
-		p := f.newProject(t, "BH-1", "self", false, businessYear(t)+1)
+		p := f.newProject(t, "BH-1", "self", false, thisBusinessYear(t)+1)
 		f.satisfy(t, p, "submitted")
-		old := inventory.Date(businessDay(-inventory.BackdateDays - 1))
+		old := inventory.Date(dayFromToday(-inventory.BackdateDays - 1))
 		_, err := f.s.TransitionProject(f.ctx, p.ID, inventory.TransitionInput{To: "submitted", Date: old})
 		wantErr(t, err, "validation", "note")
 		_, err = f.s.TransitionProject(f.ctx, p.ID, inventory.TransitionInput{To: "submitted", Date: old, Note: "  "})
 		wantErr(t, err, "validation", "note")
 		_, err = f.s.TransitionProject(f.ctx, p.ID, inventory.TransitionInput{To: "submitted", Date: old, Note: "按纸质申报日期补录"})
 		noErr(t, err)
-		onTime := inventory.Date(businessDay(-inventory.BackdateDays))
+		onTime := inventory.Date(dayFromToday(-inventory.BackdateDays))
 		_, err = f.s.TransitionProject(f.ctx, p.ID, inventory.TransitionInput{To: "approved", Date: onTime, ApprovalNumber: "A-1"})
 		noErr(t, err)
 		hist, err := f.s.ProjectHistory(f.ctx, p.ID)
 		noErr(t, err)
-		today := inventory.Date(businessDay(0))
+		today := inventory.Date(dayFromToday(0))
 		if len(hist) != 2 {
 			t.Fatalf("history %+v", hist)
 		}
@@ -240,10 +240,10 @@ func TestLineChangedOn(t *testing.T) {
 		for _, h := range hist {
 			got = append(got, fmt.Sprintf("%s:%d", h.ChangedOn, h.BandwidthMbps))
 		}
-		if want := fmt.Sprintf("2019-01-01:100 2021-03-01:200 %s:300", businessDay(0)); strings.Join(got, " ") != want {
+		if want := fmt.Sprintf("2019-01-01:100 2021-03-01:200 %s:300", dayFromToday(0)); strings.Join(got, " ") != want {
 			t.Errorf("history %v, want %s", got, want)
 		}
-		if msg := expansion(); !strings.Contains(msg, "last raised "+businessDay(0)) || !strings.Contains(msg, "from 100 to 300") {
+		if msg := expansion(); !strings.Contains(msg, "last raised "+dayFromToday(0)) || !strings.Contains(msg, "from 100 to 300") {
 			t.Errorf("line-expansion after a raise today: %q", msg)
 		}
 	})

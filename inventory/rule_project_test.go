@@ -109,8 +109,8 @@ func TestRuleLateApplication(t *testing.T) {
 	})
 }
 
-// businessDay is the business day (UTC+8) days from today.
-func businessDay(days int) string {
+// dayFromToday is the business day (UTC+8) days from today.
+func dayFromToday(days int) string {
 	return time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, days).Format(time.DateOnly)
 }
 
@@ -120,7 +120,7 @@ func TestRuleBackdatedStep(t *testing.T) {
 	sub := func(daysBefore int) func(t *testing.T, f *fixture) int64 {
 		return func(t *testing.T, f *fixture) int64 {
 			p := f.newProject(t, fmt.Sprintf("BD%d", fixtureSeq.Add(1)), "self", false, 2027)
-			f.step(t, p, "submitted", businessDay(-daysBefore))
+			f.step(t, p, "submitted", dayFromToday(-daysBefore))
 			return p.ID
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// businessDay is the business day (UTC+8) days from today.
-func businessDay(days int) string {
+// dayFromToday is the business day (UTC+8) days from today.
+func dayFromToday(days int) string {
 	return time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, days).Format(time.DateOnly)
 }
 
@@ -67,7 +67,7 @@ func TestAPIAmendments(t *testing.T) {
 		a := c.do(t, "POST", base+"/amendments", obj{"field": "lead_unit_id", "value": other,
 			"reason": "机构改革，牵头单位变更"}).want(t, 201)
 		checkObject(t, a)
-		if intOf(t, a["old_value"]) != lead || intOf(t, a["new_value"]) != other || a["recorded_on"] != businessDay(0) ||
+		if intOf(t, a["old_value"]) != lead || intOf(t, a["new_value"]) != other || a["recorded_on"] != dayFromToday(0) ||
 			a["status"] != "approved" {
 			t.Errorf("amendment %v", a)
 		}
@@ -122,7 +122,7 @@ func TestAPITransitionsPreview(t *testing.T) {
 		if c.auditTotal(t) != audits {
 			t.Error("the preview wrote an audit row")
 		}
-		d := wantErr(t, c.do(t, "POST", base+"/transitions", obj{"to": "submitted", "date": businessDay(0)}), 409, "conflict", "")
+		d := wantErr(t, c.do(t, "POST", base+"/transitions", obj{"to": "submitted", "date": dayFromToday(0)}), 409, "conflict", "")
 		if fields, _ := d["fields"].(obj); !maps.EqualFunc(fields, missing, func(a, b any) bool { return a == b }) {
 			t.Errorf("preview %v\nstep's 409 %v", missing, fields)
 		}
@@ -138,16 +138,16 @@ func TestAPIBackdatedStep(t *testing.T) {
 		id := idOf(t, c.create(t, "/api/v1/projects", merge(projectBody("XZ-BKD", unit), obj{"funding_source": "self", "plan_year": 2027})))
 		base := p("/api/v1/projects/%d", id)
 		c.fileDoc(t, id, "technical_plan")
-		old := businessDay(-30)
+		old := dayFromToday(-30)
 		wantErr(t, c.do(t, "POST", base+"/transitions", obj{"to": "submitted", "date": old}), 400, "validation", "note")
 		c.do(t, "POST", base+"/transitions", obj{"to": "submitted", "date": old, "note": "按纸质文件日期补录"}).want(t, 200)
 		hist, _ := c.list(t, base+"/history")
-		if len(hist) != 1 || hist[0]["backdated"] != true || hist[0]["date"] != old || hist[0]["recorded_on"] != businessDay(0) {
+		if len(hist) != 1 || hist[0]["backdated"] != true || hist[0]["date"] != old || hist[0]["recorded_on"] != dayFromToday(0) {
 			t.Fatalf("history %v", hist)
 		}
 		c.do(t, "POST", "/api/v1/checks/run", nil).want(t, 201)
 		fs, n := c.list(t, p("/api/v1/findings?rule=backdated-step&subject_type=project&subject_id=%d&lang=en", id))
-		if n != 1 || fs[0]["severity"] != "low" || !strings.Contains(fs[0]["message"].(string), "recorded on "+businessDay(0)) {
+		if n != 1 || fs[0]["severity"] != "low" || !strings.Contains(fs[0]["message"].(string), "recorded on "+dayFromToday(0)) {
 			t.Errorf("backdated-step findings %v", fs)
 		}
 	})
@@ -163,7 +163,7 @@ func TestAPILineChangedOn(t *testing.T) {
 			t.Errorf("changed_on is shown as a field of the line: %v", line)
 		}
 		base := p("/api/v1/lines/%d", idOf(t, line))
-		wantErr(t, c.do(t, "PATCH", base, obj{"bandwidth_mbps": 200, "changed_on": businessDay(1)}), 400, "validation", "changed_on")
+		wantErr(t, c.do(t, "PATCH", base, obj{"bandwidth_mbps": 200, "changed_on": dayFromToday(1)}), 400, "validation", "changed_on")
 		wantErr(t, c.do(t, "PATCH", base, obj{"monthly_fee": 10, "changed_on": "2020-01-01"}), 400, "validation", "changed_on")
 		c.patch(t, base, obj{"bandwidth_mbps": 200, "changed_on": "2020-01-01"})
 		hist, _ := c.list(t, base+"/history")
@@ -210,7 +210,7 @@ func TestAPIComplianceEvidenceAndProvisional(t *testing.T) {
 			t.Errorf("compliance with a never-polled SNMP device: pass %v, reasons %v", comp["pass"], reasons)
 		}
 
-		year, _ := strconv.Atoi(businessDay(0)[:4])
+		year, _ := strconv.Atoi(dayFromToday(0)[:4])
 		for _, tc := range []struct {
 			year        int
 			provisional bool
@@ -229,7 +229,7 @@ func TestAPIComplianceEvidenceAndProvisional(t *testing.T) {
 		if plan["as_of"] != "2024-03-31" || intOf(t, plan["project_count"]) != 0 {
 			t.Errorf("plan before the approval %v", plan)
 		}
-		if plan := c.get(t, "/api/v1/plans/2024"); plan["as_of"] != businessDay(0) || intOf(t, plan["project_count"]) != 1 {
+		if plan := c.get(t, "/api/v1/plans/2024"); plan["as_of"] != dayFromToday(0) || intOf(t, plan["project_count"]) != 1 {
 			t.Errorf("plan today %v", plan)
 		}
 		wantErr(t, c.do(t, "GET", "/api/v1/plans/2024?as_of=2199-01-01", nil), 400, "validation", "as_of")
