@@ -148,12 +148,12 @@ type Occupant struct {
 }
 
 // masked is the occupant as a caller outside its unit sees it: occupied
-// space, without id, name, kind or status.
+// space of a kind, without the id or name that would lead to the device.
 func (o Occupant) masked(sc Scope) Occupant {
-	if sc.Has(o.UnitID) {
-		return o
+	if !sc.Has(o.UnitID) {
+		o.ID, o.Name = 0, ""
 	}
-	return Occupant{Position: o.Position, UHeight: o.UHeight, Face: o.Face, FullDepth: o.FullDepth, UnitID: o.UnitID}
+	return o
 }
 
 // ElevationU is one rack unit with what occupies its front and rear.
