@@ -204,3 +204,31 @@ func TestScopeUnitStaffOwnProject(t *testing.T) {
 
 // exemption is a valid exemption input.
 var exemption = inventory.ExemptionInput{Reason: "机房搬迁前的过渡期，按州政府批复保留", Basis: "other"}
+
+// TestScopeAuditOfDeletedRecords: a unit's staff see the audit of their
+// records while the records exist; the rows of a deleted one drop out of
+// their view, and stay in the full log.
+func TestScopeAuditOfDeletedRecords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		w := seedTwoUnits(t, db.Store)
+		s := w.s
+		of := inventory.ListParams{Filters: map[string]string{"entity": "device", "entity_id": fmt.Sprint(w.devA.ID)}}
+		_, n, err := s.Audit(w.staffA, of)
+		noErr(t, err)
+		if n != 1 {
+			t.Fatalf("A's staff see %d audit rows of A's device, want 1", n)
+		}
+		noErr(t, s.DeleteDevice(w.staffA, w.devA.ID))
+		_, n, err = s.Audit(w.staffA, of)
+		noErr(t, err)
+		if n != 0 {
+			t.Errorf("A's staff see %d audit rows of A's deleted device, want 0", n)
+		}
+		_, n, err = s.Audit(w.ctx, of)
+		noErr(t, err)
+		if n != 2 {
+			t.Errorf("the full log has %d rows of the deleted device, want 2 (create, delete)", n)
+		}
+	})
+}
