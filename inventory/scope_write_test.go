@@ -154,6 +154,57 @@ func TestScopeWrites(t *testing.T) {
 	})
 }
 
+// TestScopeWritesAllowed are the counterparts of TestScopeWrites: the same
+// kinds of write on the unit's own records, or referring to what it may use.
+func TestScopeWritesAllowed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		w := seedTwoUnits(t, db.Store)
+		s, ctx := w.s, w.staffA
+		for _, tc := range []struct {
+			name  string
+			write func() error
+		}{
+			{"update own device", func() error {
+				_, err := s.UpdateDevice(ctx, w.devA.ID, func(in *inventory.DeviceInput) error { in.Name = "dev-a-renamed"; return nil })
+				return err
+			}},
+			{"own device in the central rack", func() error {
+				in := w.device("dev-a-2", 30)
+				in.UnitID = w.a.ID
+				_, err := s.CreateDevice(ctx, in)
+				return err
+			}},
+			{"own device in the joint project", func() error {
+				in := inventory.DefaultDeviceInput()
+				in.Name, in.Kind, in.UnitID, in.ProjectID = "dev-a-3", "server", w.a.ID, &w.projJoin.ID
+				_, err := s.CreateDevice(ctx, in)
+				return err
+			}},
+			{"own line", func() error {
+				_, err := s.UpdateLine(ctx, w.lineA.ID, func(in *inventory.LineInput) error { in.BandwidthMbps = 50; return nil })
+				return err
+			}},
+			{"room and rack of own unit", func() error {
+				r, err := s.CreateRoom(ctx, inventory.RoomInput{Name: "甲机房", UnitID: w.a.ID, Kind: "unit", Status: "planned"})
+				if err != nil {
+					return err
+				}
+				_, err = s.CreateRack(ctx, inventory.RackInput{RoomID: r.ID, Name: "K1", UHeight: 42})
+				return err
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := auditTotal(t, s)
+				noErr(t, tc.write())
+				if after := auditTotal(t, s); after <= before {
+					t.Errorf("the write left no audit row")
+				}
+			})
+		}
+	})
+}
+
 func auditTotal(t *testing.T, s *inventory.Store) int {
 	t.Helper()
 	_, n, err := s.Audit(context.Background(), inventory.ListParams{})
