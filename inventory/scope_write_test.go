@@ -185,6 +185,11 @@ func TestScopeWritesAllowed(t *testing.T) {
 				_, err := s.UpdateLine(ctx, w.lineA.ID, func(in *inventory.LineInput) error { in.BandwidthMbps = 50; return nil })
 				return err
 			}},
+			{"edit own draft project that B takes part in", func() error {
+				p := w.project(t, "PA-J", w.a.ID, w.b.ID) // B's part set by the system
+				_, err := s.UpdateProject(ctx, p.ID, func(in *inventory.ProjectInput) error { in.Budget = 2000; return nil })
+				return err
+			}},
 			{"room and rack of own unit", func() error {
 				r, err := s.CreateRoom(ctx, inventory.RoomInput{Name: "甲机房", UnitID: w.a.ID, Kind: "unit", Status: "planned"})
 				if err != nil {
