@@ -138,6 +138,9 @@ func (s *Store) AmendProject(ctx context.Context, id int64, in AmendmentInput) (
 		if err != nil {
 			return err
 		}
+		if err := checkDraftOnly(tx, &before); err != nil {
+			return err // amendments are the reviewers': a unit's staff change drafts only
+		}
 		if !slices.Contains(amendedStatuses, before.Status) {
 			return conflict("status", "project %d is %s: until it is approved, change its %s with PATCH /api/v1/projects/%d",
 				id, before.Status, in.Field, id)
@@ -202,7 +205,7 @@ func checkAmendment(tx *txn, before Project, next *ProjectInput, in AmendmentInp
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	if err := checkProjectRefs(tx, ve, next); err != nil {
+	if err := checkProjectRefs(tx, ve, next, &before); err != nil {
 		return err
 	}
 	if msg, bad := ve.Fields[in.Field]; bad {

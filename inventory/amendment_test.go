@@ -178,3 +178,41 @@ func TestAmendProject(t *testing.T) {
 		}
 	})
 }
+
+// Amendments are the reviewers': a unit's staff cannot amend even their own
+// unit's approved project, nor see another unit's amendments.
+func TestAmendmentScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		f := newFixture(t, db.Store)
+		mine := f.advance(t, f.newProject(t, "AS-1", "self", false, 2025), "approved", "2025-02-01")
+		f.amend(t, mine, "budget", 123456, "追加预算")
+		stranger := f.otherUnit(t, "AS")
+		staff := user("staff-as", 31, inventory.RoleUnitStaff, f.unit.ID)
+		outsider := user("staff-out", 32, inventory.RoleUnitStaff, stranger.ID)
+
+		_, err := f.s.AmendProject(staff, mine.ID, inventory.AmendmentInput{Field: "budget", Value: jsonOf(5), Reason: "x"})
+		wantForbidden(t, err, "only while it is a draft")
+		list, err := f.s.Amendments(staff, mine.ID)
+		noErr(t, err)
+		if len(list) != 1 {
+			t.Errorf("own unit's staff see %d amendments, want 1", len(list))
+		}
+		_, err = f.s.Amendments(outsider, mine.ID)
+		wantErr(t, err, "not_found", "")
+		_, err = f.s.AmendProject(outsider, mine.ID, inventory.AmendmentInput{Field: "budget", Value: jsonOf(5), Reason: "x"})
+		wantErr(t, err, "not_found", "")
+		_, err = f.s.ProjectNextSteps(outsider, mine.ID)
+		wantErr(t, err, "not_found", "")
+		_, n, err := f.s.Audit(staff, inventory.ListParams{Filters: map[string]string{"entity": "project_amendment"}})
+		noErr(t, err)
+		if n != 1 {
+			t.Errorf("own unit's staff see %d amendment audit rows, want 1", n)
+		}
+		_, n, err = f.s.Audit(outsider, inventory.ListParams{Filters: map[string]string{"entity": "project_amendment"}})
+		noErr(t, err)
+		if n != 0 {
+			t.Errorf("another unit's staff see %d amendment audit rows", n)
+		}
+	})
+}

@@ -82,14 +82,14 @@ func (s *Store) PlanAsOf(ctx context.Context, year int, asOf Date) (Plan, error)
 		return Plan{}, Invalid("as_of", "must not be after today (%s)", now)
 	}
 	out := Plan{Year: year, AsOf: asOf, Projects: []PlanProject{}, ByFundingSource: []FundingTotal{}, ByUnit: []UnitTotal{}}
-	err := s.db.SelectContext(ctx, &out.Projects, s.db.Rebind(`SELECT p.id, p.code, p.name, p.lead_unit_id,
+	query, args := andScopeIn(ctx, `SELECT p.id, p.code, p.name, p.lead_unit_id,
 		u.code AS unit_code, u.name AS unit_name, p.category, p.funding_source, p.classified, p.status,
 		p.approval_number, p.budget
 		FROM projects p JOIN units u ON u.id = p.lead_unit_id
 		WHERE p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected')
 			AND EXISTS (SELECT 1 FROM project_history h WHERE h.project_id = p.id
-				AND h.to_status = 'approved' AND h.date <= ?)
-		ORDER BY p.code`), year, asOf)
+				AND h.to_status = 'approved' AND h.date <= ?)`, []any{year, asOf}, "p.id", "projects")
+	err := s.db.SelectContext(ctx, &out.Projects, s.db.Rebind(query+` ORDER BY p.code`), args...)
 	if err != nil {
 		return out, dbErr(err, fmt.Sprintf("plan %d", year))
 	}
