@@ -18,7 +18,7 @@ func user(name string, id int64, role string, unit int64) context.Context {
 func (f *fixture) stepAs(t *testing.T, ctx context.Context, p inventory.Project, to, date string) (inventory.Project, error) {
 	t.Helper()
 	f.satisfy(t, p, to)
-	in := inventory.TransitionInput{To: to, Date: inventory.Date(date)}
+	in := inventory.TransitionInput{To: to, Date: inventory.Date(date), Note: "dated from the paper file"}
 	if to == "approved" {
 		in.ApprovalNumber = "州发改〔2025〕7号"
 	}

@@ -112,7 +112,7 @@ func TestScopeWrites(t *testing.T) {
 				return err
 			}, "forbidden", "read it but not change it"},
 			{"submit a project A only takes part in", func() error {
-				_, err := s.TransitionProject(ctx, w.projJoin.ID, inventory.TransitionInput{To: "submitted", Date: "2025-03-01"})
+				_, err := s.TransitionProject(ctx, w.projJoin.ID, inventory.TransitionInput{To: "submitted", Note: "dated from the paper file", Date: "2025-03-01"})
 				return err
 			}, "forbidden", "read it but not change it"},
 			{"document of B's project", func() error {
@@ -130,7 +130,7 @@ func TestScopeWrites(t *testing.T) {
 				return err
 			}, "not_found", ""},
 			{"transition B's project", func() error {
-				_, err := s.TransitionProject(ctx, w.projB.ID, inventory.TransitionInput{To: "approved", Date: "2025-03-02"})
+				_, err := s.TransitionProject(ctx, w.projB.ID, inventory.TransitionInput{To: "approved", Note: "dated from the paper file", Date: "2025-03-02"})
 				return err
 			}, "not_found", ""},
 			{"exempt B's finding", func() error {
@@ -238,15 +238,15 @@ func TestScopeUnitStaffOwnProject(t *testing.T) {
 		_, err = s.CreateDocument(ctx, w.projJoin.ID, inventory.DocumentInput{Type: "other", Title: "意见",
 			Content: []byte("x")})
 		noErr(t, err)
-		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "submitted", Date: "2025-03-01"})
+		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "submitted", Note: "dated from the paper file", Date: "2025-03-01"})
 		noErr(t, err)
 		_, err = s.UpdateProject(ctx, p.ID, func(in *inventory.ProjectInput) error { in.Budget = 6000; return nil })
 		wantForbidden(t, err, "only while it is a draft")
-		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "approved", Date: "2025-03-02",
+		_, err = s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "approved", Note: "dated from the paper file", Date: "2025-03-02",
 			ApprovalNumber: "x"})
 		wantForbidden(t, err, "submitted or acceptance_requested only")
 		// The reviewers (here the system) take it on.
-		_, err = s.TransitionProject(w.ctx, p.ID, inventory.TransitionInput{To: "approved", Date: "2025-03-02",
+		_, err = s.TransitionProject(w.ctx, p.ID, inventory.TransitionInput{To: "approved", Note: "dated from the paper file", Date: "2025-03-02",
 			ApprovalNumber: "州发改〔2025〕1号"})
 		noErr(t, err)
 		// A's own records, in the audit as A's staff see it.
