@@ -1,0 +1,361 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/web"
+)
+
+// Every request the API tests send through client.send, and every answer they
+// get, is held against web/openapi.yaml by kin-openapi's openapi3filter, the
+// way a generated client or a validating proxy would hold the real traffic:
+// the route and its method, parameters and request body; the status, the
+// headers the description names, the Content-Type and the body. What does not
+// match is collected per test and fails that test when it ends (see
+// checkOpenAPI).
+
+// openAPI is web/openapi.yaml, loaded and validated once for the package.
+var openAPI = sync.OnceValues(func() (*openAPIDoc, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(web.OpenAPI())
+	if err != nil {
+		return nil, fmt.Errorf("web/openapi.yaml does not load: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("web/openapi.yaml is not a valid OpenAPI 3.0 document: %w", err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("web/openapi.yaml: routes: %w", err)
+	}
+	names := map[*openapi3.Schema]string{}
+	for name, ref := range doc.Components.Schemas {
+		names[ref.Value] = name
+	}
+	return &openAPIDoc{doc: doc, router: router, names: names}, nil
+})
+
+type openAPIDoc struct {
+	doc    *openapi3.T
+	router routers.Router
+	names  map[*openapi3.Schema]string // component schemas by value, to name them in messages
+}
+
+// openAPIOptions validate everything the description states, report every
+// problem of a body at once, and leave authentication to the server: a
+// request's Authorization header or session cookie is not judged here.
+func openAPIOptions() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:            true,
+		IncludeResponseStatus: true,
+		SkipSettingDefaults:   true,
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+	}
+}
+
+// recordBody makes req keep a copy of the body it sends, for checkOpenAPI.
+func recordBody(req *http.Request) *bytes.Buffer {
+	var sent bytes.Buffer
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.TeeReader(req.Body, &sent), req.Body}
+	}
+	return &sent
+}
+
+// checkOpenAPI holds one exchange (the request as sent, with its body, and the
+// answer) against web/openapi.yaml. What does not match is recorded for t and
+// reported, once per distinct problem, when t ends.
+func checkOpenAPI(t testing.TB, app *fiber.App, req *http.Request, body []byte, res response) {
+	t.Helper()
+	spec, err := openAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range spec.violations(app, req, body, res) {
+		violationsOf(t).add(v)
+	}
+}
+
+// violation is one way an exchange disagrees with the description.
+type violation struct {
+	exchange string // GET /api/v1/devices/{id} → 200: the operation, or the request's path when none matched
+	where    string // the operationId, or what the router said
+	problem  string
+}
+
+// violations checks one exchange and returns what disagrees.
+func (s *openAPIDoc) violations(app *fiber.App, req *http.Request, body []byte, res response) []violation {
+	vreq := httptest.NewRequest(req.Method, req.URL.RequestURI(), bytes.NewReader(body))
+	vreq.Header = req.Header.Clone()
+	route, params, err := s.router.FindRoute(vreq)
+	if err != nil {
+		exchange := fmt.Sprintf("%s %s → %d", req.Method, req.URL.Path, res.status)
+		return s.unrouted(app, exchange, req, res, err)
+	}
+	exchange := fmt.Sprintf("%s %s → %d", route.Method, route.Path, res.status)
+	where := "operationId " + route.Operation.OperationID
+	var out []violation
+	ctx := context.Background()
+	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route, Options: openAPIOptions()}
+	if err := openapi3filter.ValidateRequest(ctx, in); err != nil && res.status < 400 {
+		// The server refusing what the description refuses is fine; the
+		// server accepting it means one of the two is wrong.
+		for _, p := range s.problems(err, "") {
+			out = append(out, violation{exchange, where,
+				"the description refuses this request, yet the server accepted it: " + p})
+		}
+	}
+	rin := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 res.status,
+		Header:                 res.header,
+		Body:                   io.NopCloser(bytes.NewReader(res.raw)),
+		Options:                openAPIOptions(),
+	}
+	if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
+		for _, p := range s.problems(err, "") {
+			out = append(out, violation{exchange, where, p})
+		}
+	}
+	return out
+}
+
+// unrouted judges an exchange whose path and method the description does not
+// have: fine when the app has no such route either and answered 404 or 405
+// with the one error body; a violation otherwise.
+func (s *openAPIDoc) unrouted(app *fiber.App, exchange string, req *http.Request, res response, routeErr error) []violation {
+	where := "no operation in web/openapi.yaml"
+	if errors.Is(routeErr, routers.ErrMethodNotAllowed) {
+		where = "web/openapi.yaml has the path but not the method " + req.Method
+	}
+	if pattern, ok := servedBy(app, req.Method, req.URL.Path); ok {
+		return []violation{{exchange, where,
+			fmt.Sprintf("the app serves %s %s: describe it in web/openapi.yaml", req.Method, pattern)}}
+	}
+	if res.status != fiber.StatusNotFound && res.status != fiber.StatusMethodNotAllowed {
+		return []violation{{exchange, where, "no route answered, yet the status is not 404 or 405"}}
+	}
+	errSchema := s.doc.Components.Schemas["Error"]
+	if errSchema == nil {
+		return []violation{{exchange, where, "components/schemas/Error is missing"}}
+	}
+	var value any
+	if err := json.Unmarshal(res.raw, &value); err != nil {
+		return []violation{{exchange, where, "the error body is not JSON: " + err.Error()}}
+	}
+	if err := errSchema.Value.VisitJSON(value, openapi3.MultiErrors(), openapi3.VisitAsResponse()); err != nil {
+		var out []violation
+		for _, p := range s.problems(err, "error body") {
+			out = append(out, violation{exchange, where, p})
+		}
+		return out
+	}
+	return nil
+}
+
+// servedBy returns the app's route pattern for method and path, if any.
+// Middleware (app.Use) is not a route.
+func servedBy(app *fiber.App, method, path string) (string, bool) {
+	want := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	for _, r := range app.GetRoutes(true) {
+		if r.Method != method {
+			continue
+		}
+		have := strings.Split(strings.TrimSuffix(r.Path, "/"), "/")
+		if len(have) == len(want) && !slices.ContainsFunc(have, func(seg string) bool { return strings.Contains(seg, "*") }) &&
+			segmentsMatch(have, want) {
+			return r.Path, true
+		}
+	}
+	return "", false
+}
+
+func segmentsMatch(pattern, path []string) bool {
+	for i, seg := range pattern {
+		if !strings.HasPrefix(seg, ":") && seg != path[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// problems turns a kin-openapi error into one line per problem: the part of
+// the exchange, the JSON pointer of the value, the reason, the value and the
+// component schema it failed.
+func (s *openAPIDoc) problems(err error, part string) []string {
+	var out []string
+	var walk func(err error, part string)
+	walk = func(err error, part string) {
+		inner := errors.Unwrap(err)
+		switch e := err.(type) {
+		case openapi3.MultiError:
+			for _, e := range e {
+				walk(e, part)
+			}
+			return
+		case *openapi3filter.RequestError:
+			switch {
+			case e.Parameter != nil:
+				part = fmt.Sprintf("%s parameter %q", e.Parameter.In, e.Parameter.Name)
+			case e.RequestBody != nil:
+				part = "request body"
+			default:
+				part = "request"
+			}
+			inner = e.Err
+		case *openapi3filter.ResponseError:
+			part, inner = "response", e.Err
+			if e.Err != nil && containsSchemaError(e.Err) {
+				part = strings.TrimSuffix(e.Reason, " doesn't match schema")
+			}
+		case *openapi3.SchemaError:
+			for _, leaf := range schemaLeaves(e) {
+				out = append(out, part+": "+s.describe(leaf))
+			}
+			return
+		}
+		if inner != nil && containsSchemaError(inner) {
+			walk(inner, part)
+			return
+		}
+		out = append(out, part+": "+oneLine(err.Error()))
+	}
+	walk(err, part)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func containsSchemaError(err error) bool {
+	if multi, ok := err.(openapi3.MultiError); ok {
+		return slices.ContainsFunc(multi, containsSchemaError)
+	}
+	var se *openapi3.SchemaError
+	return errors.As(err, &se)
+}
+
+// schemaLeaves returns the innermost schema errors under err: those of an
+// allOf's or a oneOf's parts rather than the allOf that wraps them.
+// kin-openapi keeps the full JSON pointer on each.
+func schemaLeaves(err error) []*openapi3.SchemaError {
+	switch e := err.(type) {
+	case *openapi3.SchemaError:
+		if e.Origin != nil {
+			if inner := schemaLeaves(e.Origin); len(inner) > 0 {
+				return inner
+			}
+		}
+		return []*openapi3.SchemaError{e}
+	case openapi3.MultiError:
+		var out []*openapi3.SchemaError
+		for _, e := range e {
+			out = append(out, schemaLeaves(e)...)
+		}
+		return out
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		return schemaLeaves(inner)
+	}
+	return nil
+}
+
+// describe writes one schema error in a line: where, why, what was there and
+// which component schema refused it.
+func (s *openAPIDoc) describe(se *openapi3.SchemaError) string {
+	at := "/" + strings.Join(se.JSONPointer(), "/")
+	reason := se.Reason
+	if reason == "" {
+		reason = fmt.Sprintf("does not match %q", se.SchemaField)
+	}
+	got, _ := json.Marshal(se.Value)
+	if len(got) > 80 {
+		got = append(got[:77], "..."...)
+	}
+	msg := fmt.Sprintf("at %s: %s (got %s", at, reason, got)
+	if name, ok := s.names[se.Schema]; ok {
+		msg += "; schema " + name
+	}
+	return msg + ")"
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\nSchema:")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// violationLog collects one test's violations, each distinct one once with
+// the number of exchanges that showed it.
+type violationLog struct {
+	mu    sync.Mutex
+	order []violation
+	count map[violation]int
+}
+
+var violationLogs sync.Map // testing.TB → *violationLog
+
+// violationsOf returns t's log, creating it and its report at the end of t.
+func violationsOf(t testing.TB) *violationLog {
+	v, loaded := violationLogs.LoadOrStore(t, &violationLog{count: map[violation]int{}})
+	log := v.(*violationLog)
+	if !loaded {
+		t.Cleanup(func() {
+			violationLogs.Delete(t)
+			if msg := log.report(); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+	return log
+}
+
+func (l *violationLog) add(v violation) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.count[v] == 0 {
+		l.order = append(l.order, v)
+	}
+	l.count[v]++
+}
+
+// report is the failure message, or "" when nothing disagreed.
+func (l *violationLog) report() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.order) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	noun := "problems"
+	if len(l.order) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "web/openapi.yaml does not describe what the API did (%d %s; fix the description, "+
+		"or the handler where the description is right):", len(l.order), noun)
+	for _, v := range l.order {
+		fmt.Fprintf(&b, "\n  %s  [%s]", v.exchange, v.where)
+		if n := l.count[v]; n > 1 {
+			fmt.Fprintf(&b, " (×%d)", n)
+		}
+		fmt.Fprintf(&b, "\n      %s", v.problem)
+	}
+	return b.String()
+}
