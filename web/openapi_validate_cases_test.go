@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 	"go.yaml.in/yaml/v3"
 
@@ -282,4 +283,38 @@ func TestOpenAPICheckFailsTheTest(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOpenAPICheckLeavesAuthToTheServer: once the description declares a
+// bearer token and a session cookie, requests with or without them pass the
+// check; whether they may pass is the server's business, and its 401 and 403
+// must then be described like any other status.
+func TestOpenAPICheckLeavesAuthToTheServer(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(web.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Components.SecuritySchemes == nil {
+		doc.Components.SecuritySchemes = openapi3.SecuritySchemes{}
+	}
+	doc.Components.SecuritySchemes["zzBearer"] = &openapi3.SecuritySchemeRef{
+		Value: openapi3.NewJWTSecurityScheme()}
+	doc.Components.SecuritySchemes["zzCookie"] = &openapi3.SecuritySchemeRef{
+		Value: &openapi3.SecurityScheme{Type: "apiKey", In: "cookie", Name: "zz_session"}}
+	doc.Security = openapi3.SecurityRequirements{{"zzBearer": {}}, {"zzCookie": {}}}
+	spec, err := newOpenAPIDoc(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := response{status: 200, header: http.Header{"Content-Type": {"application/json"}},
+		raw: []byte(`{"items": [], "total": 0}`)}
+	for _, auth := range []string{"", "Bearer hr_k1.s3cret"} {
+		req := httptest.NewRequest("GET", "/api/v1/units", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		if v := spec.violations(web.New(web.Config{}), req, nil, list); len(v) > 0 {
+			t.Errorf("Authorization %q: %v", auth, v)
+		}
+	}
 }

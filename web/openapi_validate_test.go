@@ -33,11 +33,15 @@ import (
 
 // openAPI is web/openapi.yaml, loaded and validated once for the package.
 var openAPI = sync.OnceValues(func() (*openAPIDoc, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(web.OpenAPI())
+	doc, err := openapi3.NewLoader().LoadFromData(web.OpenAPI())
 	if err != nil {
 		return nil, fmt.Errorf("web/openapi.yaml does not load: %w", err)
 	}
+	return newOpenAPIDoc(doc)
+})
+
+// newOpenAPIDoc validates a loaded description and builds its router.
+func newOpenAPIDoc(doc *openapi3.T) (*openAPIDoc, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("web/openapi.yaml is not a valid OpenAPI 3.0 document: %w", err)
 	}
@@ -50,7 +54,7 @@ var openAPI = sync.OnceValues(func() (*openAPIDoc, error) {
 		names[ref.Value] = name
 	}
 	return &openAPIDoc{doc: doc, router: router, names: names}, nil
-})
+}
 
 type openAPIDoc struct {
 	doc    *openapi3.T
