@@ -174,8 +174,9 @@ func TestOpenAPICheckCatches(t *testing.T) {
 				res:  got,
 				want: []string{`query parameter "unit_id"`}},
 			{name: "a route the app serves and the description lacks", app: extra, method: "GET", path: "/api/v1/units/3/badges",
-				res:  response{status: 200, header: got.header, raw: []byte(`{"badges": 1}`)},
-				want: []string{"GET /api/v1/units/3/badges → 200", "the app serves GET /api/v1/units/:id/badges: describe it"}},
+				res: response{status: 200, header: got.header, raw: []byte(`{"badges": 1}`)},
+				want: []string{"GET /api/v1/units/{id}/badges → 200", "the app serves GET /api/v1/units/:id/badges: describe it",
+					"e.g. /api/v1/units/3/badges"}},
 			{name: "an unknown route that answers 200", method: "GET", path: "/api/v1/no-such-thing",
 				res:  response{status: 200, header: got.header, raw: []byte(`{}`)},
 				want: []string{"no route answered, yet the status is not 404 or 405"}},
@@ -223,7 +224,7 @@ func violationsOfExchange(t *testing.T, app *fiber.App, tc exchangeCase) []strin
 	}
 	var out []string
 	for _, v := range spec.violations(app, req, []byte(tc.body), tc.res) {
-		out = append(out, fmt.Sprintf("%s [%s] %s", v.exchange, v.where, v.problem))
+		out = append(out, fmt.Sprintf("%s [%s] %s (e.g. %s)", v.exchange, v.where, v.problem, v.example))
 	}
 	return out
 }
@@ -277,7 +278,8 @@ func TestOpenAPICheckFailsTheTest(t *testing.T) {
 		}
 		msg := failing.errors[0]
 		for _, want := range []string{"web/openapi.yaml does not describe what the API did (1 problem;",
-			"GET /api/v1/units → 200", "operationId listUnits", "(×3)", "at /total", "must be an integer"} {
+			"GET /api/v1/units → 200", "operationId listUnits", "seen 3 times", "at /total: value must be an integer",
+			"e.g. /api/v1/units?limit=2; /total = \"none\""} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("failure message lacks %q:\n%s", want, msg)
 			}

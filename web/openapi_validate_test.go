@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,9 +103,26 @@ func checkOpenAPI(t testing.TB, app *fiber.App, req *http.Request, body []byte, 
 
 // violation is one way an exchange disagrees with the description.
 type violation struct {
-	exchange string // GET /api/v1/devices/{id} → 200: the operation, or the request's path when none matched
+	exchange string // GET /api/v1/devices/{id} → 200: the operation, or the route or path when none matched
 	where    string // the operationId, or what the router said
-	problem  string
+	problem  string // array indices written N, so that one problem of many items is one violation
+	example  string // the first request that showed it, and the value there
+}
+
+// problem is one line of what kin-openapi found, and an example of it.
+type problem struct{ text, example string }
+
+// violationsFrom turns problems into violations of one exchange.
+func violationsFrom(exchange, where, prefix string, req *http.Request, problems []problem) []violation {
+	out := make([]violation, 0, len(problems))
+	for _, p := range problems {
+		example := req.URL.RequestURI()
+		if p.example != "" {
+			example += "; " + p.example
+		}
+		out = append(out, violation{exchange, where, prefix + p.text, example})
+	}
+	return out
 }
 
 // violations checks one exchange and returns what disagrees.
@@ -113,8 +131,7 @@ func (s *openAPIDoc) violations(app *fiber.App, req *http.Request, body []byte, 
 	vreq.Header = req.Header.Clone()
 	route, params, err := s.router.FindRoute(vreq)
 	if err != nil {
-		exchange := fmt.Sprintf("%s %s → %d", req.Method, req.URL.Path, res.status)
-		return s.unrouted(app, exchange, req, res, err)
+		return s.unrouted(app, req, res, err)
 	}
 	exchange := fmt.Sprintf("%s %s → %d", route.Method, route.Path, res.status)
 	where := "operationId " + route.Operation.OperationID
@@ -124,10 +141,8 @@ func (s *openAPIDoc) violations(app *fiber.App, req *http.Request, body []byte, 
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil && res.status < 400 {
 		// The server refusing what the description refuses is fine; the
 		// server accepting it means one of the two is wrong.
-		for _, p := range s.problems(err, "") {
-			out = append(out, violation{exchange, where,
-				"the description refuses this request, yet the server accepted it: " + p})
-		}
+		out = append(out, violationsFrom(exchange, where,
+			"the description refuses this request, yet the server accepted it: ", req, s.problems(err, ""))...)
 	}
 	rin := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
@@ -137,9 +152,7 @@ func (s *openAPIDoc) violations(app *fiber.App, req *http.Request, body []byte, 
 		Options:                openAPIOptions(),
 	}
 	if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
-		for _, p := range s.problems(err, "") {
-			out = append(out, violation{exchange, where, p})
-		}
+		out = append(out, violationsFrom(exchange, where, "", req, s.problems(err, ""))...)
 	}
 	return out
 }
@@ -147,32 +160,32 @@ func (s *openAPIDoc) violations(app *fiber.App, req *http.Request, body []byte, 
 // unrouted judges an exchange whose path and method the description does not
 // have: fine when the app has no such route either and answered 404 or 405
 // with the one error body; a violation otherwise.
-func (s *openAPIDoc) unrouted(app *fiber.App, exchange string, req *http.Request, res response, routeErr error) []violation {
+func (s *openAPIDoc) unrouted(app *fiber.App, req *http.Request, res response, routeErr error) []violation {
 	where := "no operation in web/openapi.yaml"
 	if errors.Is(routeErr, routers.ErrMethodNotAllowed) {
 		where = "web/openapi.yaml has the path but not the method " + req.Method
 	}
-	if pattern, ok := servedBy(app, req.Method, req.URL.Path); ok {
-		return []violation{{exchange, where,
-			fmt.Sprintf("the app serves %s %s: describe it in web/openapi.yaml", req.Method, pattern)}}
+	one := func(exchange, text string) []violation {
+		return violationsFrom(exchange, where, "", req, []problem{{text: text}})
 	}
+	if pattern, ok := servedBy(app, req.Method, req.URL.Path); ok {
+		return one(fmt.Sprintf("%s %s → %d", req.Method, openAPIPath(pattern), res.status),
+			fmt.Sprintf("the app serves %s %s: describe it in web/openapi.yaml", req.Method, pattern))
+	}
+	exchange := fmt.Sprintf("%s %s → %d", req.Method, req.URL.Path, res.status)
 	if res.status != fiber.StatusNotFound && res.status != fiber.StatusMethodNotAllowed {
-		return []violation{{exchange, where, "no route answered, yet the status is not 404 or 405"}}
+		return one(exchange, "no route answered, yet the status is not 404 or 405")
 	}
 	errSchema := s.doc.Components.Schemas["Error"]
 	if errSchema == nil {
-		return []violation{{exchange, where, "components/schemas/Error is missing"}}
+		return one(exchange, "components/schemas/Error is missing")
 	}
 	var value any
 	if err := json.Unmarshal(res.raw, &value); err != nil {
-		return []violation{{exchange, where, "the error body is not JSON: " + err.Error()}}
+		return one(exchange, "the error body is not JSON: "+err.Error())
 	}
 	if err := errSchema.Value.VisitJSON(value, openapi3.MultiErrors(), openapi3.VisitAsResponse()); err != nil {
-		var out []violation
-		for _, p := range s.problems(err, "error body") {
-			out = append(out, violation{exchange, where, p})
-		}
-		return out
+		return violationsFrom(exchange, where, "", req, s.problems(err, "error body"))
 	}
 	return nil
 }
@@ -194,6 +207,17 @@ func servedBy(app *fiber.App, method, path string) (string, bool) {
 	return "", false
 }
 
+// openAPIPath writes fiber's /racks/:id as OpenAPI's /racks/{id}.
+func openAPIPath(pattern string) string {
+	segs := strings.Split(pattern, "/")
+	for i, seg := range segs {
+		if name, ok := strings.CutPrefix(seg, ":"); ok {
+			segs[i] = "{" + strings.TrimSuffix(name, "?") + "}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
 func segmentsMatch(pattern, path []string) bool {
 	for i, seg := range pattern {
 		if !strings.HasPrefix(seg, ":") && seg != path[i] {
@@ -206,8 +230,8 @@ func segmentsMatch(pattern, path []string) bool {
 // problems turns a kin-openapi error into one line per problem: the part of
 // the exchange, the JSON pointer of the value, the reason, the value and the
 // component schema it failed.
-func (s *openAPIDoc) problems(err error, part string) []string {
-	var out []string
+func (s *openAPIDoc) problems(err error, part string) []problem {
+	var out []problem
 	var walk func(err error, part string)
 	walk = func(err error, part string) {
 		inner := errors.Unwrap(err)
@@ -230,11 +254,13 @@ func (s *openAPIDoc) problems(err error, part string) []string {
 		case *openapi3filter.ResponseError:
 			part, inner = "response", e.Err
 			if e.Err != nil && containsSchemaError(e.Err) {
-				part = strings.TrimSuffix(e.Reason, " doesn't match schema")
+				part = strings.Replace(e.Reason, " doesn't match schema", "", 1) // "response body #/components/schemas/X"
 			}
 		case *openapi3.SchemaError:
 			for _, leaf := range schemaLeaves(e) {
-				out = append(out, part+": "+s.describe(leaf))
+				p := s.describe(leaf)
+				p.text = label(part) + p.text
+				out = append(out, p)
 			}
 			return
 		}
@@ -242,11 +268,10 @@ func (s *openAPIDoc) problems(err error, part string) []string {
 			walk(inner, part)
 			return
 		}
-		out = append(out, part+": "+oneLine(err.Error()))
+		out = append(out, problem{text: label(part) + oneLine(err.Error())})
 	}
 	walk(err, part)
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 func containsSchemaError(err error) bool {
@@ -282,23 +307,39 @@ func schemaLeaves(err error) []*openapi3.SchemaError {
 	return nil
 }
 
-// describe writes one schema error in a line: where, why, what was there and
-// which component schema refused it.
-func (s *openAPIDoc) describe(se *openapi3.SchemaError) string {
-	at := "/" + strings.Join(se.JSONPointer(), "/")
+// describe writes one schema error in a line: where (array indices as N),
+// why, and which component schema refused it; the example has the real
+// place and the value found there.
+func (s *openAPIDoc) describe(se *openapi3.SchemaError) problem {
+	pointer := se.JSONPointer()
+	general := make([]string, len(pointer))
+	for i, seg := range pointer {
+		general[i] = seg
+		if _, err := strconv.Atoi(seg); err == nil {
+			general[i] = "N"
+		}
+	}
 	reason := se.Reason
 	if reason == "" {
 		reason = fmt.Sprintf("does not match %q", se.SchemaField)
+	}
+	text := fmt.Sprintf("at /%s: %s", strings.Join(general, "/"), reason)
+	if name, ok := s.names[se.Schema]; ok {
+		text += " (schema " + name + ")"
 	}
 	got, _ := json.Marshal(se.Value)
 	if len(got) > 80 {
 		got = append(got[:77], "..."...)
 	}
-	msg := fmt.Sprintf("at %s: %s (got %s", at, reason, got)
-	if name, ok := s.names[se.Schema]; ok {
-		msg += "; schema " + name
+	return problem{text: text, example: fmt.Sprintf("/%s = %s", strings.Join(pointer, "/"), got)}
+}
+
+// label introduces a problem with the part of the exchange it is in.
+func label(part string) string {
+	if part == "" {
+		return ""
 	}
-	return msg + ")"
+	return part + ": "
 }
 
 func oneLine(s string) string {
@@ -310,8 +351,8 @@ func oneLine(s string) string {
 // the number of exchanges that showed it.
 type violationLog struct {
 	mu    sync.Mutex
-	order []violation
-	count map[violation]int
+	order []violation       // the first of each, with its example
+	count map[violation]int // by violation without example
 }
 
 var violationLogs sync.Map // testing.TB → *violationLog
@@ -334,10 +375,12 @@ func violationsOf(t testing.TB) *violationLog {
 func (l *violationLog) add(v violation) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.count[v] == 0 {
+	key := v
+	key.example = ""
+	if l.count[key] == 0 {
 		l.order = append(l.order, v)
 	}
-	l.count[v]++
+	l.count[key]++
 }
 
 // report is the failure message, or "" when nothing disagreed.
@@ -355,11 +398,14 @@ func (l *violationLog) report() string {
 	fmt.Fprintf(&b, "web/openapi.yaml does not describe what the API did (%d %s; fix the description, "+
 		"or the handler where the description is right):", len(l.order), noun)
 	for _, v := range l.order {
-		fmt.Fprintf(&b, "\n  %s  [%s]", v.exchange, v.where)
-		if n := l.count[v]; n > 1 {
-			fmt.Fprintf(&b, " (×%d)", n)
+		fmt.Fprintf(&b, "\n  %s  [%s]\n      %s", v.exchange, v.where, v.problem)
+		key := v
+		key.example = ""
+		seen := ""
+		if n := l.count[key]; n > 1 {
+			seen = fmt.Sprintf("seen %d times; first ", n)
 		}
-		fmt.Fprintf(&b, "\n      %s", v.problem)
+		fmt.Fprintf(&b, "\n      (%se.g. %s)", seen, v.example)
 	}
 	return b.String()
 }
