@@ -3,6 +3,8 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.yaml.in/yaml/v3"
 
+	"hostroll/inventory/dbtest"
 	"hostroll/web"
 )
 
@@ -318,5 +321,62 @@ func TestOpenAPICheckLeavesAuthToTheServer(t *testing.T) {
 		if v := spec.violations(web.New(web.Config{}), req, nil, list); len(v) > 0 {
 			t.Errorf("Authorization %q: %v", auth, v)
 		}
+	}
+}
+
+// BenchmarkOpenAPICheck is the cost the check adds to one exchange of the API
+// tests: a list of 50 devices (the largest common answer), and the POST that
+// created one of them (request and response validated).
+func BenchmarkOpenAPICheck(b *testing.B) {
+	db := dbtest.SQLite(b)
+	app := web.New(web.Config{Store: db.Store, Logger: slog.New(slog.DiscardHandler)})
+	send := func(method, path, body string) (*http.Request, response) {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := app.Test(req, -1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, err := io.ReadAll(res.Body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return req, response{status: res.StatusCode, header: res.Header, raw: raw}
+	}
+	if _, r := send("POST", "/api/v1/units", `{"code": "B", "name": "Bench"}`); r.status != 201 {
+		b.Fatalf("unit: %d %s", r.status, r.raw)
+	}
+	var create string
+	var created response
+	for i := range 50 {
+		create = fmt.Sprintf(`{"name": "d%d", "kind": "server", "unit_id": 1, "purchase_price": 9999.5, "mgmt_ip": "10.0.0.%d", "specs": {"cpu_cores": 32}}`, i, i+1)
+		if _, created = send("POST", "/api/v1/devices", create); created.status != 201 {
+			b.Fatalf("device: %d %s", created.status, created.raw)
+		}
+	}
+	listReq, list := send("GET", "/api/v1/devices?limit=50", "")
+	spec, err := openAPI()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		req  *http.Request
+		body string
+		res  response
+	}{
+		{"list-50-devices", listReq, "", list},
+		{"create-device", httptest.NewRequest("POST", "/api/v1/devices", strings.NewReader(create)), create, created},
+	}
+	cases[1].req.Header.Set("Content-Type", "application/json")
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if v := spec.violations(app, tc.req, []byte(tc.body), tc.res); len(v) > 0 {
+					b.Fatalf("%v", v)
+				}
+			}
+		})
 	}
 }
