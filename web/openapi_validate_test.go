@@ -41,11 +41,15 @@ var openAPI = sync.OnceValues(func() (*openAPIDoc, error) {
 	return newOpenAPIDoc(doc)
 })
 
-// newOpenAPIDoc validates a loaded description and builds its router.
+// newOpenAPIDoc validates a loaded description and builds its router. Every
+// object schema that lists its properties is then closed to others, for this
+// check only: a field the server sends and the description does not name is
+// drift that a generated client would silently drop.
 func newOpenAPIDoc(doc *openapi3.T) (*openAPIDoc, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("web/openapi.yaml is not a valid OpenAPI 3.0 document: %w", err)
 	}
+	closeObjects(doc)
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("web/openapi.yaml: routes: %w", err)
@@ -55,6 +59,53 @@ func newOpenAPIDoc(doc *openapi3.T) (*openAPIDoc, error) {
 		names[ref.Value] = name
 	}
 	return &openAPIDoc{doc: doc, router: router, names: names}, nil
+}
+
+// closeObjects sets additionalProperties: false on every object schema that
+// has properties and says nothing of others.
+func closeObjects(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
+			closed := false
+			s.AdditionalProperties.Has = &closed
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		for _, list := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, r := range list {
+				walk(r)
+			}
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+	}
+	for _, ref := range doc.Components.Schemas {
+		walk(ref)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					walk(mt.Schema)
+				}
+			}
+			for _, res := range op.Responses.Map() {
+				if res.Value != nil {
+					for _, mt := range res.Value.Content {
+						walk(mt.Schema)
+					}
+				}
+			}
+		}
+	}
 }
 
 type openAPIDoc struct {
@@ -72,6 +123,9 @@ func openAPIOptions() *openapi3filter.Options {
 		IncludeResponseStatus: true,
 		SkipSettingDefaults:   true,
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.EnableFormatValidation(), // date, date-time, ipv4, …
+		},
 	}
 }
 
