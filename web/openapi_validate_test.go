@@ -381,11 +381,15 @@ func (s *openAPIDoc) describe(se *openapi3.SchemaError) problem {
 	if name, ok := s.names[se.Schema]; ok {
 		text += " (schema " + name + ")"
 	}
+	at := "/" + strings.Join(pointer, "/")
+	if se.SchemaField == "required" { // the pointer names the missing property, the value is its parent
+		return problem{text: text, example: at + " absent"}
+	}
 	got, _ := json.Marshal(se.Value)
 	if len(got) > 80 {
 		got = append(got[:77], "..."...)
 	}
-	return problem{text: text, example: fmt.Sprintf("/%s = %s", strings.Join(pointer, "/"), got)}
+	return problem{text: text, example: fmt.Sprintf("%s = %s", at, got)}
 }
 
 // label introduces a problem with the part of the exchange it is in.
