@@ -392,3 +392,47 @@ func BenchmarkOpenAPICheck(b *testing.B) {
 		})
 	}
 }
+
+// TestCloseObjects: the check closes object schemas to undescribed
+// properties, but not the parts of an allOf that each bring properties.
+func TestCloseObjects(t *testing.T) {
+	src := `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Plain: {type: object, properties: {c: {type: integer}}}
+    Open: {type: object, additionalProperties: true, properties: {o: {type: integer}}}
+    Base: {type: object, properties: {a: {type: integer}}}
+    Extended:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - {type: object, properties: {b: {type: integer}}}
+`
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeObjects(doc)
+	tests := []struct {
+		schema string
+		value  string
+		ok     bool
+	}{
+		{"Plain", `{"c": 1}`, true},
+		{"Plain", `{"c": 1, "x": 2}`, false},
+		{"Open", `{"o": 1, "x": 2}`, true},
+		{"Extended", `{"a": 1, "b": 2}`, true},
+	}
+	for _, tt := range tests {
+		var v any
+		if err := json.Unmarshal([]byte(tt.value), &v); err != nil {
+			t.Fatal(err)
+		}
+		err := doc.Components.Schemas[tt.schema].Value.VisitJSON(v)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s %s: error %v, want ok=%v", tt.schema, tt.value, err, tt.ok)
+		}
+	}
+}

@@ -62,20 +62,21 @@ func newOpenAPIDoc(doc *openapi3.T) (*openAPIDoc, error) {
 }
 
 // closeObjects sets additionalProperties: false on every object schema that
-// has properties and says nothing of others.
+// has properties and says nothing of others, except the parts of an allOf
+// that brings properties from more than one part (closed, each would refuse
+// the others' properties).
 func closeObjects(doc *openapi3.T) {
-	seen := map[*openapi3.Schema]bool{}
+	all := map[*openapi3.Schema]bool{} // schema → may be closed
 	var walk func(ref *openapi3.SchemaRef)
 	walk = func(ref *openapi3.SchemaRef) {
-		if ref == nil || ref.Value == nil || seen[ref.Value] {
+		if ref == nil || ref.Value == nil {
 			return
 		}
 		s := ref.Value
-		seen[s] = true
-		if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
-			closed := false
-			s.AdditionalProperties.Has = &closed
+		if _, seen := all[s]; seen {
+			return
 		}
+		all[s] = true
 		for _, p := range s.Properties {
 			walk(p)
 		}
@@ -104,6 +105,27 @@ func closeObjects(doc *openapi3.T) {
 					}
 				}
 			}
+		}
+	}
+	open := func(s *openapi3.Schema) { all[s] = false }
+	for s := range all {
+		withProps := 0
+		for _, r := range s.AllOf {
+			if r.Value != nil && len(r.Value.Properties) > 0 {
+				withProps++
+			}
+		}
+		if withProps > 1 || (withProps > 0 && len(s.Properties) > 0) {
+			open(s)
+			for _, r := range s.AllOf {
+				open(r.Value)
+			}
+		}
+	}
+	for s, closable := range all {
+		if closable && len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
+			closed := false
+			s.AdditionalProperties.Has = &closed
 		}
 	}
 }
