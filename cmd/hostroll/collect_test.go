@@ -73,7 +73,8 @@ func TestPollCommand(t *testing.T) {
 		{"no such device", []string{"poll", "--db", url, "--device", "999"}, 1, "", "device 999: not found"},
 		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 1, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
 		{"bad schedule", []string{"collect", "--db", url, "--poll-schedule", "every five"}, 1, "", `poll schedule "every five"`},
-		{"lease shorter than a device may take", []string{"collect", "--db", url, "--poll-lease", "30s"}, 1, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 2m0s"},
+		{"lease shorter than a device may take", []string{"collect", "--db", url, "--poll-lease", "30s"}, 2, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 1m52.5s, not 30s: a device's poll (up to 1m0s) and the database write of its result (up to 10s)"},
+		{"lease just below the minimum", []string{"collect", "--db", url, "--poll-lease", "112s"}, 2, "", "must fit in the two thirds of a lease left between renewals"},
 		{"keeps fewer polls than the unreachable rule reads", []string{"collect", "--db", url, "--keep", "2"}, 1, "", "--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3"},
 		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 1, "", "would do nothing"},
 	}
