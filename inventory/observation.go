@@ -178,15 +178,21 @@ func (o *Observation) prepare() {
 	}
 }
 
+// observationInsert is the column list an observation is inserted with;
+// values gives them in its order.
+const observationInsert = `INSERT INTO observations (device_id, at, reachable, error, duration_ms,
+	sys_name, sys_descr, sys_object_id, engine_id, uptime_s, serial, model, manufacturer,
+	cpu_count, memory_mb, storage_gb, interfaces, collector)`
+
+func (o *Observation) values() []any {
+	return []any{o.DeviceID, o.At, o.Reachable, o.Error, o.DurationMS, o.SysName, o.SysDescr,
+		o.SysObjectID, o.EngineID, o.UptimeS, o.Serial, o.Model, o.Manufacturer, o.CPUCount,
+		o.MemoryMB, o.StorageGB, o.Interfaces, o.Collector}
+}
+
 // insertObservation inserts o and sets its id.
 func insertObservation(tx *txn, o *Observation) error {
-	id, err := tx.insert(`INSERT INTO observations (device_id, at, reachable, error, duration_ms,
-		sys_name, sys_descr, sys_object_id, engine_id, uptime_s, serial, model, manufacturer,
-		cpu_count, memory_mb, storage_gb, interfaces, collector)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.DeviceID, o.At, o.Reachable, o.Error, o.DurationMS, o.SysName, o.SysDescr,
-		o.SysObjectID, o.EngineID, o.UptimeS, o.Serial, o.Model, o.Manufacturer, o.CPUCount,
-		o.MemoryMB, o.StorageGB, o.Interfaces, o.Collector)
+	id, err := tx.insert(observationInsert+` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.values()...)
 	if err != nil {
 		return dbErr(err, fmt.Sprintf("add observation of device %d", o.DeviceID))
 	}
