@@ -55,9 +55,10 @@ func (s *Store) RenewLeases(ctx context.Context, holder string, now, until time.
 //
 // The conditional update comes first: on PostgreSQL it locks the row, so a
 // claim racing with it skips the device and then finds it polled. On
-// PostgreSQL update and insert are one statement (a data-modifying WITH), one
-// round trip where a transaction would take four; on SQLite, in process,
-// they are two statements in one transaction.
+// PostgreSQL update and insert are one statement (a data-modifying WITH)
+// where a transaction would take four (BEGIN, UPDATE, INSERT, COMMIT), which
+// pays for the lease check's query; on SQLite, in process, they are two
+// statements in one transaction.
 func (s *Store) RecordPoll(ctx context.Context, o Observation, l Lease) (Observation, error) {
 	if o.DeviceID != l.DeviceID {
 		return Observation{}, fmt.Errorf("inventory: observation of device %d under the lease of device %d", o.DeviceID, l.DeviceID)
