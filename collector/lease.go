@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -64,17 +65,19 @@ const (
 // past its lease neither polls nor writes over another's work.
 func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget) outcome {
 	l := inventory.Lease{DeviceID: t.DeviceID, Holder: c.cfg.Name, Token: t.LeaseToken}
-	log := c.cfg.Logger.With("device_id", t.DeviceID, "lease_token", t.LeaseToken)
+	log := func() *slog.Logger { // only when there is something to say
+		return c.cfg.Logger.With("device_id", t.DeviceID, "lease_token", t.LeaseToken)
+	}
 	c.pause(StepCheck, t.DeviceID)
 	held, err := c.store.HoldsLease(ctx, l, c.cfg.Now())
 	switch {
 	case ctx.Err() != nil:
 		return cancelled
 	case err != nil:
-		log.Error("lease check failed; device skipped", "err", err)
+		log().Error("lease check failed; device skipped", "err", err)
 		return leaseLost
 	case !held:
-		log.Warn("lease lost before the poll (it ended or another collector claimed the device); device skipped")
+		log().Warn("lease lost before the poll (it ended or another collector claimed the device); device skipped")
 		return leaseLost
 	}
 	at := c.cfg.Now()
@@ -90,11 +93,11 @@ func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget) outc
 	_, err = c.store.RecordPoll(wctx, o, l)
 	switch {
 	case errors.Is(err, inventory.ErrLeaseLost):
-		log.Warn("lease lost during the poll (another collector claimed the device); result dropped as stale",
+		log().Warn("lease lost during the poll (another collector claimed the device); result dropped as stale",
 			"polled_at", at, "duration_ms", o.DurationMS)
 		return resultStale
 	case err != nil:
-		log.Error("store observation", "err", err)
+		log().Error("store observation", "err", err)
 	}
 	if o.Status() == "ok" {
 		return polledOK

@@ -69,8 +69,10 @@ func (s *Store) RecordPoll(ctx context.Context, o Observation, l Lease) (Observa
 		last_polled_at = CASE WHEN last_polled_at IS NULL OR last_polled_at < ? THEN ? ELSE last_polled_at END
 		WHERE device_id = ? AND lease_holder = ? AND lease_token = ?`
 	leaseArgs := []any{o.At, o.At, l.DeviceID, l.Holder, l.Token}
-	lost := fmt.Errorf("inventory: poll of device %d by %s (lease %d): %w", l.DeviceID, l.Holder, l.Token, ErrLeaseLost)
-	what := fmt.Sprintf("record poll of device %d", o.DeviceID)
+	lost := func() error {
+		return fmt.Errorf("inventory: poll of device %d by %s (lease %d): %w", l.DeviceID, l.Holder, l.Token, ErrLeaseLost)
+	}
+	what := func() string { return fmt.Sprintf("record poll of device %d", o.DeviceID) }
 	if s.dialect == Postgres {
 		// In INSERT … SELECT the parameters' types are not taken from the
 		// columns: each is cast.
@@ -82,9 +84,9 @@ func (s *Store) RecordPoll(ctx context.Context, o Observation, l Lease) (Observa
 			append(leaseArgs, o.values()[1:]...)...)
 		switch {
 		case err != nil:
-			return Observation{}, dbErr(err, what)
+			return Observation{}, dbErr(err, what())
 		case len(ids) == 0:
-			return Observation{}, lost
+			return Observation{}, lost()
 		}
 		o.ID = ids[0]
 		return o, nil
@@ -92,12 +94,12 @@ func (s *Store) RecordPoll(ctx context.Context, o Observation, l Lease) (Observa
 	err := s.measurementTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(tx.ctx, tx.Rebind(release), leaseArgs...)
 		if err != nil {
-			return dbErr(err, what)
+			return dbErr(err, what())
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return dbErr(err, what)
+			return dbErr(err, what())
 		} else if n == 0 {
-			return lost
+			return lost()
 		}
 		return insertObservation(tx, &o)
 	})
