@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"hostroll/collector"
 	"hostroll/collector/snmpsim"
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
@@ -208,6 +210,41 @@ func TestPollEnvironment(t *testing.T) {
 			code, _, stderr := runCLI(t, append(tc.args, "--db", url)...)
 			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestPollLeaseMinimum: the shortest lease accepted is the one a device's
+// poll and write fit in between renewals; a nanosecond less is a usage error
+// (exit 2) that says why.
+func TestPollLeaseMinimum(t *testing.T) {
+	min := (collector.Config{}).MinLease()
+	if want := 3 * (collector.DefaultDeviceTimeout + collector.DefaultWriteTimeout + collector.MaxClockSkew) / 2; min != want {
+		t.Fatalf("MinLease %s, want %s", min, want)
+	}
+	cases := []struct {
+		name  string
+		lease time.Duration
+		code  int // 0: accepted
+	}{
+		{"the minimum", min, 0},
+		{"the default", 5 * time.Minute, 0},
+		{"just below", min - time.Nanosecond, 2},
+		{"one minute", time.Minute, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pc := pollConfig{Schedule: "@every 5m", Workers: 4, MaxVarbinds: 100, Keep: 100, Lease: tc.lease}
+			err := pc.validate()
+			var exit *exitError
+			switch {
+			case tc.code == 0 && err != nil:
+				t.Errorf("lease %s refused: %v", tc.lease, err)
+			case tc.code != 0 && (!errors.As(err, &exit) || exit.code != tc.code):
+				t.Errorf("lease %s: %v, want exit %d", tc.lease, err, tc.code)
+			case tc.code != 0 && !strings.Contains(err.Error(), "two thirds of a lease left between renewals"):
+				t.Errorf("lease %s: the message does not say why: %v", tc.lease, err)
 			}
 		})
 	}
