@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 
 	"hostroll/migrations"
+	"hostroll/secret"
 )
 
 // Dialects.
@@ -33,13 +34,15 @@ type Store struct {
 	db      *sqlx.DB
 	dialect string
 	now     func() time.Time
-	rules   RuleConfig // thresholds of the policy rules; zero means the defaults
+	rules   RuleConfig  // thresholds of the policy rules; zero means the defaults
+	key     *secret.Key // seals secrets at rest (SetSecretKey); nil: none
 }
 
 // Target is a parsed database URL.
 type Target struct {
 	Dialect string // Postgres or SQLite
 	DSN     string // what the driver is opened with
+	File    string // SQLite: the database file (":memory:" for none)
 }
 
 // ParseURL reads a database URL: postgres://user:pass@host:5432/db?sslmode=disable
@@ -70,7 +73,7 @@ func ParseURL(raw string) (Target, error) {
 		if file != ":memory:" {
 			file = filepath.Clean(file)
 		}
-		return Target{Dialect: SQLite, DSN: sqliteDSN(file, query)}, nil
+		return Target{Dialect: SQLite, DSN: sqliteDSN(file, query), File: file}, nil
 	}
 	return Target{}, fmt.Errorf("database URL %q: unknown scheme %q (want postgres or sqlite)", Redact(raw), scheme)
 }
@@ -146,9 +149,23 @@ func (s *Store) Dialect() string { return s.dialect }
 // collector, tests); inventory's own writes go through its methods.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Migrate applies pending migrations and returns the versions applied.
+// Migrate applies pending migrations and returns the versions applied. Two
+// steps SQL cannot do follow: audit rows written before the chain existed
+// are chained (ChainAudit), and secrets still stored in plain text are sealed
+// with the store's key (SealSecrets; set the key first). Both do nothing the
+// second time.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	return migrations.Apply(ctx, s.db, s.dialect)
+	applied, err := migrations.Apply(ctx, s.db, s.dialect)
+	if err != nil {
+		return applied, err
+	}
+	if _, err := s.ChainAudit(ctx); err != nil {
+		return applied, err
+	}
+	if _, err := s.SealSecrets(ctx); err != nil {
+		return applied, err
+	}
+	return applied, nil
 }
 
 // Health reports the dialect and the schema version, after a round trip to the

@@ -127,7 +127,14 @@ func (s *Store) PollTarget(ctx context.Context, deviceID int64) (PollTarget, err
 	}
 	var t PollTarget
 	err = s.db.GetContext(ctx, &t, s.db.Rebind(pollTargetSelect+` WHERE d.id = ?`), deviceID)
-	return t, dbErr(err, fmt.Sprintf("poll target %d", deviceID))
+	if err != nil {
+		return PollTarget{}, dbErr(err, fmt.Sprintf("poll target %d", deviceID))
+	}
+	ts := []PollTarget{t}
+	if err := s.openTargets(ctx, s.db, ts); err != nil {
+		return PollTarget{}, err
+	}
+	return ts[0], nil
 }
 
 // PollTargets returns every pollable device (with a management IP and a
@@ -135,7 +142,10 @@ func (s *Store) PollTarget(ctx context.Context, deviceID int64) (PollTarget, err
 func (s *Store) PollTargets(ctx context.Context) ([]PollTarget, error) {
 	var ts []PollTarget
 	err := s.db.SelectContext(ctx, &ts, pollTargetSelect+` WHERE `+pollable+` ORDER BY d.id`)
-	return ts, dbErr(err, "poll targets")
+	if err != nil {
+		return nil, dbErr(err, "poll targets")
+	}
+	return ts, s.openTargets(ctx, s.db, ts)
 }
 
 // EnsurePollState gives every pollable device its row in device_poll_state,
@@ -195,7 +205,10 @@ func (s *Store) ClaimDue(ctx context.Context, c Claim) ([]PollTarget, error) {
 		if err != nil {
 			return err
 		}
-		return dbErr(tx.sel(&targets, q, args...), "read claimed devices")
+		if err := tx.sel(&targets, q, args...); err != nil {
+			return dbErr(err, "read claimed devices")
+		}
+		return s.openTargets(ctx, tx, targets)
 	})
 	return targets, err
 }
