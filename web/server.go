@@ -89,6 +89,7 @@ func routes(app *fiber.App, cfg Config) {
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
 		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles")
 	api.Get("/audit", auditLog(s))
+	api.Get("/audit/verify", auditVerify(s))
 	mountLifecycle(api, cfg)
 	mountSpec(api, s)
 	mountFindings(api, s)

@@ -105,7 +105,11 @@ func startCollector(ctx context.Context, s *inventory.Store, pc pollConfig, log 
 	c := cron.New(cron.WithChain(cron.Recover(clog), cron.SkipIfStillRunning(clog)))
 	c.Schedule(sched, cron.FuncJob(func() {
 		sum, err := col.RunDue(ctx, nil)
-		if err != nil {
+		switch {
+		case errors.Is(err, inventory.ErrSecretKey):
+			log.Error("poll round: polling nothing", "err", err)
+			return
+		case err != nil:
 			log.Error("poll round", "err", err)
 		}
 		log.Info("poll round", "polled", sum.Polled, "ok", sum.OK, "failed", sum.Failed,

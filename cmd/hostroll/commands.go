@@ -94,12 +94,25 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database.
+// openStore opens and migrates the database, with its secret key (loadKey).
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
+	return openStoreNoting(ctx, url, nil)
+}
+
+// openStoreNoting is openStore that tells note when it made a new key file.
+func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
+	key, keyFile, created, err := loadKey(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	if created && note != nil {
+		note(keyFile, inventory.KeyFingerprint(key))
+	}
 	s, err := inventory.Open(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.SetSecretKey(key)
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		s.Close()
@@ -114,7 +127,9 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("migrate", &cfg, w), args); err != nil {
 		return err
 	}
-	s, applied, err := openStore(ctx, cfg.DB)
+	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
+		fmt.Fprintf(w.err, "created the secret key file %s (key %s): back it up apart from the database; without it the SNMP secrets cannot be opened\n", file, fp)
+	})
 	if err != nil {
 		return err
 	}
@@ -142,7 +157,7 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	defer s.Close()
-	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	n, err := loadDemo(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -173,11 +188,16 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if cfg.GraceDays, err = grace(); err != nil {
 		return err
 	}
-	s, applied, err := openStore(ctx, cfg.DB)
+	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
+		log.Warn("created the secret key file: back it up apart from the database; without it the SNMP secrets cannot be opened", "file", file, "key", fp)
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := s.CheckSecretKey(ctx); err != nil {
+		log.Error("the collector will poll nothing", "err", err)
+	}
 	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays})
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
@@ -211,7 +231,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 // serveDemo loads the demo data set into an empty database; a database
 // that has data is left alone.
 func serveDemo(ctx context.Context, s *inventory.Store, log *slog.Logger) error {
-	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	n, err := loadDemo(ctx, s)
 	switch {
 	case errors.Is(err, errNotEmpty):
 		log.Info("demo data not loaded: the database already has units")

@@ -12,8 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"os/user"
 	"runtime/debug"
 	"syscall"
+
+	"hostroll/inventory"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -28,13 +31,17 @@ commands:
   collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   check     run the policy checks and print the open findings by rule and by unit
+  audit     audit verify: recompute the audit log's hash chain (exit 1 when broken)
+  rekey     seal every stored secret again under a new key file (--new-key-file FILE)
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
 Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
 HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90),
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
-HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices").
+HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices"),
+HOSTROLL_SECRET_KEY_FILE (key that seals SNMP secrets; default hostroll.key beside
+the SQLite file, required for PostgreSQL; see docs/auditor.md).
 `
 
 func main() {
@@ -51,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	w := streams{out: stdout, err: stderr}
+	// Every store call of a command is made, and audited, as cli:<os user>.
+	ctx = inventory.WithActor(ctx, cliActor())
 	var err error
 	switch args[0] {
 	case "serve":
@@ -65,6 +74,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdPoll(ctx, args[1:], w, log)
 	case "collect":
 		err = cmdCollect(ctx, args[1:], w, log)
+	case "audit":
+		err = cmdAudit(ctx, args[1:], w)
+	case "rekey":
+		err = cmdRekey(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
@@ -89,6 +102,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "hostroll:", err)
 	return 1
+}
+
+// cliActor names the command line's caller in the audit log: cli:<os user>.
+func cliActor() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "cli:" + name
 }
 
 // errUsage marks bad flags; the flag package has already said what is wrong.
