@@ -33,8 +33,10 @@ var auditReasons = map[string][2]string{ // code: {zh, en}
 		"audit row %d has no hash: it was not written by hostroll but inserted outside the application"},
 	AuditChanged: {"第 %d 条审计记录写入后被修改过：其内容与其哈希不符",
 		"audit row %d was changed after it was written: its content no longer matches its hash"},
-	AuditRemoved: {"第 %d 条之后、第 %d 条之前的审计记录被删除（或被改写并重算了哈希）：第 %[2]d 条所接续的记录已不存在",
-		"audit rows after row %d and before row %d were removed (or rewritten with a new hash): the row that row %[2]d follows is no longer there"},
+	AuditRemoved: {"第 %d 条审计记录被删除（或其后一条所接续的记录被改写并重算了哈希）：第 %d 条所接续的记录已不存在",
+		"audit row %d was removed (or rewritten with a new hash): row %d follows a row that is no longer there"},
+	"removedRange": {"第 %d 至 %d 条审计记录被删除（或被改写并重算了哈希）：第 %d 条所接续的记录已不存在",
+		"audit rows %d to %d were removed (or rewritten with a new hash): row %d follows a row that is no longer there"},
 	"claims": {"第 %d 条审计记录是乱序插入的：它声称接续第 %d 条，但它前面是第 %d 条",
 		"audit row %d was inserted out of order: it claims to follow row %d, but row %d comes before it"},
 	"skipped": {"第 %d 条审计记录是乱序插入的：第 %d 条接续的是它前面的第 %d 条",
@@ -113,6 +115,14 @@ func walkChain(ctx context.Context, tx *sqlx.Tx, rows *sqlx.Rows, lang string) (
 // the row after x follows g (x inserted out of order), or what x follows is
 // gone (rows removed).
 func brokenLink(ctx context.Context, tx *sqlx.Tx, rows *sqlx.Rows, v AuditVerification, g chainRow, head string, x chainRow, lang string) (AuditVerification, error) {
+	var y *chainRow // the row after x, if any
+	if rows.Next() {
+		y = &chainRow{}
+		if err := rows.StructScan(y); err != nil {
+			return v, dbErr(err, "read the audit chain")
+		}
+	}
+	rows.Close() // one query at a time on the transaction's connection
 	var e int64
 	err := tx.GetContext(ctx, &e, tx.Rebind(`SELECT id FROM audit WHERE hash = ? AND id < ? ORDER BY id LIMIT 1`), *x.PrevHash, g.ID)
 	switch {
@@ -120,17 +130,12 @@ func brokenLink(ctx context.Context, tx *sqlx.Tx, rows *sqlx.Rows, v AuditVerifi
 		return v.bad(x.ID, AuditOutOfOrder, auditReason(lang, "claims", x.ID, e, g.ID)), nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return v, dbErr(err, "look up an audit row by hash")
+	case y != nil && y.PrevHash != nil && *y.PrevHash == head:
+		return v.bad(x.ID, AuditOutOfOrder, auditReason(lang, "skipped", x.ID, y.ID, g.ID)), nil
+	case x.ID-g.ID == 2:
+		return v.bad(g.ID+1, AuditRemoved, auditReason(lang, AuditRemoved, g.ID+1, x.ID)), nil
 	}
-	if rows.Next() {
-		var y chainRow
-		if err := rows.StructScan(&y); err != nil {
-			return v, dbErr(err, "read the audit chain")
-		}
-		if y.PrevHash != nil && *y.PrevHash == head {
-			return v.bad(x.ID, AuditOutOfOrder, auditReason(lang, "skipped", x.ID, y.ID, g.ID)), nil
-		}
-	}
-	return v.bad(g.ID+1, AuditRemoved, auditReason(lang, AuditRemoved, g.ID, x.ID)), nil
+	return v.bad(g.ID+1, AuditRemoved, auditReason(lang, "removedRange", g.ID+1, x.ID-1, x.ID)), nil
 }
 
 func (v AuditVerification) bad(id int64, problem, reason string) AuditVerification {

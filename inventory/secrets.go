@@ -263,7 +263,22 @@ func (s *Store) SealSecrets(ctx context.Context) (int, error) {
 		}
 		return tx.audit("update", "secret_key", 1, nil, keyAudit{Fingerprint: KeyFingerprint(k), Sealed: changed})
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return n, s.dropOldPages(ctx)
+}
+
+// dropOldPages empties SQLite's write-ahead log after secrets were sealed, so
+// the page images it kept from before (plain text) leave the disk too; the
+// freed space in the database file itself is zeroed by secure_delete. On
+// PostgreSQL old row versions go with VACUUM (docs/auditor.md).
+func (s *Store) dropOldPages(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return dbErr(err, "checkpoint the write-ahead log")
 }
 
 // keyAudit is what the audit log records of a sealing or a rekey.
@@ -313,10 +328,11 @@ func (s *Store) Rekey(ctx context.Context, newKey *secret.Key) (int, error) {
 		return tx.audit("update", "secret_key", 1, keyAudit{Fingerprint: KeyFingerprint(old)},
 			keyAudit{Fingerprint: KeyFingerprint(newKey), Sealed: changed})
 	})
-	if err == nil {
-		s.key = newKey
+	if err != nil {
+		return 0, err
 	}
-	return n, err
+	s.key = newKey
+	return n, s.dropOldPages(ctx)
 }
 
 // openStored prepares a profile's secrets for a write: a secret the
