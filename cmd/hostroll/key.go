@@ -61,6 +61,10 @@ func cmdRekey(ctx context.Context, args []string, w streams) error {
 		fmt.Fprintln(w.err, "hostroll rekey: --new-key-file FILE is required")
 		return errUsage
 	}
+	exists := fmt.Errorf("%s already exists: rekey never overwrites a key file; name a new file", *newFile)
+	if _, err := os.Lstat(*newFile); err == nil {
+		return exists
+	}
 	s, _, err := openStore(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -75,7 +79,7 @@ func cmdRekey(ctx context.Context, args []string, w streams) error {
 	}
 	if err := secret.Write(*newFile, k); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s already exists: rekey never overwrites a key file; name a new file", *newFile)
+			return exists
 		}
 		return err
 	}
