@@ -1,0 +1,40 @@
+package web_test
+
+import (
+	"testing"
+)
+
+// GET /api/v1/audit/verify recomputes the chain: ok with the head, then, after
+// a row is changed with plain SQL, not ok naming that row; the audit list
+// shows the chain and the caller's fields.
+func TestAuditVerify(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		unit, _, _ := c.rackIn(t, "AV", 42)
+		c.device(t, unit, "verified", obj{})
+		v := c.get(t, "/api/v1/audit/verify?lang=en")
+		if v["ok"] != true || intOf(t, v["checked"]) != 4 || v["first_bad_id"] != nil || v["problem"] != "" || v["head_hash"] == "" {
+			t.Fatalf("intact chain: %v", v)
+		}
+		items, _ := c.list(t, "/api/v1/audit?limit=2")
+		for _, f := range []string{"token_key", "ip", "request_id", "prev_hash", "hash"} {
+			if _, ok := items[0][f]; !ok {
+				t.Errorf("audit rows lack %s: %v", f, items[0])
+			}
+		}
+		if items[0]["prev_hash"] != items[1]["hash"] || items[0]["hash"] != v["head_hash"] {
+			t.Errorf("the newest row does not follow the one before: %v / %v", items[0], items[1])
+		}
+		second := intOf(t, items[1]["id"])
+		if _, err := c.store.DB().Exec(c.store.DB().Rebind(`UPDATE audit SET entity_id = entity_id + 1 WHERE id = ?`), second); err != nil {
+			t.Fatal(err)
+		}
+		v = c.get(t, "/api/v1/audit/verify")
+		if v["ok"] != false || intOf(t, v["first_bad_id"]) != second || v["problem"] != "changed" {
+			t.Fatalf("changed row %d: %v", second, v)
+		}
+		if reason, _ := v["reason"].(string); reason == "" || reason[0] < 0x80 {
+			t.Errorf("the reason is not in Chinese by default: %q", reason)
+		}
+	})
+}
