@@ -16,9 +16,9 @@ import (
 const keyFileEnv = "HOSTROLL_SECRET_KEY_FILE"
 
 // loadKey finds the secret key of the database at dbURL: the file named by
-// HOSTROLL_SECRET_KEY_FILE, else hostroll.key beside the SQLite file, made
-// (0600) when it does not exist yet. PostgreSQL has no default: without the
-// variable it is an error that says what to set. created tells whether the
+// HOSTROLL_SECRET_KEY_FILE, else hostroll.key beside the SQLite file; either
+// is made (0600) when it does not exist yet. PostgreSQL has no default file:
+// without the variable it is an error that says what to set. created tells whether the
 // file was made now; path is the file used ("" for an in-memory database).
 func loadKey(dbURL string) (k *secret.Key, path string, created bool, err error) {
 	t, err := inventory.ParseURL(dbURL)
@@ -29,18 +29,14 @@ func loadKey(dbURL string) (k *secret.Key, path string, created bool, err error)
 	switch {
 	case path != "":
 	case t.Dialect == inventory.Postgres:
-		return nil, "", false, fmt.Errorf("%s is not set: PostgreSQL needs the secret key file; set %s=/path/to/hostroll.key (make one with: hostroll rekey --new-key-file FILE on a new database, or copy the one its server uses)", keyFileEnv, keyFileEnv)
+		return nil, "", false, fmt.Errorf("%s is not set: with PostgreSQL set it to the secret key file every hostroll process shares, e.g. %s=/etc/hostroll/hostroll.key (made, 0600, at the first start if it does not exist)", keyFileEnv, keyFileEnv)
 	case t.File == ":memory:":
 		k, err = secret.Generate()
 		return k, "", false, err
 	default:
 		path = filepath.Join(filepath.Dir(t.File), "hostroll.key")
 	}
-	if t.Dialect == inventory.Postgres {
-		k, err = secret.Load(path)
-	} else {
-		k, created, err = secret.LoadOrCreate(path)
-	}
+	k, created, err = secret.LoadOrCreate(path)
 	if err != nil {
 		return nil, "", false, fmt.Errorf("%w (set %s to the database's key file)", err, keyFileEnv)
 	}
