@@ -21,10 +21,12 @@ type SecretKeyError struct{ Message string }
 
 func (e *SecretKeyError) Error() string { return e.Message }
 
-// Is makes errors.Is hold for ErrSecretKey and ErrConflict.
-func (e *SecretKeyError) Is(target error) bool {
-	return target == ErrSecretKey || target == ErrConflict
-}
+// Is makes errors.Is hold for ErrSecretKey.
+func (e *SecretKeyError) Is(target error) bool { return target == ErrSecretKey }
+
+// Unwrap makes it a ConflictError too (errors.As, errors.Is ErrConflict): a
+// write or a poll refused for the state of the store, never a server fault.
+func (e *SecretKeyError) Unwrap() error { return &ConflictError{Message: e.Message} }
 
 // sealedColumns are the columns of one table that hold sealed secrets.
 type sealedColumns struct {
