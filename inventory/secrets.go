@@ -292,7 +292,9 @@ type keyAudit struct {
 // Rekey seals every secret again under newKey, in one transaction, and makes
 // newKey the store's key. The old key must be the store's key and open them.
 // It returns how many rows were resealed. The caller keeps newKey safe first
-// (hostroll rekey writes its file before calling this).
+// (hostroll rekey writes its file before calling this). Rekey swaps the
+// store's key: call it when nothing else uses this Store (the CLI); other
+// processes must restart with the new key file.
 func (s *Store) Rekey(ctx context.Context, newKey *secret.Key) (int, error) {
 	if newKey == nil {
 		return 0, errors.New("inventory: rekey: no new key")
