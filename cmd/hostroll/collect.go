@@ -190,6 +190,9 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 		return err
 	}
 	defer s.Close()
+	if err := s.CheckSecretKey(ctx); err != nil {
+		return err // polls nothing: one line saying why
+	}
 	ccfg := pc.collectorConfig(log, time.Nanosecond) // every device is due
 	ccfg.Lease = 10 * time.Minute
 	col := collector.New(s, ccfg)

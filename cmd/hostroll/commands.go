@@ -99,6 +99,13 @@ func openStore(ctx context.Context, url string) (*inventory.Store, []int, error)
 	return openStoreNoting(ctx, url, nil)
 }
 
+// noteKeyFile tells the person at the terminal that a key file was made.
+func noteKeyFile(w streams) func(file, fingerprint string) {
+	return func(file, fp string) {
+		fmt.Fprintf(w.err, "created the secret key file %s (key %s): back it up apart from the database; without it the SNMP secrets cannot be opened\n", file, fp)
+	}
+}
+
 // openStoreNoting is openStore that tells note when it made a new key file.
 func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
 	key, keyFile, created, err := loadKey(url)
@@ -127,9 +134,7 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("migrate", &cfg, w), args); err != nil {
 		return err
 	}
-	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
-		fmt.Fprintf(w.err, "created the secret key file %s (key %s): back it up apart from the database; without it the SNMP secrets cannot be opened\n", file, fp)
-	})
+	s, applied, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
@@ -152,7 +157,7 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("demo", &cfg, w), args); err != nil {
 		return err
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, _, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
