@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // The audit log is a hash chain. Each row stores prev_hash, the hash of the
@@ -51,21 +54,8 @@ type chainRow struct {
 
 const chainCols = `id, at, actor, token_key, ip, request_id, action, entity, entity_id, before, after, prev_hash, hash`
 
-// canonical is the member order of the canonical JSON.
-type canonical struct {
-	At        string          `json:"at"`
-	Actor     string          `json:"actor"`
-	TokenKey  string          `json:"token_key"`
-	IP        string          `json:"ip"`
-	RequestID string          `json:"request_id"`
-	Action    string          `json:"action"`
-	Entity    string          `json:"entity"`
-	EntityID  int64           `json:"entity_id"`
-	Before    json.RawMessage `json:"before"`
-	After     json.RawMessage `json:"after"`
-}
-
-// canonicalJSON is the row's canonical form (see above).
+// canonicalJSON is the row's canonical form (see above), written by hand:
+// a fixed member order, and no second pass over before and after.
 func (r *chainRow) canonicalJSON() ([]byte, error) {
 	before, err := canonicalDoc(r.Before)
 	if err != nil {
@@ -75,11 +65,17 @@ func (r *chainRow) canonicalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inventory: audit row %d after: %w", r.ID, err)
 	}
-	return encodeCanonical(canonical{
-		At: r.At.UTC().Format(time.RFC3339Nano), Actor: r.Actor, TokenKey: r.TokenKey, IP: r.IP,
-		RequestID: r.RequestID, Action: r.Action, Entity: r.Entity, EntityID: r.EntityID,
-		Before: before, After: after,
-	})
+	b := make([]byte, 0, 200+len(before)+len(after))
+	for _, m := range []struct{ name, val string }{
+		{`{"at":`, r.At.UTC().Format(time.RFC3339Nano)}, {`,"actor":`, r.Actor}, {`,"token_key":`, r.TokenKey},
+		{`,"ip":`, r.IP}, {`,"request_id":`, r.RequestID}, {`,"action":`, r.Action}, {`,"entity":`, r.Entity},
+	} {
+		b = appendString(append(b, m.name...), m.val)
+	}
+	b = strconv.AppendInt(append(b, `,"entity_id":`...), r.EntityID, 10)
+	b = append(append(b, `,"before":`...), before...)
+	b = append(append(b, `,"after":`...), after...)
+	return append(b, '}'), nil
 }
 
 // chainHash is the hash of a row whose canonical form is canon, following prev.
@@ -100,9 +96,9 @@ func (r *chainRow) hashAfter(prev string) (string, error) {
 }
 
 // canonicalDoc re-encodes a stored JSON document canonically; none is null.
-func canonicalDoc(raw RawJSON) (json.RawMessage, error) {
+func canonicalDoc(raw RawJSON) ([]byte, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return json.RawMessage("null"), nil
+		return []byte("null"), nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -110,39 +106,84 @@ func canonicalDoc(raw RawJSON) (json.RawMessage, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	return encodeCanonical(normalNumbers(v))
+	return appendCanonical(make([]byte, 0, len(raw)), v), nil
 }
 
-// normalNumbers rewrites every number of a decoded document in its one form.
-func normalNumbers(v any) any {
+// appendCanonical writes a decoded document: object members sorted by name
+// (bytewise), no spaces, numbers in their one form.
+func appendCanonical(b []byte, v any) []byte {
 	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = normalNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = normalNumbers(e)
-		}
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, x)
 	case json.Number:
-		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
-			return json.Number(strconv.FormatInt(i, 10))
+		return append(b, normalNumber(x)...)
+	case string:
+		return appendString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanonical(b, e)
 		}
-		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
-			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		return append(b, ']')
+	case map[string]any:
+		keys := slices.Sorted(maps.Keys(x))
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanonical(append(appendString(b, k), ':'), x[k])
 		}
+		return append(b, '}')
 	}
-	return v
+	panic(fmt.Sprintf("inventory: canonical JSON of %T", v)) // json.Decoder makes none other
 }
 
-// encodeCanonical writes v without spaces or HTML escaping; maps come out
-// with their keys sorted (encoding/json sorts them).
-func encodeCanonical(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+// normalNumber is a number's one form: whole numbers that fit in 64 bits as
+// integers, any other in the shortest form that reads back the same float64.
+func normalNumber(n json.Number) string {
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return strconv.FormatInt(i, 10)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return string(n)
+}
+
+// appendString writes s as a JSON string the way encoding/json does without
+// HTML escaping: \" and \\ escaped, \b \f \n \r \t, other control
+// characters and U+2028, U+2029 as \u00XX / \u20XX, all else as it is
+// (decoded strings are valid UTF-8).
+func appendString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r == '\b':
+			b = append(b, `\b`...)
+		case r == '\f':
+			b = append(b, `\f`...)
+		case r == '\n':
+			b = append(b, `\n`...)
+		case r == '\r':
+			b = append(b, `\r`...)
+		case r == '\t':
+			b = append(b, `\t`...)
+		case r < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return append(b, '"')
 }

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,23 @@ func BenchmarkChainHash(b *testing.B) {
 	for b.Loop() {
 		if _, err := r.hashAfter(prev); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// appendString writes strings as encoding/json does without HTML escaping.
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", `quote " back \ slash`, "ctl \b\f\n\r\t \x00\x01\x1f end",
+		"<机柜> & 'A'", "line\u2028para\u2029", "emoji 🖥", "\x7f del"} {
+		var buf strings.Builder
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(buf.String(), "\n")
+		if got := string(appendString(nil, s)); got != want {
+			t.Errorf("%q: got %s, want %s", s, got, want)
 		}
 	}
 }
