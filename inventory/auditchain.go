@@ -20,7 +20,7 @@ import (
 //
 // where prev_hash is taken as its 64 ASCII hex characters. The canonical JSON
 // of a row is one object with exactly these members, in this order, no
-// spaces, no HTML escaping:
+// spaces, strings escaped as appendString says (no HTML escaping):
 //
 //	{"at":…,"actor":…,"token_key":…,"ip":…,"request_id":…,"action":…,
 //	 "entity":…,"entity_id":…,"before":…,"after":…}
