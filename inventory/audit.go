@@ -80,10 +80,12 @@ var auditList = listSpec{
 		"token_key":  {col: "token_key", kind: filterText},
 		"request_id": {col: "request_id", kind: filterText},
 	},
+	scope: scopeAudit,
 }
 
 // Audit lists the change log, newest first; filters: entity, entity_id,
-// action, actor, token_key, request_id. The application never updates or
+// action, actor, token_key, request_id. A unit's staff see the rows of the
+// entities of their unit that still exist. The application never updates or
 // deletes audit rows; VerifyAudit shows whether anyone else did.
 func (s *Store) Audit(ctx context.Context, p ListParams) ([]AuditEntry, int, error) {
 	items, total, err := list[AuditEntry](s, ctx, auditList, p,
