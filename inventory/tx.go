@@ -68,8 +68,8 @@ func (s *Store) lockedTx(ctx context.Context, fn func(tx *txn) error) error {
 	defer sqltx.Rollback()
 	tx := s.newTxn(ctx, sqltx)
 	if s.dialect == Postgres {
-		if err := tx.exec(`SELECT pg_advisory_xact_lock(?)`, auditLockKey); err != nil {
-			return dbErr(err, "lock the audit chain")
+		if err := tx.lockChain(); err != nil {
+			return err
 		}
 	}
 	tx.chained = true
@@ -145,6 +145,32 @@ func (tx *txn) audit(action, entity string, id int64, before, after any) error {
 	}
 	tx.head = &hash
 	tx.audited++
+	return nil
+}
+
+// lockChain takes the audit chain's advisory lock on PostgreSQL and reads the
+// chain's head, in one round trip: two statements in one simple query, each
+// with its own snapshot (read committed), so the second sees every row
+// committed by the lock's previous holder.
+func (tx *txn) lockChain() error {
+	rows, err := tx.QueryContext(tx.ctx, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d);
+		SELECT hash FROM audit WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`, auditLockKey))
+	if err != nil {
+		return dbErr(err, "lock the audit chain")
+	}
+	defer rows.Close()
+	for rows.Next() { // the lock's one (void) row
+	}
+	head := ""
+	if rows.NextResultSet() && rows.Next() {
+		if err := rows.Scan(&head); err != nil {
+			return dbErr(err, "read the audit chain's head")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return dbErr(err, "lock the audit chain")
+	}
+	tx.head = &head
 	return nil
 }
 
