@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -22,7 +21,7 @@ func (c *client) race(t *testing.T, n int, method, path string, body func(i int)
 	var start, done sync.WaitGroup
 	start.Add(1)
 	for i := range n {
-		app := web.New(web.Config{Store: c.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		app := web.New(c.cfg)
 		js, err := json.Marshal(body(i))
 		if err != nil {
 			t.Fatal(err)
@@ -33,6 +32,7 @@ func (c *client) race(t *testing.T, n int, method, path string, body func(i int)
 			start.Wait()
 			req := httptest.NewRequest(method, path, bytes.NewReader(js))
 			req.Header.Set("Content-Type", "application/json")
+			c.authorize(req)
 			res, err := app.Test(req, -1)
 			if err != nil {
 				errs[i] = err

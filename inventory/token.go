@@ -1,0 +1,249 @@
+package inventory
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// TokenPrefix starts every API token: "hr_<key>.<secret>".
+const TokenPrefix = "hr_"
+
+// Token refusals.
+var (
+	// ErrBadToken is a token that is malformed, unknown, wrong, expired or
+	// whose user is disabled.
+	ErrBadToken = errors.New("inventory: the API token is not valid")
+	// ErrTokenAddress is a token used from an address it does not allow.
+	ErrTokenAddress = errors.New("inventory: the API token is not allowed from this address")
+)
+
+// Token is an API token. Only an HMAC of its secret under the server's pepper
+// is stored; the secret is shown once, when it is made.
+type Token struct {
+	ID           int64      `db:"id" json:"id"`
+	Key          string     `db:"key" json:"key"`
+	UserID       int64      `db:"user_id" json:"user_id"`
+	Username     string     `db:"username" json:"username"`
+	Description  string     `db:"description" json:"description"`
+	WriteEnabled bool       `db:"write_enabled" json:"write_enabled"`
+	AllowedIPs   IPList     `db:"allowed_ips" json:"allowed_ips"`
+	ExpiresAt    *time.Time `db:"expires_at" json:"expires_at"`
+	LastUsedAt   *time.Time `db:"last_used_at" json:"last_used_at"`
+	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
+}
+
+// TokenInput makes a token.
+type TokenInput struct {
+	Description  string     `json:"description"`
+	WriteEnabled bool       `json:"write_enabled"`
+	ExpiresAt    *time.Time `json:"expires_at"`
+	AllowedIPs   []string   `json:"allowed_ips"`
+}
+
+const tokenCols = `t.id, t.key, t.user_id, u.username, t.description, t.write_enabled,
+	t.allowed_ips, t.expires_at, t.last_used_at, t.created_at`
+
+const tokenFrom = ` FROM api_tokens t JOIN users u ON u.id = t.user_id`
+
+// tokenHash is HMAC-SHA256(pepper, secret) in hex.
+func tokenHash(pepper []byte, secret string) string {
+	m := hmac.New(sha256.New, pepper)
+	m.Write([]byte(secret))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Tokens lists the tokens of one user, or of everyone when userID is 0.
+func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
+	q, args := "SELECT "+tokenCols+tokenFrom, []any{}
+	if userID != 0 {
+		q += " WHERE t.user_id = ?"
+		args = append(args, userID)
+	}
+	out := []Token{}
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+" ORDER BY t.id"), args...)
+	return out, dbErr(err, "list tokens")
+}
+
+// TokenByKey returns the token with that key.
+func (s *Store) TokenByKey(ctx context.Context, key string) (Token, error) {
+	var t Token
+	err := s.db.GetContext(ctx, &t, s.db.Rebind("SELECT "+tokenCols+tokenFrom+" WHERE t.key = ?"), key)
+	return t, dbErr(err, fmt.Sprintf("token %q", key))
+}
+
+// CreateToken makes a token for a user and returns it with the whole token
+// text, "hr_<key>.<secret>", which is not kept.
+func (s *Store) CreateToken(ctx context.Context, pepper []byte, userID int64, in TokenInput) (Token, string, error) {
+	if len(pepper) == 0 {
+		return Token{}, "", errors.New("inventory: no token pepper configured")
+	}
+	ve := &ValidationError{}
+	in.Description = strings.TrimSpace(in.Description)
+	checkMaxLen(ve, "description", in.Description, 200)
+	ips, err := parseIPList(in.AllowedIPs)
+	if err != nil {
+		ve.Add("allowed_ips", "%v", err)
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
+		ve.Add("expires_at", "must be in the future")
+	}
+	if err := ve.Err(); err != nil {
+		return Token{}, "", err
+	}
+	kb := make([]byte, 8)
+	if _, err := rand.Read(kb); err != nil {
+		return Token{}, "", fmt.Errorf("inventory: token key: %w", err)
+	}
+	key, secret := hex.EncodeToString(kb), randomSecret()
+	var t Token
+	err = s.inTx(ctx, func(tx *txn) error {
+		id, err := tx.insert(`INSERT INTO api_tokens (key, user_id, secret_hash, description,
+			write_enabled, allowed_ips, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			key, userID, tokenHash(pepper, secret), in.Description, in.WriteEnabled, ips, in.ExpiresAt, tx.at)
+		if err != nil {
+			return dbErr(err, "create token")
+		}
+		if err := tx.get(&t, "SELECT "+tokenCols+tokenFrom+" WHERE t.id = ?", id); err != nil {
+			return dbErr(err, "read token")
+		}
+		return tx.audit("create", "api_token", id, nil, t)
+	})
+	return t, TokenPrefix + key + "." + secret, err
+}
+
+// RevokeToken deletes a token; ownerID, when not 0, must own it.
+func (s *Store) RevokeToken(ctx context.Context, id, ownerID int64) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		var t Token
+		err := tx.get(&t, "SELECT "+tokenCols+tokenFrom+" WHERE t.id = ? AND (? = 0 OR t.user_id = ?)", id, ownerID, ownerID)
+		if err != nil {
+			return dbErr(err, fmt.Sprintf("token %d", id))
+		}
+		if err := tx.exec(`DELETE FROM api_tokens WHERE id = ?`, id); err != nil {
+			return dbErr(err, fmt.Sprintf("revoke token %d", id))
+		}
+		return tx.audit("delete", "api_token", id, t, nil)
+	})
+}
+
+// AuthToken checks a bearer token, "hr_<key>.<secret>", used from ip. It
+// returns the token and its user; last_used_at is written at most once a
+// minute.
+func (s *Store) AuthToken(ctx context.Context, pepper []byte, raw, ip string) (Token, User, error) {
+	rest, ok := strings.CutPrefix(raw, TokenPrefix)
+	key, secret, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 || len(key) != 16 || len(secret) < 32 || len(secret) > 64 || len(pepper) == 0 {
+		return Token{}, User{}, ErrBadToken
+	}
+	var row struct {
+		Token
+		SecretHash string `db:"secret_hash"`
+		Status     string `db:"status"`
+	}
+	err := s.db.GetContext(ctx, &row, s.db.Rebind("SELECT "+tokenCols+", t.secret_hash, u.status"+tokenFrom+" WHERE t.key = ?"), key)
+	if err != nil {
+		if ignoreNoRows(err) == nil {
+			return Token{}, User{}, ErrBadToken
+		}
+		return Token{}, User{}, dbErr(err, "token")
+	}
+	now := s.now().UTC()
+	if !hmac.Equal([]byte(row.SecretHash), []byte(tokenHash(pepper, secret))) ||
+		row.Status != "active" || (row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
+		return Token{}, User{}, ErrBadToken
+	}
+	if !row.AllowedIPs.Allows(ip) {
+		return Token{}, User{}, ErrTokenAddress
+	}
+	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) >= time.Minute {
+		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), now, row.ID); err != nil {
+			return Token{}, User{}, dbErr(err, "touch token")
+		}
+		row.LastUsedAt = &now
+	}
+	u, err := s.User(ctx, row.UserID)
+	return row.Token, u, err
+}
+
+// IPList is a token's allowed client networks (CIDRs), stored as one
+// comma-separated text; empty allows every address.
+type IPList []netip.Prefix
+
+func parseIPList(in []string) (string, error) {
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return "", fmt.Errorf("%q is not an address or CIDR network (10.0.0.0/8)", v)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked().String())
+	}
+	return strings.Join(out, ","), nil
+}
+
+// Scan reads the stored text.
+func (l *IPList) Scan(src any) error {
+	var text string
+	switch v := src.(type) {
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	case nil:
+	default:
+		return fmt.Errorf("inventory: cannot read %T as a network list", src)
+	}
+	*l = IPList{}
+	for _, part := range strings.Split(text, ",") {
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return fmt.Errorf("inventory: allowed_ips: %w", err)
+		}
+		*l = append(*l, p)
+	}
+	return nil
+}
+
+// Allows reports whether ip is in one of the networks (any, when there are
+// none).
+func (l IPList) Allows(ip string) bool {
+	if len(l) == 0 {
+		return true
+	}
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range l {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// MarshalJSON writes the networks as strings, [] when there are none.
+func (l IPList) MarshalJSON() ([]byte, error) {
+	parts := make([]string, len(l))
+	for i, p := range l {
+		parts[i] = `"` + p.String() + `"`
+	}
+	return []byte("[" + strings.Join(parts, ",") + "]"), nil
+}
