@@ -60,7 +60,7 @@ var (
 // LockedError says until when a user is locked.
 type LockedError struct{ Until time.Time }
 
-func (e *LockedError) Error() string { return ErrLocked.Error() }
+func (e *LockedError) Error() string        { return ErrLocked.Error() }
 func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
 // Session is one signed-in browser or script. Only a hash of its secret is
