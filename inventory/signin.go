@@ -26,6 +26,7 @@ type signInRow struct {
 // outcome is an audit row of entity "session".
 func (s *Store) SignIn(ctx context.Context, username, pw string, cl Client) (NewSession, User, error) {
 	cfg := s.auth.withDefaults()
+	username = truncate(strings.TrimSpace(username), 200) // no stored name is invalid text or longer
 	var row signInRow
 	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT id, username, status, password_hash,
 		failed_logins, first_failed_at, locked_until FROM users WHERE lower(username) = lower(?)`), username)
