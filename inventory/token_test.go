@@ -172,4 +172,3 @@ func TestUsersStore(t *testing.T) {
 		}
 	})
 }
-
