@@ -200,7 +200,9 @@ func TestMustChangePassword(t *testing.T) {
 			t.Errorf("message %q does not say what to do", message(d))
 		}
 		b.req(t, "GET", "/api/v1/me", "", "").want(t, 200)
-		body := func(next string) string { return string(must(json.Marshal(obj{"current_password": pw, "password": next}))) }
+		body := func(next string) string {
+			return string(must(json.Marshal(obj{"current_password": pw, "password": next})))
+		}
 		d = wantErr(t, b.req(t, "POST", "/api/v1/me/password?lang=en", "application/json", body("short"), "X-CSRF-Token", b.csrf),
 			400, "validation", "password")
 		if !strings.Contains(fieldMsg(d, "password"), "at least 10 characters") {
