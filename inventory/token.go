@@ -143,12 +143,21 @@ func (s *Store) AuthToken(ctx context.Context, pepper []byte, raw, ip string) (T
 	if !ok || !ok2 || len(key) != 16 || len(secret) < 32 || len(secret) > 64 || len(pepper) == 0 {
 		return Token{}, User{}, ErrBadToken
 	}
+	// One query reads the token and its user.
 	var row struct {
-		Token
-		SecretHash string `db:"secret_hash"`
-		Status     string `db:"status"`
+		User
+		TokenID      int64      `db:"t_id"`
+		SecretHash   string     `db:"secret_hash"`
+		Description  string     `db:"description"`
+		WriteEnabled bool       `db:"write_enabled"`
+		AllowedIPs   IPList     `db:"allowed_ips"`
+		ExpiresAt    *time.Time `db:"expires_at"`
+		LastUsedAt   *time.Time `db:"last_used_at"`
+		TCreatedAt   time.Time  `db:"t_created_at"`
 	}
-	err := s.db.GetContext(ctx, &row, s.db.Rebind("SELECT "+tokenCols+", t.secret_hash, u.status"+tokenFrom+" WHERE t.key = ?"), key)
+	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT t.id AS t_id, t.secret_hash, t.description,
+		t.write_enabled, t.allowed_ips, t.expires_at, t.last_used_at, t.created_at AS t_created_at, `+userCols+`
+		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN units n ON n.id = u.unit_id WHERE t.key = ?`), key)
 	if err != nil {
 		if ignoreNoRows(err) == nil {
 			return Token{}, User{}, ErrBadToken
@@ -164,13 +173,15 @@ func (s *Store) AuthToken(ctx context.Context, pepper []byte, raw, ip string) (T
 		return Token{}, User{}, ErrTokenAddress
 	}
 	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) >= time.Minute {
-		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), now, row.ID); err != nil {
+		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), now, row.TokenID); err != nil {
 			return Token{}, User{}, dbErr(err, "touch token")
 		}
 		row.LastUsedAt = &now
 	}
-	u, err := s.User(ctx, row.UserID)
-	return row.Token, u, err
+	t := Token{ID: row.TokenID, Key: key, UserID: row.ID, Username: row.Username, Description: row.Description,
+		WriteEnabled: row.WriteEnabled, AllowedIPs: row.AllowedIPs, ExpiresAt: row.ExpiresAt,
+		LastUsedAt: row.LastUsedAt, CreatedAt: row.TCreatedAt}
+	return t, row.User, nil
 }
 
 // IPList is a token's allowed client networks (CIDRs), stored as one

@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"hostroll/inventory"
+	"hostroll/inventory/dbtest"
+	"hostroll/web"
+)
+
+// benchApp is an app over a fresh database of dialect with one admin user
+// and a token of theirs.
+func benchApp(b *testing.B, dialect string) (*web.Config, string) {
+	b.Helper()
+	db := dbtest.Dialect(b, dialect)
+	cfg := testConfig(db.Store)
+	cfg.SignInLimit = 1 << 30
+	ctx := context.Background()
+	u, _, err := db.Store.CreateUser(ctx, inventory.UserInput{Username: "admin", Role: inventory.RoleAdmin, Password: testPassword})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, tok, err := db.Store.CreateToken(ctx, testPepper, u.ID, inventory.TokenInput{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &cfg, tok
+}
+
+// BenchmarkSignIn signs in with POST /api/v1/session (argon2id with
+// m=19 MiB, t=2, p=1, a new session and its audit row) and reports the
+// median and 90th percentile.
+func BenchmarkSignIn(b *testing.B) {
+	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			cfg, _ := benchApp(b, dialect)
+			app := web.New(*cfg)
+			body, _ := json.Marshal(obj{"username": "admin", "password": testPassword})
+			var took []time.Duration
+			for b.Loop() {
+				req := httptest.NewRequest("POST", "/api/v1/session", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				start := time.Now()
+				res, err := app.Test(req, -1)
+				took = append(took, time.Since(start))
+				if err != nil || res.StatusCode != 200 {
+					b.Fatalf("sign in: %v %v", res.Status, err)
+				}
+				res.Body.Close()
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(took[len(took)*9/10].Microseconds())/1000, "p90-ms")
+		})
+	}
+}
+
+// BenchmarkTokenCheck sends the same request (to a path no route serves, so
+// the answer is the same cheap 404) without credentials and with a bearer
+// token: the difference is the token check.
+func BenchmarkTokenCheck(b *testing.B) {
+	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
+		cfg, tok := benchApp(b, dialect)
+		app := web.New(*cfg)
+		for _, mode := range []string{"anonymous", "token"} {
+			b.Run(dialect+"/"+mode, func(b *testing.B) {
+				for b.Loop() {
+					req := httptest.NewRequest("GET", "/api/v1/no-such-route", nil)
+					if mode == "token" {
+						req.Header.Set("Authorization", "Bearer "+tok)
+					}
+					res, err := app.Test(req, -1)
+					if err != nil || res.StatusCode != 404 {
+						b.Fatalf("%v %v", res.Status, err)
+					}
+					res.Body.Close()
+				}
+			})
+		}
+	}
+}
