@@ -37,6 +37,7 @@ type Store struct {
 	rules   RuleConfig // thresholds of the policy rules; zero means the defaults
 	hasher  *password.Hasher
 	auth    AuthConfig // sign-in and session limits; zero means the defaults
+	tokens  *tokenCache
 }
 
 // SetClock makes the store read the time from now (tests move it).
@@ -139,7 +140,8 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(rawURL), err)
 	}
-	return &Store{db: db, dialect: t.Dialect, now: time.Now, hasher: password.NewHasher(password.Default)}, nil
+	return &Store{db: db, dialect: t.Dialect, now: time.Now, hasher: password.NewHasher(password.Default),
+		tokens: &tokenCache{}}, nil
 }
 
 // Close releases the database.

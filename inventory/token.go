@@ -121,6 +121,7 @@ func (s *Store) CreateToken(ctx context.Context, pepper []byte, userID int64, in
 
 // RevokeToken deletes a token; ownerID, when not 0, must own it.
 func (s *Store) RevokeToken(ctx context.Context, id, ownerID int64) error {
+	defer s.tokens.forget()
 	return s.inTx(ctx, func(tx *txn) error {
 		var t Token
 		err := tx.get(&t, "SELECT "+tokenCols+tokenFrom+" WHERE t.id = ? AND (? = 0 OR t.user_id = ?)", id, ownerID, ownerID)
@@ -143,7 +144,34 @@ func (s *Store) AuthToken(ctx context.Context, pepper []byte, raw, ip string) (T
 	if !ok || !ok2 || len(key) != 16 || len(secret) < 32 || len(secret) > 64 || len(pepper) == 0 {
 		return Token{}, User{}, ErrBadToken
 	}
-	// One query reads the token and its user.
+	now := s.now().UTC()
+	e, ok := s.tokens.get(key, now)
+	if !ok {
+		var err error
+		if e, err = s.readToken(ctx, key); err != nil {
+			return Token{}, User{}, err
+		}
+		e.read, e.gen = now, s.tokens.gen.Load()
+	}
+	if !hmac.Equal([]byte(e.secretHash), []byte(tokenHash(pepper, secret))) ||
+		e.user.Status != "active" || (e.token.ExpiresAt != nil && !now.Before(*e.token.ExpiresAt)) {
+		return Token{}, User{}, ErrBadToken
+	}
+	if !e.token.AllowedIPs.Allows(ip) {
+		return Token{}, User{}, ErrTokenAddress
+	}
+	if e.token.LastUsedAt == nil || now.Sub(*e.token.LastUsedAt) >= time.Minute {
+		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), now, e.token.ID); err != nil {
+			return Token{}, User{}, dbErr(err, "touch token")
+		}
+		e.token.LastUsedAt = &now
+	}
+	s.tokens.put(key, e)
+	return e.token, e.user, nil
+}
+
+// readToken reads a token and its user in one query.
+func (s *Store) readToken(ctx context.Context, key string) (cachedToken, error) {
 	var row struct {
 		User
 		TokenID      int64      `db:"t_id"`
@@ -160,28 +188,14 @@ func (s *Store) AuthToken(ctx context.Context, pepper []byte, raw, ip string) (T
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN units n ON n.id = u.unit_id WHERE t.key = ?`), key)
 	if err != nil {
 		if ignoreNoRows(err) == nil {
-			return Token{}, User{}, ErrBadToken
+			return cachedToken{}, ErrBadToken
 		}
-		return Token{}, User{}, dbErr(err, "token")
-	}
-	now := s.now().UTC()
-	if !hmac.Equal([]byte(row.SecretHash), []byte(tokenHash(pepper, secret))) ||
-		row.Status != "active" || (row.ExpiresAt != nil && !now.Before(*row.ExpiresAt)) {
-		return Token{}, User{}, ErrBadToken
-	}
-	if !row.AllowedIPs.Allows(ip) {
-		return Token{}, User{}, ErrTokenAddress
-	}
-	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) >= time.Minute {
-		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), now, row.TokenID); err != nil {
-			return Token{}, User{}, dbErr(err, "touch token")
-		}
-		row.LastUsedAt = &now
+		return cachedToken{}, dbErr(err, "token")
 	}
 	t := Token{ID: row.TokenID, Key: key, UserID: row.ID, Username: row.Username, Description: row.Description,
 		WriteEnabled: row.WriteEnabled, AllowedIPs: row.AllowedIPs, ExpiresAt: row.ExpiresAt,
 		LastUsedAt: row.LastUsedAt, CreatedAt: row.TCreatedAt}
-	return t, row.User, nil
+	return cachedToken{token: t, user: row.User, secretHash: row.SecretHash}, nil
 }
 
 // IPList is a token's allowed client networks (CIDRs), stored as one

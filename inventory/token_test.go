@@ -172,3 +172,37 @@ func TestUsersStore(t *testing.T) {
 		}
 	})
 }
+
+// A token revoked by another process (here a second store on the same
+// database) stops working within the cache's 10 seconds.
+func TestTokenRevokedElsewhere(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		s, clk, u := authStore(t, db)
+		ctx := context.Background()
+		pepper := []byte("a pepper for the tests, 32 bytes")
+		tok, text, err := s.CreateToken(ctx, pepper, u.ID, inventory.TokenInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.AuthToken(ctx, pepper, text, "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		other, err := inventory.Open(ctx, db.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if err := other.RevokeToken(ctx, tok.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(9 * time.Second)
+		if _, _, err := s.AuthToken(ctx, pepper, text, "10.0.0.1"); err != nil {
+			t.Logf("refused at once (no cached entry): %v", err)
+		}
+		clk.add(time.Second)
+		if _, _, err := s.AuthToken(ctx, pepper, text, "10.0.0.1"); !errors.Is(err, inventory.ErrBadToken) {
+			t.Fatalf("10 s after a revocation elsewhere: %v", err)
+		}
+	})
+}

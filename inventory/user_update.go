@@ -57,6 +57,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, apply func(*UserEdit) 
 		}
 		return tx.audit("update", "user", id, before, out)
 	})
+	s.tokens.forget()
 	return out, err
 }
 
@@ -109,6 +110,7 @@ func (s *Store) SetPassword(ctx context.Context, id int64, pw string, mustChange
 		}
 		return tx.audit("update", "user", id, nil, map[string]any{"password": "changed", "must_change_password": mustChange})
 	})
+	s.tokens.forget()
 	return pw, err
 }
 
@@ -179,5 +181,6 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) (deleted bool, err err
 		after.Status = "disabled"
 		return tx.audit("update", "user", id, before, after)
 	})
+	s.tokens.forget()
 	return deleted, err
 }
