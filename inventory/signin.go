@@ -8,6 +8,10 @@ import (
 	"unicode/utf8"
 )
 
+// anonymous is the actor of the audit rows of refused sign-ins: nobody is
+// signed in yet (the name tried is in the row's after).
+const anonymous = "anonymous"
+
 // signInRow is what sign-in reads of a user.
 type signInRow struct {
 	ID            int64      `db:"id"`
@@ -102,7 +106,7 @@ func (s *Store) startSession(ctx context.Context, row signInRow, cl Client, newH
 // wrongPassword counts a failure and locks the user at the limit.
 func (s *Store) wrongPassword(ctx context.Context, row signInRow, cl Client, cfg AuthConfig) error {
 	var locked *LockedError
-	err := s.inTx(WithCaller(ctx, Caller{Name: row.Username, UserID: row.ID, IP: cl.IP}), func(tx *txn) error {
+	err := s.inTx(WithCaller(ctx, Caller{Name: anonymous, IP: cl.IP}), func(tx *txn) error {
 		var cur signInRow
 		if err := tx.get(&cur, `SELECT id, username, status, password_hash, failed_logins,
 			first_failed_at, locked_until FROM users WHERE id = ?`+tx.forUpdate(), row.ID); err != nil {
@@ -142,9 +146,9 @@ func (s *Store) signInFailed(ctx context.Context, userID int64, username string,
 	if username = truncate(username, 64); username == "" {
 		username = "(none)"
 	}
-	err := s.inTx(WithCaller(ctx, Caller{Name: truncate(username, 64), UserID: userID, IP: cl.IP}), func(tx *txn) error {
+	err := s.inTx(WithCaller(ctx, Caller{Name: anonymous, IP: cl.IP}), func(tx *txn) error {
 		return tx.audit("sign_in_failed", "session", 0, nil, sessionAudit("sign_in_failed",
-			truncate(username, 64), cl, map[string]any{"reason": reason}))
+			username, cl, map[string]any{"reason": reason, "user_id": userID}))
 	})
 	if err != nil {
 		return err
