@@ -142,8 +142,9 @@ func checkCSRF(c *fiber.Ctx, want string) error {
 		return err
 	}
 	got := c.Get("X-CSRF-Token")
-	if got == "" && strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationForm) {
-		got = c.FormValue("csrf_token")
+	if ct := c.Get(fiber.HeaderContentType); got == "" &&
+		(strings.HasPrefix(ct, fiber.MIMEApplicationForm) || strings.HasPrefix(ct, fiber.MIMEMultipartForm)) {
+		got = c.FormValue("csrf_token") // a form: the sign-in page, a document upload
 	}
 	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		return forbidden(c, "msg.csrf")

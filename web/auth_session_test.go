@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -296,5 +297,28 @@ func TestUsersAPI(t *testing.T) {
 		wantErr(t, c.do(t, "DELETE", "/api/v1/users/"+itoa(idOf(t, c.get(t, "/api/v1/me"))), nil), 400, "validation", "id")
 		c.do(t, "DELETE", "/api/v1/users/"+id, nil).want204(t)
 		wantErr(t, c.do(t, "GET", "/api/v1/users/"+id, nil), 404, "not_found", "")
+	})
+}
+
+// A browser uploads a document as a form that carries the CSRF token.
+func TestCSRFUploadForm(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		pid := idOf(t, c.create(t, "/api/v1/projects", projectBody("CSRF-UP", c.unit(t, "CUP"))))
+		b := c.signIn(t, "admin", testPassword)
+		upload := func(csrf string) response {
+			var body bytes.Buffer
+			w := multipart.NewWriter(&body)
+			for k, v := range map[string]string{"type": "project_plan", "title": "建设方案", "csrf_token": csrf} {
+				if err := w.WriteField(k, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fw, _ := w.CreateFormFile("file", "plan.pdf")
+			_, _ = fw.Write([]byte("%PDF-1.4 plan"))
+			_ = w.Close()
+			return b.req(t, "POST", "/api/v1/projects/"+itoa(pid)+"/documents", w.FormDataContentType(), body.String())
+		}
+		wantErr(t, upload("wrong"), 403, "forbidden", "")
+		upload(b.csrf).want(t, 201)
 	})
 }
