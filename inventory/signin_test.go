@@ -10,6 +10,7 @@ import (
 
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
+	"hostroll/password"
 )
 
 // clock is a settable time for the store.
@@ -271,4 +272,33 @@ func auditCounts(t *testing.T, s *inventory.Store) map[string]int {
 		out[r.Action]++
 	}
 	return out
+}
+
+// A hash made with other argon2id parameters is remade at the next sign-in.
+func TestSignInRehash(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		s, _, u := authStore(t, db)
+		ctx := context.Background()
+		old, err := password.NewHasher(password.Params{Memory: 1024, Time: 1, Threads: 1}).Hash(goodPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, s.DB().Rebind(`UPDATE users SET password_hash = ? WHERE id = ?`), old, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SignIn(ctx, "zhang", goodPassword, here); err != nil {
+			t.Fatalf("sign in with the old hash: %v", err)
+		}
+		var now string
+		if err := s.DB().GetContext(ctx, &now, s.DB().Rebind(`SELECT password_hash FROM users WHERE id = ?`), u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if now == old || !strings.HasPrefix(now, "$argon2id$v=19$m=19456,t=2,p=1$") {
+			t.Fatalf("hash after sign-in: %s", now)
+		}
+		if _, _, err := s.SignIn(ctx, "zhang", goodPassword, here); err != nil {
+			t.Fatalf("sign in with the new hash: %v", err)
+		}
+	})
 }

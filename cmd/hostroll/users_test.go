@@ -71,3 +71,22 @@ func TestUserAndTokenCommands(t *testing.T) {
 		t.Errorf("revoked token still listed:\n%s", stdout)
 	}
 }
+
+// Sign-in settings that are not valid stop serve with one line.
+func TestServeBadAuthSettings(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "h.db")
+	for _, tc := range []struct{ key, value, want string }{
+		{"HOSTROLL_SESSION_IDLE", "half an hour", "HOSTROLL_SESSION_IDLE"},
+		{"HOSTROLL_LOCKOUT_ATTEMPTS", "0", "HOSTROLL_LOCKOUT_ATTEMPTS"},
+		{"HOSTROLL_SECURE_COOKIES", "yes", "HOSTROLL_SECURE_COOKIES"},
+		{"HOSTROLL_TOKEN_PEPPER", "short", "at least 16"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			t.Setenv(tc.key, tc.value)
+			code, _, stderr := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--db", db)
+			if code != 1 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %s", code, stderr)
+			}
+		})
+	}
+}
