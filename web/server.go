@@ -115,6 +115,14 @@ func routes(app *fiber.App, cfg Config) {
 	mountObservations(api, cfg)
 }
 
+// userOf names who made a request, for the log: "-" when nobody signed in.
+func userOf(c *fiber.Ctx) string {
+	if a := authOf(c); a != nil {
+		return a.user.Username
+	}
+	return "-"
+}
+
 // requestLog logs each request once, with its status and duration.
 func requestLog(log *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -126,7 +134,8 @@ func requestLog(log *slog.Logger) fiber.Handler {
 		}
 		log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
 			slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.Int("status", status), slog.Duration("duration", time.Since(start)))
+			slog.Int("status", status), slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", requestID(c)), slog.String("user", userOf(c)))
 		return err
 	}
 }
