@@ -144,6 +144,9 @@ func (s *Store) AuthToken(ctx context.Context, pepper []byte, raw, ip string) (T
 	if !ok || !ok2 || len(key) != 16 || len(secret) < 32 || len(secret) > 64 || len(pepper) == 0 {
 		return Token{}, User{}, ErrBadToken
 	}
+	// The key is kept in the cache: it must not share memory with the
+	// caller's buffer (fiber reuses a request's memory for the next one).
+	key = strings.Clone(key)
 	now := s.now().UTC()
 	e, ok := s.tokens.get(key, now)
 	if !ok {

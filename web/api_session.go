@@ -16,7 +16,7 @@ import (
 // account: /session and /me.
 func mountSession(api fiber.Router, cfg Config, lim *limiter) {
 	s := cfg.Store
-	api.Post("/session", signIn(cfg, lim))
+	api.Post("/session", jsonOnly, signIn(cfg, lim))
 	api.Delete("/session", canPending("self"), signOut(cfg))
 	api.Get("/me", canPending("self"), me)
 	api.Post("/me/password", canPending("self"), changePassword(s))

@@ -85,7 +85,7 @@ func authenticate(cfg Config) fiber.Handler {
 		}
 		c.Locals(authKey, a)
 		caller := a.user.Caller()
-		caller.IP, caller.RequestID = c.IP(), requestID(c)
+		caller.IP, caller.RequestID = strings.Clone(c.IP()), requestID(c)
 		if a.token != nil {
 			caller.TokenKey = a.token.Key
 		}
@@ -95,7 +95,9 @@ func authenticate(cfg Config) fiber.Handler {
 }
 
 func identify(c *fiber.Ctx, cfg Config) (*auth, error) {
-	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+	// Copies: fiber's strings point into the request's buffer, which is
+	// reused once the request is done, and these outlive it in the caller.
+	if h := strings.Clone(c.Get(fiber.HeaderAuthorization)); h != "" {
 		raw, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			return nil, unauthorized(c, "msg.bad_auth_header")
@@ -114,7 +116,7 @@ func identify(c *fiber.Ctx, cfg Config) (*auth, error) {
 		}
 		return &auth{user: u, token: &t}, nil
 	}
-	cookie := c.Cookies(SessionCookie)
+	cookie := strings.Clone(c.Cookies(SessionCookie))
 	if cookie == "" {
 		return nil, nil
 	}
@@ -195,19 +197,16 @@ func guard(action string, pending bool) fiber.Handler {
 		if a == nil {
 			return unauthorized(c, "msg.unauthorized")
 		}
-		if a.user.MustChangePassword && !pending {
+		// The generated password a user signs in with must be changed
+		// first; a token was issued on purpose and does not use it.
+		if a.user.MustChangePassword && a.session != nil && !pending {
 			return forbidden(c, "msg.must_change_password")
 		}
-		return allow(c, a, action)
+		if err := mayDo(c, a, action); err != nil {
+			return err
+		}
+		return jsonOnly(c)
 	}
-}
-
-// allow continues when the caller's role may do action, else 403 naming it.
-func allow(c *fiber.Ctx, a *auth, action string) error {
-	if err := mayDo(c, a, action); err != nil {
-		return err
-	}
-	return c.Next()
 }
 
 // mayDo is nil when the caller's role may do action, else a 403 naming it.
@@ -228,7 +227,8 @@ func forbidden(c *fiber.Ctx, key string) error {
 }
 
 // jsonOnly refuses a request body that is not sent as application/json
-// (415), so no web page can post JSON as text/plain. The document upload is
+// (415), so no web page can post JSON as text/plain. Every access check ends
+// with it (after 401 and 403), and signing in uses it. The document upload is
 // multipart and the sign-in page a form; both are checked by their handlers.
 func jsonOnly(c *fiber.Ctx) error {
 	if len(c.Request().Body()) == 0 || isUpload(c) {

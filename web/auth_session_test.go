@@ -322,3 +322,18 @@ func TestCSRFUploadForm(t *testing.T) {
 		upload(b.csrf).want(t, 201)
 	})
 }
+
+// Many requests with several tokens, one after another: each is still
+// recognised (fiber reuses request memory, so whatever the token cache keeps
+// must be its own copy).
+func TestTokensAcrossRequests(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		clients := []*client{c, c.as(t, "auditor"), c.as(t, "planner")}
+		for i := range 300 {
+			who := clients[i%len(clients)]
+			if me := who.get(t, "/api/v1/me"); me["username"] != who.user {
+				t.Fatalf("request %d: %v, want %s", i, me["username"], who.user)
+			}
+		}
+	})
+}

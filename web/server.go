@@ -81,7 +81,7 @@ func routes(app *fiber.App, cfg Config) {
 	app.Post("/login", loginForm(cfg, lim))
 	app.Get("/static/login.css", loginCSS)
 
-	api := app.Group("/api/v1", jsonOnly)
+	api := app.Group("/api/v1")
 	api.Get("/health", health(cfg))
 	api.Get("/openapi.yaml", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/yaml")
