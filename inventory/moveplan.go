@@ -75,7 +75,8 @@ func (s *Store) MovePlan(ctx context.Context, unitID *int64) (MovePlan, error) {
 	}
 	defer done()
 	if unitID != nil {
-		ok, err := exists(ctx, snap.Q, "SELECT 1 FROM units WHERE id = ?", *unitID)
+		query, args := andScope(ctx, "SELECT 1 FROM units WHERE units.id = ?", []any{*unitID}, scopeUnits, true)
+		ok, err := exists(ctx, snap.Q, query, args...)
 		if err != nil {
 			return MovePlan{}, dbErr(err, "move plan")
 		}
@@ -92,6 +93,7 @@ func (s *Store) MovePlan(ctx context.Context, unitID *int64) (MovePlan, error) {
 		q += " AND d.unit_id = ?"
 		args = append(args, *unitID)
 	}
+	q, args = andScopeIn(ctx, q, args, "d.unit_id", "units")
 	var devs []movable
 	if err := snap.Select(ctx, &devs, q+" ORDER BY d.id", args...); err != nil {
 		return MovePlan{}, dbErr(err, "move plan: devices")
