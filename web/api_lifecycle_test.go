@@ -81,12 +81,12 @@ func TestLifecycleWalk(t *testing.T) {
 			obj{"classified": true, "plan_year": 2025}))
 		id := idOf(t, proj)
 		base := p("/api/v1/projects/%d", id)
-		// Acceptance is decided by someone other than who requested it
-		// (four-eyes): a reviewer.
+		// Approval and acceptance are decided by someone other than who
+		// submitted or requested them (four-eyes): a reviewer.
 		reviewer := c.as(t, "reviewer")
 		step := func(to, date string, extra obj) response {
 			who := c
-			if to == "accepted" || to == "acceptance_failed" {
+			if to == "approved" || to == "rejected" || to == "accepted" || to == "acceptance_failed" {
 				who = reviewer
 			}
 			return who.do(t, "POST", base+"/transitions", merge(obj{"to": to, "date": date, "note": "→ " + to}, extra))
