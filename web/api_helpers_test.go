@@ -149,14 +149,43 @@ func (c *client) do(t *testing.T, method, path string, body any) response {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	c.authorize(req)
+	return c.send(t, req)
+}
+
+// send sends a request to the app and checks the exchange against
+// web/openapi.yaml (checkOpenAPI): every request of the API tests goes
+// through here or through doListening.
+func (c *client) send(t *testing.T, req *http.Request) response {
+	t.Helper()
+	sent := recordBody(req)
 	res, err := c.app.Test(req, -1)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
+	}
+	r := response{status: res.StatusCode, header: res.Header, raw: raw}
+	checkOpenAPI(t, c.app, req, sent.Bytes(), r)
+	return r
+}
+
+// sendUnchecked sends a request without the OpenAPI check, for what the
+// API description does not cover: the sign-in page (HTML, outside /api/v1)
+// and the route table test, which probes every route with placeholder ids
+// and empty bodies only to see the access check answer.
+func (c *client) sendUnchecked(t *testing.T, req *http.Request) response {
+	t.Helper()
+	res, err := c.app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
 	}
 	return response{status: res.StatusCode, header: res.Header, raw: raw}
 }
@@ -202,7 +231,9 @@ func (c *client) doListening(t *testing.T, method, path, body string) response {
 	if err != nil {
 		t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
+	r := response{status: res.StatusCode, header: res.Header, raw: raw}
+	checkOpenAPI(t, app, req, []byte(body), r)
+	return r
 }
 
 // obj decodes the body as one JSON object.

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"io"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,6 +23,23 @@ var openRoutes = map[string]bool{
 }
 
 var pathParam = regexp.MustCompile(`:[a-z_]+`)
+
+// probe sends one request of the route table test: placeholder ids and empty
+// bodies, to see the access check's answer, so not checked against the API
+// description.
+func (c *client) probe(t *testing.T, method, path string, body any) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader("{}")
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	c.authorize(req)
+	return c.sendUnchecked(t, req)
+}
 
 // TestRouteTable walks the router: every route under /api/v1 but the open
 // ones declares a known action, every role is checked against every route
@@ -55,7 +74,7 @@ func TestRouteTable(t *testing.T) {
 						t.Errorf("open route declares %s", r.Action)
 					}
 					// Signing in may refuse; no open route asks for credentials.
-					if res := anon.do(t, r.Method, path, body); strings.Contains(string(res.raw), "请先登录") {
+					if res := anon.probe(t, r.Method, path, body); strings.Contains(string(res.raw), "请先登录") {
 						t.Errorf("open route answered %d: %s", res.status, res.raw)
 					}
 					return
@@ -63,12 +82,12 @@ func TestRouteTable(t *testing.T) {
 				if !inventory.KnownAction(r.Action) {
 					t.Fatalf("route declares no known action (%q): put can(\"resource.verb\") first", r.Action)
 				}
-				d := wantErr(t, anon.do(t, r.Method, path, body), 401, "unauthorized", "")
+				d := wantErr(t, anon.probe(t, r.Method, path, body), 401, "unauthorized", "")
 				if message(d) == "" {
 					t.Error("401 without a message")
 				}
 				for _, role := range inventory.Roles {
-					res := as[role].do(t, r.Method, path, body)
+					res := as[role].probe(t, r.Method, path, body)
 					if inventory.Allowed(role, r.Action) {
 						if res.status == 401 || (res.status == 403 && strings.Contains(string(res.raw), `"action"`)) {
 							t.Errorf("%s may %s but got %d: %s", role, r.Action, res.status, res.raw)

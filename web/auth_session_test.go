@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -16,21 +15,6 @@ import (
 	"hostroll/inventory"
 	"hostroll/web"
 )
-
-// send runs a request as it is (no credentials added).
-func (c *client) send(t *testing.T, req *http.Request) response {
-	t.Helper()
-	res, err := c.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
-}
 
 // browser is a cookie session: the session cookie and its CSRF token.
 type browser struct {
