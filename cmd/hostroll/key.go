@@ -89,3 +89,20 @@ func cmdRekey(ctx context.Context, args []string, w streams) error {
 	fmt.Fprintln(w.out, "The old key no longer opens this database; keep it only with backups taken before now, then destroy it.")
 	return nil
 }
+
+// tokenPepper is the key of the API tokens' HMAC: HOSTROLL_TOKEN_PEPPER,
+// else derived from the secret key file (so a rekey changes it, unless
+// HOSTROLL_TOKEN_PEPPER is set).
+func tokenPepper(dbURL string) ([]byte, error) {
+	if p := os.Getenv("HOSTROLL_TOKEN_PEPPER"); p != "" {
+		if len(p) < 16 {
+			return nil, fmt.Errorf("HOSTROLL_TOKEN_PEPPER must have at least 16 characters")
+		}
+		return []byte(p), nil
+	}
+	k, _, _, err := loadKey(dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("token pepper: %w", err)
+	}
+	return k.Derive("token-pepper"), nil
+}
