@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
@@ -11,7 +9,6 @@ import (
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
 	"hostroll/secret"
-	"hostroll/web"
 )
 
 // A server started with another secret key than the database's: reading
@@ -47,10 +44,9 @@ func TestAPIWrongSecretKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		other.SetSecretKey(k)
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		app := web.New(web.Config{Store: other, Logger: logger, Version: "test",
-			Poller: collector.New(other, collector.Config{Logger: logger})})
-		c := &client{app: app, store: other, dialect: db.Name}
+		cfg := testConfig(other)
+		cfg.Poller = collector.New(other, collector.Config{Logger: cfg.Logger})
+		c := newClient(t, cfg, db.Name)
 
 		for _, r := range []response{
 			c.do(t, "POST", p("/api/v1/devices/%d/poll", dev.ID), nil),
