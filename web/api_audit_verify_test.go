@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,26 @@ func TestAuditVerify(t *testing.T) {
 		}
 		if reason, _ := v["reason"].(string); reason == "" || reason[0] < 0x80 {
 			t.Errorf("the reason is not in Chinese by default: %q", reason)
+		}
+	})
+}
+
+// An API write's audit row names the user, the token's key, the client
+// address and the request id the response carried.
+func TestAuditRowNamesTheRequest(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		r := c.do(t, "POST", "/api/v1/units", obj{"code": "RQ", "name": "请求", "kind": "county"})
+		u := r.want(t, 201)
+		reqID := r.header.Get("X-Request-Id")
+		items, _ := c.list(t, p("/api/v1/audit?entity=unit&entity_id=%d", idOf(t, u)))
+		if len(items) != 1 || reqID == "" {
+			t.Fatalf("rows %v, request id %q", items, reqID)
+		}
+		a := items[0]
+		key, _, _ := strings.Cut(strings.TrimPrefix(c.token, "hr_"), ".")
+		if a["actor"] != c.user || a["request_id"] != reqID || a["token_key"] != key || a["ip"] == "" {
+			t.Fatalf("the row does not name the request: %v (user %s, key %s, request %s)", a, c.user, key, reqID)
 		}
 	})
 }
