@@ -23,7 +23,8 @@ func (c *client) approvedProject(t *testing.T, code string, unit int64, year int
 	base := p("/api/v1/projects/%d", id)
 	c.fileDoc(t, id, "technical_plan")
 	c.do(t, "POST", base+"/transitions", obj{"to": "submitted", "date": "2024-03-01", "note": "纸质申报"}).want(t, 200)
-	c.do(t, "POST", base+"/transitions", obj{"to": "approved", "date": "2024-04-01", "note": "纸质批复",
+	// Four eyes: whoever submitted does not approve; a reviewer does.
+	c.as(t, "reviewer").do(t, "POST", base+"/transitions", obj{"to": "approved", "date": "2024-04-01", "note": "纸质批复",
 		"approval_number": "州发改〔2024〕1号"}).want(t, 200)
 	return id, base
 }
@@ -64,8 +65,12 @@ func TestAPIAmendments(t *testing.T) {
 		if got := c.auditTotal(t); got != audits {
 			t.Errorf("refused amendments wrote %d audit rows", got-audits)
 		}
-		a := c.do(t, "POST", base+"/amendments", obj{"field": "lead_unit_id", "value": other,
-			"reason": "机构改革，牵头单位变更"}).want(t, 201)
+		amend := obj{"field": "lead_unit_id", "value": other, "reason": "机构改革，牵头单位变更"}
+		// Amendments are the reviewers' (project.amend): a unit's staff and an
+		// operator are refused, and nothing changes.
+		wantErr(t, c.asUnit(t, "unit_staff", &lead).do(t, "POST", base+"/amendments", amend), 403, "forbidden", "")
+		wantErr(t, c.as(t, "operator").do(t, "POST", base+"/amendments", amend), 403, "forbidden", "")
+		a := c.as(t, "reviewer").do(t, "POST", base+"/amendments", amend).want(t, 201)
 		checkObject(t, a)
 		if intOf(t, a["old_value"]) != lead || intOf(t, a["new_value"]) != other || a["recorded_on"] != dayFromToday(0) ||
 			a["status"] != "approved" {

@@ -143,7 +143,7 @@ func TestServe(t *testing.T) {
 		var compliance struct {
 			RequireObserved *bool `json:"require_observed"`
 		}
-		getJSON(t, "http://"+addr+"/api/v1/projects/1/compliance", &compliance)
+		getJSONWith(t, "http://"+addr+"/api/v1/projects/1/compliance", signInCookie(t, addr, "demo_operator", operator[1]), &compliance)
 		if compliance.RequireObserved == nil || *compliance.RequireObserved {
 			t.Errorf("HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off: require_observed %v", compliance.RequireObserved)
 		}
