@@ -57,6 +57,9 @@ type ProjectInput struct {
 	ApprovalNumber *string `json:"approval_number,omitempty"`
 }
 
+// MaxUnitIDs caps a project's participating units.
+const MaxUnitIDs = 1000
+
 // DefaultProjectInput is the base a new project's JSON is read onto.
 func DefaultProjectInput() ProjectInput { return ProjectInput{UnitIDs: []int64{}} }
 
@@ -83,13 +86,18 @@ func (in *ProjectInput) Validate() error {
 		ve.Add("approval_number", "is recorded by the approval step: POST /api/v1/projects/{id}/transitions with {\"to\": \"approved\", \"approval_number\": ...}")
 	}
 	// The participating units: each once, the lead unit not among them.
-	ids := []int64{}
-	for _, id := range in.UnitIDs {
-		if id != in.LeadUnitID && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
+	// Sorting first keeps this O(n log n) for any list that gets here.
+	if len(in.UnitIDs) > MaxUnitIDs {
+		ve.Add("unit_ids", "must have at most %d units", MaxUnitIDs)
+		return ve.Err()
 	}
+	ids := slices.Clone(in.UnitIDs)
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return id == in.LeadUnitID })
+	if ids == nil {
+		ids = []int64{}
+	}
 	in.UnitIDs = ids
 	return ve.Err()
 }
@@ -279,6 +287,9 @@ func (s *Store) Projects(ctx context.Context, p ListParams) ([]Project, int, err
 
 // CreateProject adds a project.
 func (s *Store) CreateProject(ctx context.Context, in ProjectInput) (Project, error) {
+	if len(in.UnitIDs) > MaxUnitIDs { // refused before the write transaction opens
+		return Project{}, Invalid("unit_ids", "must have at most %d units", MaxUnitIDs)
+	}
 	return projects.create(ctx, s, in)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -45,7 +46,7 @@ func strictJSON(body []byte, v any) error {
 		return badRequest("the body must be a JSON object")
 	}
 	w := walker{dec: dec, ve: &inventory.ValidationError{}}
-	if err := w.object(reflect.TypeOf(v), "", 1); err != nil {
+	if err := w.object(reflect.TypeOf(v), "", 1); err != nil && err != errStop {
 		return err
 	}
 	if err := w.ve.Err(); err != nil {
@@ -56,6 +57,9 @@ func strictJSON(body []byte, v any) error {
 	}
 	return nil
 }
+
+// errStop ends the walk early; the refusal is in the walker's fields.
+var errStop = errors.New("stop")
 
 // walker walks the tokens of a body beside the Go type it is decoded onto.
 type walker struct {
@@ -118,7 +122,7 @@ func (w walker) array(t reflect.Type, name string, depth int) error {
 	for w.dec.More() {
 		if n++; n > MaxListLen {
 			w.ve.Add(name, "must have at most %d entries", MaxListLen)
-			return nil // the rest of the body is not read: nothing more to say
+			return errStop // the rest of the body is not read
 		}
 		if err := w.value(elem, fmt.Sprintf("%s[%d]", name, n-1), depth); err != nil {
 			return err
