@@ -152,3 +152,36 @@ func sameMethods(a, b string) bool {
 	}
 	return true
 }
+
+// TestUploadedFilenames: only a clean base name is stored; a name with
+// nothing left becomes document-<id>.
+func TestUploadedFilenames(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		unit := c.unit(t, "FNAME")
+		id := idOf(t, c.create(t, "/api/v1/projects", merge(projectBody("FN-1", unit), obj{"funding_source": "self"})))
+		coll := p("/api/v1/projects/%d/documents", id)
+		fields := map[string]string{"type": "technical_plan", "title": "方案"}
+		for _, tc := range []struct{ name, sent, want string }{
+			{"path and bidi override", "../../合同\u202efdp.exe", "合同fdp.exe"},
+			{"windows path", `C:\tmp\方案.pdf`, "方案.pdf"},
+			{"nothing left", "\u202e\u2066", "document-%d"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				d := c.uploadForm(t, coll, fields, tc.sent, []byte("%PDF-1.4 x")).want(t, 201)
+				want := tc.want
+				if strings.Contains(want, "%d") {
+					want = p(want, idOf(t, d))
+				}
+				if d["filename"] != want {
+					t.Errorf("filename %q, want %q", d["filename"], want)
+				}
+				r := c.do(t, "GET", p("%s/%d", coll, idOf(t, d)), nil)
+				if cd := r.header.Get("Content-Disposition"); r.status != 200 || !strings.Contains(cd, "attachment") ||
+					strings.ContainsAny(cd, "\r\n\u202e/") {
+					t.Errorf("download: %d, Content-Disposition %q", r.status, cd)
+				}
+			})
+		}
+	})
+}
