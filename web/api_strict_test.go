@@ -185,3 +185,23 @@ func TestUploadedFilenames(t *testing.T) {
 		}
 	})
 }
+
+// TestNoTextSearchMessage: a list without text search says which filters it
+// has, or that it has none.
+func TestNoTextSearchMessage(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		for _, tc := range []struct{ path, says string }{
+			{"/api/v1/checks?q=x", "limit and offset"},
+			{"/api/v1/audit?q=x", "filter with action, actor, entity"},
+		} {
+			t.Run(tc.path, func(t *testing.T) {
+				d := wantErr(t, c.do(t, "GET", tc.path, nil), 400, "validation", "q")
+				msg := fieldMsg(d, "q")
+				if !strings.Contains(msg, tc.says) || strings.HasSuffix(strings.TrimSpace(msg), "with") {
+					t.Errorf("q message %q, want one that says %q", msg, tc.says)
+				}
+			})
+		}
+	})
+}
