@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/jmoiron/sqlx"
+
+	"hostroll/fold"
 )
 
 // Project categories (Art. 2), funding sources and lifecycle statuses.
@@ -141,6 +143,8 @@ var projects = &resource[Project, ProjectInput]{
 	load:         loadProjectUnits,
 	dependants:   []dependant{{"devices", "project_id", "devices"}, {"lines", "project_id", "lines"}},
 	beforeDelete: deleteProjectUnits,
+	folded: &folded[ProjectInput]{cols: []string{"code_fold"},
+		vals: func(in *ProjectInput) []any { return []any{fold.Key(in.Code)} }},
 }
 
 // deleteProjectUnits lets only a draft go: once submitted, a project's
@@ -175,7 +179,7 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	other, err := taken(tx, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
+	other, err := taken(tx, `SELECT id FROM projects WHERE code_fold = ? AND id <> ?`, fold.Key(in.Code), self)
 	if err != nil {
 		return dbErr(err, "check project code")
 	}
