@@ -40,6 +40,7 @@ type Store struct {
 type Target struct {
 	Dialect string // Postgres or SQLite
 	DSN     string // what the driver is opened with
+	File    string // SQLite: the database file ("" for PostgreSQL and :memory:)
 }
 
 // ParseURL reads a database URL: postgres://user:pass@host:5432/db?sslmode=disable
@@ -70,7 +71,11 @@ func ParseURL(raw string) (Target, error) {
 		if file != ":memory:" {
 			file = filepath.Clean(file)
 		}
-		return Target{Dialect: SQLite, DSN: sqliteDSN(file, query)}, nil
+		t := Target{Dialect: SQLite, DSN: sqliteDSN(file, query)}
+		if file != ":memory:" {
+			t.File = file
+		}
+		return t, nil
 	}
 	return Target{}, fmt.Errorf("database URL %q: unknown scheme %q (want postgres or sqlite)", Redact(raw), scheme)
 }

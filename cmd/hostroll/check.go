@@ -43,7 +43,7 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 	}
 	graceDays, err := grace()
 	if err != nil {
-		return err
+		return badValue(err)
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(w.err, "hostroll check: --format must be text or json, not %q\n", *format)
@@ -53,7 +53,7 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 		fmt.Fprintf(w.err, "hostroll check: --fail-on must be high, medium or low, not %q\n", *failOn)
 		return errUsage
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

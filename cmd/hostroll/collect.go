@@ -64,6 +64,14 @@ func (pc pollConfig) validate() error {
 		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be at least %s (twice the %s a device may take), not %s",
 			minLease, collector.DefaultDeviceTimeout, pc.Lease))
 	}
+	if pc.Schedule != "" && pc.Schedule != "off" {
+		if _, _, err := schedule(pc.Schedule); err != nil {
+			errs = append(errs, err)
+		}
+		if _, err := cron.ParseStandard(pc.PruneSchedule); err != nil {
+			errs = append(errs, fmt.Errorf("prune schedule %q: %v", pc.PruneSchedule, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -141,7 +149,7 @@ func cmdCollect(ctx context.Context, args []string, w streams, log *slog.Logger)
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
 	}
 	return runCollectorOnly(ctx, cfg, pc, log)
 }
@@ -150,9 +158,9 @@ func cmdCollect(ctx context.Context, args []string, w streams, log *slog.Logger)
 // collect, and serve --collector-only.
 func runCollectorOnly(ctx context.Context, cfg Config, pc pollConfig, log *slog.Logger) error {
 	if pc.Schedule == "off" {
-		return errors.New("a collector with --poll-schedule off would do nothing")
+		return badValue(errors.New("a collector with --poll-schedule off would do nothing"))
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -179,9 +187,9 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -202,7 +210,7 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 			sum.Failed = 1
 		}
 		fmt.Fprintln(w.out, sum)
-		return nil
+		return failedPolls(sum)
 	}
 	targets, err := s.PollTargets(ctx)
 	if err != nil {
@@ -231,7 +239,19 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return failedPolls(sum)
+}
+
+// failedPolls makes poll exit 4 when any device failed, so a script can
+// tell a bad round from a broken command (1).
+func failedPolls(sum collector.Summary) error {
+	if sum.Failed == 0 {
+		return nil
+	}
+	return &exitError{code: 4, msg: fmt.Sprintf("%d of %d devices failed to answer", sum.Failed, sum.Polled)}
 }
 
 // printObservation writes one poll's result for a person.

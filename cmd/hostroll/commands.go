@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hostroll/inventory"
+	"hostroll/migrations"
 	"hostroll/web"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,12 +95,45 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database.
+// openStore opens and migrates the database, creating it if need be: only
+// serve, migrate and demo do that.
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
 	s, err := inventory.Open(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
+	return migrateStore(ctx, s, url)
+}
+
+// openExisting opens a database that hostroll has already created and
+// brings its schema up to date; a missing SQLite file or a database without
+// the schema is an error that says what to run, instead of an empty
+// database that would answer "nothing found".
+func openExisting(ctx context.Context, url string) (*inventory.Store, error) {
+	t, err := inventory.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	if file := t.File; file != "" {
+		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database %s does not exist; create it with: hostroll migrate --db %s",
+				inventory.Redact(url), inventory.Redact(url))
+		}
+	}
+	s, err := inventory.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if v, err := migrations.Current(ctx, s.DB()); err != nil || v == 0 {
+		s.Close()
+		return nil, fmt.Errorf("database %s has no hostroll schema; set it up with: hostroll migrate --db %s",
+			inventory.Redact(url), inventory.Redact(url))
+	}
+	s, _, err = migrateStore(ctx, s, url)
+	return s, err
+}
+
+func migrateStore(ctx context.Context, s *inventory.Store, url string) (*inventory.Store, []int, error) {
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		s.Close()
@@ -164,14 +198,17 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
+	}
+	if err := checkSchedule(cfg.CheckSchedule); err != nil {
+		return badValue(err)
 	}
 	if *collectorOnly {
 		return runCollectorOnly(ctx, cfg, pc, log)
 	}
 	var err error
 	if cfg.GraceDays, err = grace(); err != nil {
-		return err
+		return badValue(err)
 	}
 	s, applied, err := openStore(ctx, cfg.DB)
 	if err != nil {
@@ -183,7 +220,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
 	if cfg.Demo {
-		if err := serveDemo(ctx, s, log); err != nil {
+		if err := serveDemo(ctx, s, w, log); err != nil {
 			return err
 		}
 	}
@@ -210,11 +247,11 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 
 // serveDemo loads the demo data set into an empty database; a database
 // that has data is left alone.
-func serveDemo(ctx context.Context, s *inventory.Store, log *slog.Logger) error {
+func serveDemo(ctx context.Context, s *inventory.Store, w streams, log *slog.Logger) error {
 	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
 	switch {
 	case errors.Is(err, errNotEmpty):
-		log.Info("demo data not loaded: the database already has units")
+		fmt.Fprintln(w.err, "hostroll: --demo: the database already has data, so the demo data set was not loaded")
 	case err != nil:
 		return err
 	default:
@@ -262,3 +299,6 @@ func graceDaysFlag(fs *flag.FlagSet) func() (int, error) {
 		return grace, nil
 	}
 }
+
+// badValue makes a bad flag or environment value exit 2, like a bad flag.
+func badValue(err error) error { return &exitError{code: 2, msg: err.Error()} }

@@ -22,6 +22,17 @@ func checkScheduleFlag(fs *flag.FlagSet, cfg *Config) {
 		`when to run the policy checks: a cron spec such as "0 2 * * *" or "CRON_TZ=Asia/Shanghai 0 2 * * *", or "off" (env HOSTROLL_CHECK_SCHEDULE)`)
 }
 
+// checkSchedule says what is wrong with a --check-schedule value.
+func checkSchedule(spec string) error {
+	if strings.EqualFold(strings.TrimSpace(spec), "off") {
+		return nil
+	}
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("check schedule %q: %w (want a cron spec such as %q, or off)", spec, err, DefaultCheckSchedule)
+	}
+	return nil
+}
+
 // startCheckSchedule runs the policy engine on the cron spec until stop is
 // called; "off" schedules nothing. A run still going when the next is due is
 // skipped, and a panic in one is logged, not fatal.
