@@ -30,7 +30,7 @@ type checkReport struct {
 	Total  inventory.Counts      `json:"total"`
 	ByRule []inventory.RuleCount `json:"by_rule"`
 	ByUnit []inventory.UnitCount `json:"by_unit"`
-	open   []inventory.Finding // text only: the open findings themselves
+	open   []inventory.Finding   // text only: the open findings themselves
 }
 
 // openFindings reads every open finding, page by page.
