@@ -34,6 +34,7 @@ type Store struct {
 	dialect string
 	now     func() time.Time
 	rules   RuleConfig // thresholds of the policy rules; zero means the defaults
+	zone    *time.Location // business time zone (SetZone; HOSTROLL_TZ)
 }
 
 // Target is a parsed database URL.
@@ -138,7 +139,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(rawURL), err)
 	}
-	return &Store{db: db, dialect: t.Dialect, now: time.Now}, nil
+	return &Store{db: db, dialect: t.Dialect, now: time.Now, zone: defaultZone()}, nil
 }
 
 // Close releases the database.

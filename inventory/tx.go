@@ -18,6 +18,7 @@ type txn struct {
 	dialect string
 	actor   string
 	at      time.Time
+	zone    *time.Location // the store's business time zone
 	audited int
 }
 
@@ -28,7 +29,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	if err != nil {
 		return fmt.Errorf("inventory: begin: %w", err)
 	}
-	tx := &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, actor: ActorOf(ctx), at: s.now().UTC()}
+	tx := &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, actor: ActorOf(ctx), at: s.now().UTC(), zone: s.zone}
 	defer sqltx.Rollback()
 	if err := fn(tx); err != nil {
 		return err

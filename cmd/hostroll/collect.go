@@ -110,7 +110,7 @@ func startCollector(ctx context.Context, s *inventory.Store, pc pollConfig, log 
 	}
 	col := collector.New(s, pc.collectorConfig(log, interval))
 	clog := cron.PrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelInfo))
-	c := cron.New(cron.WithChain(cron.Recover(clog), cron.SkipIfStillRunning(clog)))
+	c := newCron(s.Zone(), clog)
 	c.Schedule(sched, cron.FuncJob(func() {
 		sum, err := col.RunDue(ctx, nil)
 		if err != nil {
@@ -125,7 +125,7 @@ func startCollector(ctx context.Context, s *inventory.Store, pc pollConfig, log 
 		}
 	}))
 	c.Start()
-	log.Info("collector scheduled", "schedule", pc.Schedule, "interval", interval, "workers", pc.Workers,
+	log.Info("collector scheduled", "schedule", pc.Schedule, "zone", s.Zone().String(), "interval", interval, "workers", pc.Workers,
 		"prune", pc.PruneSchedule, "keep", pc.Keep)
 	stop := func() {
 		<-c.Stop().Done()

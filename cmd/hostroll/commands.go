@@ -98,11 +98,26 @@ func envOr(key, def string) string {
 // openStore opens and migrates the database, creating it if need be: only
 // serve, migrate and demo do that.
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
+	zone, err := businessZone()
+	if err != nil {
+		return nil, nil, err
+	}
 	s, err := inventory.Open(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.SetZone(zone)
 	return migrateStore(ctx, s, url)
+}
+
+// businessZone reads HOSTROLL_TZ (default Asia/Shanghai): the store's
+// business days and the cron schedules both run on it; a bad name exits 2.
+func businessZone() (*time.Location, error) {
+	zone, err := inventory.LoadZone(os.Getenv("HOSTROLL_TZ"))
+	if err != nil {
+		return nil, badValue(fmt.Errorf("HOSTROLL_TZ: %w", err))
+	}
+	return zone, nil
 }
 
 // openExisting opens a database that hostroll has already created and
@@ -111,6 +126,10 @@ func openStore(ctx context.Context, url string) (*inventory.Store, []int, error)
 // database that would answer "nothing found".
 func openExisting(ctx context.Context, url string) (*inventory.Store, error) {
 	t, err := inventory.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := businessZone()
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +143,7 @@ func openExisting(ctx context.Context, url string) (*inventory.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.SetZone(zone)
 	if v, err := migrations.Current(ctx, s.DB()); err != nil || v == 0 {
 		s.Close()
 		return nil, fmt.Errorf("database %s has no hostroll schema; set it up with: hostroll migrate --db %s",

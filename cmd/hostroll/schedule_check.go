@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -20,6 +21,13 @@ const DefaultCheckSchedule = "0 2 * * *"
 func checkScheduleFlag(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.CheckSchedule, "check-schedule", envOr("HOSTROLL_CHECK_SCHEDULE", DefaultCheckSchedule),
 		`when to run the policy checks: a cron spec such as "0 2 * * *" or "CRON_TZ=Asia/Shanghai 0 2 * * *", or "off" (env HOSTROLL_CHECK_SCHEDULE)`)
+}
+
+// newCron is the scheduler of serve and collect: its specs run on the
+// business zone's clock (HOSTROLL_TZ), a run still going when the next is due
+// is skipped, and a panic in one is logged, not fatal.
+func newCron(zone *time.Location, logger cron.Logger) *cron.Cron {
+	return cron.New(cron.WithLocation(zone), cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
 }
 
 // checkSchedule says what is wrong with a --check-schedule value.
@@ -42,12 +50,12 @@ func startCheckSchedule(ctx context.Context, s *inventory.Store, spec string, lo
 		return func() {}, nil
 	}
 	logger := cron.VerbosePrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
-	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	c := newCron(s.Zone(), logger)
 	if _, err := c.AddFunc(spec, checkJob(ctx, s, log)); err != nil {
 		return nil, fmt.Errorf("check schedule %q: %w (want a cron spec such as %q, or off)", spec, err, DefaultCheckSchedule)
 	}
 	c.Start()
-	log.Info("scheduled policy checks", "schedule", spec)
+	log.Info("scheduled policy checks", "schedule", spec, "zone", s.Zone().String())
 	return func() { <-c.Stop().Done() }, nil
 }
 
