@@ -33,7 +33,7 @@ type Store struct {
 	db      *sqlx.DB
 	dialect string
 	now     func() time.Time
-	rules   RuleConfig // thresholds of the policy rules; zero means the defaults
+	rules   RuleConfig     // thresholds of the policy rules; zero means the defaults
 	zone    *time.Location // business time zone (SetZone; HOSTROLL_TZ)
 }
 
