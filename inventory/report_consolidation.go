@@ -166,7 +166,7 @@ func nameUnits(ctx context.Context, snap *Snapshot, rows map[int64]*Consolidatio
 }
 
 func centralCapacity(ctx context.Context, snap *Snapshot) (CentralCapacity, error) {
-	racks, err := centralRacks(ctx, snap)
+	racks, err := centralRacks(ctx, snap, nil)
 	if err != nil {
 		return CentralCapacity{}, err
 	}
