@@ -3,8 +3,8 @@ package inventory
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
