@@ -139,3 +139,50 @@ func checkPlanCSV(t *testing.T, raw []byte, rows int) {
 		t.Errorf("CSV actions %v, want moves and one device that stays", actions)
 	}
 }
+
+// TestConsolidationOpenAndExempted: a private line whose finding is
+// exempted is counted apart from the open ones, per unit, in the totals and
+// in its own row.
+func TestConsolidationOpenAndExempted(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		s := db.Store
+		p := seedPrefecture(t, s)
+		_, err := s.RunCheck(p.ctx, inventory.CheckOptions{})
+		noErr(t, err)
+		found, _, err := s.Findings(p.ctx, inventory.ListParams{Filters: map[string]string{"rule": "private-line"}})
+		noErr(t, err)
+		var ct1 int64
+		for _, f := range found {
+			if f.Params["circuit_id"] == "CT-1" {
+				ct1 = f.ID
+			}
+		}
+		if ct1 == 0 {
+			t.Fatalf("no private-line finding for CT-1 in %+v", found)
+		}
+		_, err = s.GrantExemption(p.ctx, ct1, inventory.ExemptionInput{Reason: "专线承载涉密业务，经保密局备案", Basis: "classified"})
+		noErr(t, err)
+
+		rep, err := s.ConsolidationReport(p.ctx)
+		noErr(t, err)
+		cz := rep.Units[0]
+		if cz.UnitCode != "CZ" || cz.PrivateLines != 1 || cz.PrivateMonthlyFee != 1800.5 || cz.ExemptedLines != 1 ||
+			cz.ExemptedMonthlyFee != 3200 || cz.ExemptedAnnualFee != 38400 || cz.ExemptedBandwidthMbps != 100 {
+			t.Errorf("CZ row %+v: want 1 open line (1800.50 a month) and 1 exempted (3200.00, 100 Mbit/s)", cz)
+		}
+		if rep.Totals.PrivateLines != 2 || rep.Totals.ExemptedLines != 1 || rep.Totals.PrivateAnnualFee != 52806 {
+			t.Errorf("totals %+v: want 2 open lines (52806.00 a year), 1 exempted", rep.Totals)
+		}
+		status := map[string]string{}
+		for _, l := range rep.Lines {
+			status[l.CircuitID] = l.FindingStatus
+		}
+		if status["CT-1"] != "exempted" || status["CT-2"] != "open" || status["CT-4"] != "open" || len(status) != 3 {
+			t.Errorf("line finding statuses %v", status)
+		}
+		if len(rep.Rooms) != 2 || rep.Rooms[0].Devices != 6 || rep.Rooms[0].UUsed != 23 {
+			t.Errorf("room rows %+v", rep.Rooms)
+		}
+	})
+}

@@ -145,8 +145,13 @@ func TestReportsAPI(t *testing.T) {
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("csv: %d %s", r.status, r.header.Get("Content-Type"))
 		}
-		lines := strings.Split(strings.TrimSpace(string(r.raw)), "\n")
-		if len(lines) != 3 || !strings.HasPrefix(lines[0], "unit_id,unit_code,") || !strings.HasPrefix(lines[2], ",TOTAL,") {
+		// A byte order mark, the units and their total, then the sections
+		// with the lines, the rooms and the central room's free space.
+		units, rest, _ := strings.Cut(string(r.raw), "\n\n")
+		lines := strings.Split(units, "\n")
+		if len(lines) != 3 || !strings.HasPrefix(lines[0], "\ufeffunit_id,unit_code,") || !strings.HasPrefix(lines[2], ",TOTAL,") ||
+			!strings.Contains(rest, "lines\nline_id,") || !strings.Contains(rest, "\ncentral\nrack_id,") ||
+			!strings.HasSuffix(rest, "\n,TOTAL,,,,42,\n") {
 			t.Errorf("csv:\n%s", r.raw)
 		}
 
