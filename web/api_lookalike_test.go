@@ -67,3 +67,29 @@ func TestLookAlikesClash(t *testing.T) {
 		})
 	})
 }
+
+// TestLookAlikesRace: writers racing with look-alike codes get one success
+// and 409s naming the field, never two winners or a 500.
+func TestLookAlikesRace(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		forms := []string{"RACE-1", "race-1", "Race-1 ", "ＲＡＣＥ－１", "rAcE-1", "RACE-１"}
+		res := c.race(t, len(forms), "POST", "/api/v1/units", func(i int) obj {
+			return obj{"code": forms[i], "name": "race"}
+		})
+		won := 0
+		for _, r := range res {
+			switch r.status {
+			case 201:
+				won++
+			case 409:
+				wantErr(t, r, 409, "conflict", "code")
+			default:
+				t.Errorf("status %d: %s", r.status, r.raw)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d look-alike codes created, want 1", won)
+		}
+	})
+}
