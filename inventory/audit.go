@@ -69,10 +69,12 @@ var auditList = listSpec{
 		"action":    {col: "action", kind: filterEnum, allowed: AuditActions},
 		"actor":     {col: "actor", kind: filterText},
 	},
+	scope: scopeAudit,
 }
 
 // Audit lists the change log, newest first; filters: entity, entity_id,
-// action, actor. The application never updates or deletes audit rows.
+// action, actor. The application never updates or deletes audit rows. A
+// unit's staff see the rows of the entities of their unit that still exist.
 func (s *Store) Audit(ctx context.Context, p ListParams) ([]AuditEntry, int, error) {
 	items, total, err := list[AuditEntry](s, ctx, auditList, p,
 		`SELECT id, at, actor, action, entity, entity_id, before, after FROM audit`,

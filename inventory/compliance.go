@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -50,8 +51,27 @@ type DeviceCompliance struct {
 }
 
 // Compliance checks the project's devices against its current spec.
+// A unit's staff see the check of the projects in their scope; a device of
+// another unit taking part shows without its name.
 func (s *Store) Compliance(ctx context.Context, projectID int64) (*Compliance, error) {
-	return projectCompliance(ctx, s.db, projectID)
+	if err := visible(ctx, s.db, "projects", projectID); err != nil {
+		return nil, err
+	}
+	c, err := projectCompliance(ctx, s.db, projectID)
+	if err != nil || CallerOf(ctx).Scope().All {
+		return c, err
+	}
+	query, args := andScope(ctx, `SELECT id FROM devices WHERE project_id = ?`, []any{projectID}, scopeDevices, true)
+	var own []int64
+	if err := s.db.SelectContext(ctx, &own, s.db.Rebind(query), args...); err != nil {
+		return nil, dbErr(err, "project devices")
+	}
+	for i := range c.Devices {
+		if !slices.Contains(own, c.Devices[i].DeviceID) {
+			c.Devices[i].Name = ""
+		}
+	}
+	return c, nil
 }
 
 // projectCompliance is the check the acceptance gate and the spec-mismatch

@@ -225,12 +225,18 @@ func checkDevice(tx *txn, in *DeviceInput, self int64, _ *Device) error {
 // tag; the unique constraints stay as the last word on a race.
 func checkDeviceUnique(tx *txn, self int64, in *DeviceInput) error {
 	var other struct {
-		ID   int64  `db:"id"`
-		Name string `db:"name"`
+		ID     int64  `db:"id"`
+		Name   string `db:"name"`
+		UnitID int64  `db:"unit_id"`
 	}
+	sc := CallerOf(tx.ctx).Scope()
 	if in.Serial != "" {
-		err := tx.get(&other, `SELECT id, name FROM devices WHERE manufacturer_fold = ? AND serial_fold = ? AND id <> ?`,
+		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE manufacturer_fold = ? AND serial_fold = ? AND id <> ?`,
 			fold.Key(in.Manufacturer), fold.Key(in.Serial), self)
+		if err == nil && !sc.Has(other.UnitID) {
+			return conflict("serial", "serial %q of manufacturer %q is already registered to another unit's device",
+				in.Serial, in.Manufacturer)
+		}
 		if err == nil {
 			return conflict("serial", "serial %q of manufacturer %q is already registered as device %d %q",
 				in.Serial, in.Manufacturer, other.ID, other.Name)
@@ -240,7 +246,10 @@ func checkDeviceUnique(tx *txn, self int64, in *DeviceInput) error {
 		}
 	}
 	if in.AssetTag != "" {
-		err := tx.get(&other, `SELECT id, name FROM devices WHERE asset_tag_fold = ? AND id <> ?`, fold.Key(in.AssetTag), self)
+		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE asset_tag_fold = ? AND id <> ?`, fold.Key(in.AssetTag), self)
+		if err == nil && !sc.Has(other.UnitID) {
+			return conflict("asset_tag", "asset tag %q is already on another unit's device", in.AssetTag)
+		}
 		if err == nil {
 			return conflict("asset_tag", "asset tag %q is already on device %d %q", in.AssetTag, other.ID, other.Name)
 		}

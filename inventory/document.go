@@ -134,8 +134,9 @@ func (s *Store) CreateDocument(ctx context.Context, projectID int64, in Document
 
 func readDocument(ctx context.Context, q querier, projectID, id int64) (Document, error) {
 	var d Document
-	err := q.GetContext(ctx, &d, q.Rebind(`SELECT `+documentCols+` FROM project_documents
-		WHERE project_id = ? AND id = ?`), projectID, id)
+	query, args := andScopeIn(ctx, `SELECT `+documentCols+` FROM project_documents WHERE project_id = ? AND id = ?`,
+		[]any{projectID, id}, "project_id", "projects")
+	err := q.GetContext(ctx, &d, q.Rebind(query), args...)
 	if err != nil {
 		return d, dbErr(err, fmt.Sprintf("document %d of project %d", id, projectID))
 	}

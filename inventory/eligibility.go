@@ -73,7 +73,8 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 		Code string `db:"code"`
 		Name string `db:"name"`
 	}
-	if err := s.db.SelectContext(ctx, &units, `SELECT id, code, name FROM units ORDER BY code, id`); err != nil {
+	query, args := andScope(ctx, `SELECT id, code, name FROM units`, nil, scopeUnits, false)
+	if err := s.db.SelectContext(ctx, &units, s.db.Rebind(query+` ORDER BY code, id`), args...); err != nil {
 		return out, dbErr(err, "list units")
 	}
 	var facts []eligibilityFacts

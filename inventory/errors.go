@@ -15,9 +15,34 @@ import (
 
 // Sentinels the callers branch on; wrapped with context by the store.
 var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("conflict")
+	ErrForbidden = errors.New("forbidden")
 )
+
+// ForbiddenError is a write the caller may not make on this record, though
+// their role may make it on others: four-eyes (nobody approves what they
+// proposed or requested) and unit staff changing what is only readable to
+// them. It says why, in Chinese (Message) and in English (MessageEN).
+type ForbiddenError struct {
+	Message   string
+	MessageEN string
+}
+
+func (e *ForbiddenError) Error() string { return "inventory: forbidden: " + e.MessageEN }
+
+// Is makes errors.Is(err, ErrForbidden) hold.
+func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
+
+// Text is the message in lang ("zh" or "en").
+func (e *ForbiddenError) Text(lang string) string {
+	if lang == "en" {
+		return e.MessageEN
+	}
+	return e.Message
+}
+
+func forbidden(zh, en string) error { return &ForbiddenError{Message: zh, MessageEN: en} }
 
 // ValidationError says which input fields are wrong and how to fix them.
 type ValidationError struct {
@@ -92,7 +117,7 @@ func dbErr(err error, what string) error {
 	var ce *ConflictError
 	var ve *ValidationError
 	switch {
-	case errors.As(err, &ce), errors.As(err, &ve), errors.Is(err, ErrNotFound):
+	case errors.As(err, &ce), errors.As(err, &ve), errors.Is(err, ErrNotFound), errors.Is(err, ErrForbidden):
 		return err
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("inventory: %s: %w", what, ErrNotFound)

@@ -69,8 +69,9 @@ const evaluationCols = `id, project_id, date, meets_target, problems, rectified,
 
 func readEvaluation(ctx context.Context, q querier, projectID, id int64, suffix string) (Evaluation, error) {
 	var e Evaluation
-	err := q.GetContext(ctx, &e, q.Rebind(`SELECT `+evaluationCols+` FROM evaluations
-		WHERE project_id = ? AND id = ?`+suffix), projectID, id)
+	query, args := andScopeIn(ctx, `SELECT `+evaluationCols+` FROM evaluations WHERE project_id = ? AND id = ?`,
+		[]any{projectID, id}, "project_id", "projects")
+	err := q.GetContext(ctx, &e, q.Rebind(query+suffix), args...)
 	return e, dbErr(err, fmt.Sprintf("evaluation %d of project %d", id, projectID))
 }
 

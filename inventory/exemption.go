@@ -90,6 +90,9 @@ func (s *Store) changeFinding(ctx context.Context, id int64, change func(tx *txn
 		if err != nil {
 			return err
 		}
+		if err := checkExemptionCaller(tx, before); err != nil {
+			return err
+		}
 		if err := change(tx, before); err != nil {
 			return err
 		}

@@ -212,6 +212,7 @@ var findingList = listSpec{
 		"subject_id":   {col: "subject_id", kind: filterID},
 	},
 	params: []string{"lang"},
+	scope:  scopeFindings,
 }
 
 // langParam takes the lang parameter out of a list's parameters.
@@ -263,6 +264,7 @@ func (s *Store) Finding(ctx context.Context, id int64, lang string) (Finding, er
 
 func getFinding(ctx context.Context, q querier, id int64, suffix string) (findingRow, error) {
 	var r findingRow
-	err := q.GetContext(ctx, &r, q.Rebind("SELECT "+findingCols+" FROM findings WHERE id = ?"+suffix), id)
+	query, args := andScope(ctx, "SELECT "+findingCols+" FROM findings WHERE findings.id = ?", []any{id}, scopeFindings, true)
+	err := q.GetContext(ctx, &r, q.Rebind(query+suffix), args...)
 	return r, dbErr(err, fmt.Sprintf("finding %d", id))
 }

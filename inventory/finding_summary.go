@@ -92,10 +92,11 @@ func (s *Store) FindingSummary(ctx context.Context) (FindingSummary, error) {
 		Name     string `db:"name"`
 		N        int    `db:"n"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT f.rule, f.article, f.severity, f.status, f.unit_id,
+	query, args := andScopeIn(ctx, `SELECT f.rule, f.article, f.severity, f.status, f.unit_id,
 		COALESCE(u.code, '') AS code, COALESCE(u.name, '') AS name, COUNT(*) AS n
-		FROM findings f LEFT JOIN units u ON u.id = f.unit_id WHERE f.status <> 'resolved'
-		GROUP BY f.rule, f.article, f.severity, f.status, f.unit_id, u.code, u.name`)
+		FROM findings f LEFT JOIN units u ON u.id = f.unit_id WHERE f.status <> 'resolved'`, nil, "f.id", "findings")
+	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(query+`
+		GROUP BY f.rule, f.article, f.severity, f.status, f.unit_id, u.code, u.name`), args...)
 	if err != nil {
 		return FindingSummary{}, dbErr(err, "summarise findings")
 	}

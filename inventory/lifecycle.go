@@ -98,6 +98,9 @@ func (s *Store) TransitionProject(ctx context.Context, id int64, in TransitionIn
 		if err != nil {
 			return err
 		}
+		if err := checkStepCaller(tx, before, in); err != nil {
+			return err
+		}
 		if err := checkStep(tx, before, in); err != nil {
 			return err
 		}

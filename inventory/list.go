@@ -52,6 +52,9 @@ type listSpec struct {
 	// params are further query parameters the list takes that are not
 	// filters (e.g. lang); the caller takes them out before where.
 	params []string
+	// scope is the scope rule (scope.go) of the listed rows; "" for a list
+	// that holds no unit's records.
+	scope string
 }
 
 // where builds the WHERE clause (with ? placeholders) for p, or a
@@ -207,6 +210,7 @@ func list[T any](s *Store, ctx context.Context, ls listSpec, p ListParams, selec
 	if err != nil {
 		return nil, 0, err
 	}
+	where, args = andScope(ctx, where, args, ls.scope, where != "")
 	var total int
 	if err := s.db.GetContext(ctx, &total, s.db.Rebind(countSQL+where), args...); err != nil {
 		return nil, 0, err

@@ -106,6 +106,7 @@ func (s *Store) MovePlan(ctx context.Context, opts MovePlanOptions) (MovePlan, e
 		q += " AND d.unit_id = ?"
 		args = append(args, *unitID)
 	}
+	q, args = andScopeIn(ctx, q, args, "d.unit_id", "units")
 	var devs []movable
 	if err := snap.Select(ctx, &devs, q+" ORDER BY d.id", args...); err != nil {
 		return MovePlan{}, dbErr(err, "move plan: devices")

@@ -43,7 +43,8 @@ func keepClassified(devs []movable) (move []movable, kept []Kept) {
 func checkPlanScope(ctx context.Context, snap *Snapshot, opts MovePlanOptions) error {
 	ve := &ValidationError{}
 	if opts.UnitID != nil {
-		ok, err := exists(ctx, snap.Q, "SELECT 1 FROM units WHERE id = ?", *opts.UnitID)
+		query, args := andScope(ctx, "SELECT 1 FROM units WHERE units.id = ?", []any{*opts.UnitID}, scopeUnits, true)
+		ok, err := exists(ctx, snap.Q, query, args...)
 		if err != nil {
 			return dbErr(err, "move plan")
 		}

@@ -182,7 +182,8 @@ var observationList = listSpec{
 // Observations lists a device's observations, newest first; filter:
 // reachable.
 func (s *Store) Observations(ctx context.Context, deviceID int64, p ListParams) ([]Observation, int, error) {
-	if ok, err := exists(ctx, s.db, `SELECT 1 FROM devices WHERE id = ?`, deviceID); err != nil {
+	query, args := andScope(ctx, `SELECT 1 FROM devices WHERE devices.id = ?`, []any{deviceID}, scopeDevices, true)
+	if ok, err := exists(ctx, s.db, query, args...); err != nil {
 		return nil, 0, dbErr(err, "find device")
 	} else if !ok {
 		return nil, 0, fmt.Errorf("inventory: device %d: %w", deviceID, ErrNotFound)
@@ -205,8 +206,9 @@ func (s *Store) Observations(ctx context.Context, deviceID int64, p ListParams) 
 // has never been polled.
 func (s *Store) LatestObservation(ctx context.Context, deviceID int64) (Observation, error) {
 	var o Observation
-	err := s.db.GetContext(ctx, &o, s.db.Rebind(`SELECT `+observationCols+` FROM observations
-		WHERE device_id = ? ORDER BY id DESC LIMIT 1`), deviceID)
+	query, args := andScopeIn(ctx, `SELECT `+observationCols+` FROM observations WHERE device_id = ?`,
+		[]any{deviceID}, "device_id", "devices")
+	err := s.db.GetContext(ctx, &o, s.db.Rebind(query+` ORDER BY id DESC LIMIT 1`), args...)
 	if err != nil {
 		return o, dbErr(err, fmt.Sprintf("latest observation of device %d", deviceID))
 	}

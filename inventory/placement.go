@@ -33,7 +33,8 @@ func (p Placement) Overlaps(o Occupant) bool {
 // device being moved, 0 for a new one.
 func checkPlacement(tx *txn, self int64, p Placement) error {
 	var height int
-	if err := tx.get(&height, "SELECT u_height FROM racks WHERE id = ?"+tx.forUpdate(), p.RackID); err != nil {
+	query, args := andScope(tx.ctx, "SELECT u_height FROM racks WHERE racks.id = ?", []any{p.RackID}, scopeRacks, true)
+	if err := tx.get(&height, query+tx.forUpdate(), args...); err != nil {
 		if ignoreNoRows(err) == nil {
 			return Invalid("rack_id", "no rack with id %d", p.RackID)
 		}
@@ -44,14 +45,20 @@ func checkPlacement(tx *txn, self int64, p Placement) error {
 			p.UHeight, p.Position, p.Top(), p.RackID, height, height-p.UHeight+1)
 	}
 	var near []Occupant
-	err := tx.sel(&near, `SELECT id, name, kind, status, position, u_height, face, full_depth FROM devices
+	err := tx.sel(&near, `SELECT id, name, kind, status, position, u_height, face, full_depth, unit_id FROM devices
 		WHERE rack_id = ? AND id <> ? AND position <= ? AND position + u_height - 1 >= ?
 		ORDER BY position, id`, p.RackID, self, p.Top(), p.Position)
 	if err != nil {
 		return dbErr(err, "check placement")
 	}
+	sc := CallerOf(tx.ctx).Scope()
 	for _, o := range near {
 		if p.Overlaps(o) {
+			if !sc.Has(o.UnitID) {
+				return &ConflictError{Field: "position", Message: fmt.Sprintf(
+					"rack %d %s is occupied by another unit's device (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
+					p.RackID, p.describe(), o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}
+			}
 			return &ConflictError{Field: "position", Message: fmt.Sprintf(
 				"rack %d %s is occupied by device %d %q (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
 				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}

@@ -61,12 +61,12 @@ func (s *Store) Plan(ctx context.Context, year int) (Plan, error) {
 		return Plan{}, Invalid("year", "must be a plan year between 2000 and 2100 (got %d)", year)
 	}
 	out := Plan{Year: year, Projects: []PlanProject{}, ByFundingSource: []FundingTotal{}, ByUnit: []UnitTotal{}}
-	err := s.db.SelectContext(ctx, &out.Projects, s.db.Rebind(`SELECT p.id, p.code, p.name, p.lead_unit_id,
+	query, args := andScopeIn(ctx, `SELECT p.id, p.code, p.name, p.lead_unit_id,
 		u.code AS unit_code, u.name AS unit_name, p.category, p.funding_source, p.classified, p.status,
 		p.approval_number, p.budget
 		FROM projects p JOIN units u ON u.id = p.lead_unit_id
-		WHERE p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected')
-		ORDER BY p.code`), year)
+		WHERE p.plan_year = ? AND p.status NOT IN ('draft', 'submitted', 'rejected')`, []any{year}, "p.id", "projects")
+	err := s.db.SelectContext(ctx, &out.Projects, s.db.Rebind(query+` ORDER BY p.code`), args...)
 	if err != nil {
 		return out, dbErr(err, fmt.Sprintf("plan %d", year))
 	}

@@ -168,10 +168,16 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	if err := checkGateFields(in, old); err != nil {
 		return err
 	}
+	if err := checkDraftOnly(tx, old); err != nil {
+		return err
+	}
 	if err := checkRef(tx, ve, "lead_unit_id", "units", &in.LeadUnitID); err != nil {
 		return err
 	}
 	for _, id := range in.UnitIDs {
+		if old != nil && slices.Contains(old.UnitIDs, id) {
+			continue // on record already; another unit may take part in a unit's project
+		}
 		if err := checkRef(tx, ve, "unit_ids", "units", &id); err != nil {
 			return err
 		}
@@ -187,6 +193,17 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 		return conflict("code", "project code %q is already used by project %d", in.Code, other)
 	}
 	return nil
+}
+
+// checkDraftOnly lets a unit's staff change a project only while it is a
+// draft: from submitted on it is the reviewers' (Art. 7).
+func checkDraftOnly(tx *txn, old *Project) error {
+	if old == nil || old.Status == "draft" || CallerOf(tx.ctx).Scope().All {
+		return nil
+	}
+	return forbidden(
+		fmt.Sprintf("项目 %d 已是 %s 状态：建设单位只能修改草稿状态的项目", old.ID, old.Status),
+		fmt.Sprintf("project %d is %s: unit staff may change a project only while it is a draft", old.ID, old.Status))
 }
 
 // trialRunEndOpen are the statuses in which trial_run_end may change.

@@ -64,6 +64,16 @@ var racks = &resource[Rack, RackInput]{
 		if err := checkRef(tx, ve, "room_id", "rooms", &in.RoomID); err != nil {
 			return err
 		}
+		if _, bad := ve.Fields["room_id"]; !bad {
+			// The central room is readable by every unit, not theirs to fit.
+			own, err := inScope(tx.ctx, tx, "rooms", in.RoomID, true)
+			if err != nil {
+				return err
+			}
+			if !own {
+				ve.Add("room_id", "room %d is not your unit's own: its racks are fitted by the machine-room operators", in.RoomID)
+			}
+		}
 		if err := ve.Err(); err != nil {
 			return err
 		}
@@ -138,6 +148,16 @@ type Occupant struct {
 	UHeight   int    `db:"u_height" json:"u_height"`
 	Face      string `db:"face" json:"face"`
 	FullDepth bool   `db:"full_depth" json:"full_depth"`
+	UnitID    int64  `db:"unit_id" json:"-"`
+}
+
+// masked is the occupant as a caller outside its unit sees it: occupied
+// space of a kind, without the id or name that would lead to the device.
+func (o Occupant) masked(sc Scope) Occupant {
+	if !sc.Has(o.UnitID) {
+		o.ID, o.Name = 0, ""
+	}
+	return o
 }
 
 // ElevationU is one rack unit with what occupies its front and rear.
@@ -162,10 +182,14 @@ func (s *Store) RackElevation(ctx context.Context, id int64) (Elevation, error) 
 		return Elevation{}, err
 	}
 	var occ []Occupant
-	err = s.db.SelectContext(ctx, &occ, s.db.Rebind(`SELECT id, name, kind, status, position, u_height, face, full_depth
-		FROM devices WHERE rack_id = ? ORDER BY position, id`), id)
+	err = s.db.SelectContext(ctx, &occ, s.db.Rebind(`SELECT id, name, kind, status, position, u_height, face,
+		full_depth, unit_id FROM devices WHERE rack_id = ? ORDER BY position, id`), id)
 	if err != nil {
 		return Elevation{}, dbErr(err, fmt.Sprintf("elevation of rack %d", id))
+	}
+	sc := CallerOf(ctx).Scope()
+	for i := range occ {
+		occ[i] = occ[i].masked(sc)
 	}
 	units := make([]ElevationU, rack.UHeight)
 	for i := range units {

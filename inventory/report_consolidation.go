@@ -79,7 +79,11 @@ func (s *Store) ConsolidationReport(ctx context.Context) (ConsolidationReport, e
 	if err := nameUnits(ctx, snap, rows); err != nil {
 		return ConsolidationReport{}, err
 	}
-	for _, r := range rows {
+	sc := CallerOf(ctx).Scope()
+	for id, r := range rows {
+		if !sc.Has(id) {
+			continue // another unit's figures: a unit's staff see their own
+		}
 		rep.Units = append(rep.Units, *r)
 		rep.Totals.add(r)
 	}

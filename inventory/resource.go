@@ -69,7 +69,9 @@ func (r *resource[T, I]) get(ctx context.Context, q querier, id int64) (T, error
 // read reads one row; suffix may lock it (" FOR UPDATE").
 func (r *resource[T, I]) read(ctx context.Context, q querier, id int64, suffix string) (T, error) {
 	var v T
-	err := q.GetContext(ctx, &v, q.Rebind("SELECT "+r.cols+" FROM "+r.table+" WHERE id = ?"+suffix), id)
+	query, args := andScope(ctx, "SELECT "+r.cols+" FROM "+r.table+" WHERE "+r.table+".id = ?",
+		[]any{id}, scopeRules[r.table].read, true)
+	err := q.GetContext(ctx, &v, q.Rebind(query+suffix), args...)
 	if err != nil {
 		return v, dbErr(err, fmt.Sprintf("%s %d", r.entity, id))
 	}
@@ -90,6 +92,9 @@ func (r *resource[T, I]) lockAndGet(tx *txn, id int64) (T, error) {
 }
 
 func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p ListParams) ([]T, int, error) {
+	if ls.scope == "" {
+		ls.scope = scopeRules[r.table].read
+	}
 	items, total, err := list[T](s, ctx, ls, p,
 		"SELECT "+r.cols+" FROM "+r.table, "SELECT COUNT(*) FROM "+r.table, r.table+".id")
 	if err != nil {
@@ -131,6 +136,9 @@ func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply fu
 		if err != nil {
 			return err
 		}
+		if err := mayChange(tx, r.table, id); err != nil {
+			return err
+		}
 		// The patch is applied to a second copy: an input shares the pointer
 		// fields of the entity it came from, and decoding JSON onto it writes
 		// through them, which would rewrite before under the audit.
@@ -164,6 +172,9 @@ func (r *resource[T, I]) remove(ctx context.Context, s *Store, id int64) error {
 	return s.inTx(ctx, func(tx *txn) error {
 		before, err := r.lockAndGet(tx, id)
 		if err != nil {
+			return err
+		}
+		if err := mayChange(tx, r.table, id); err != nil {
 			return err
 		}
 		if err := r.checkDependants(tx, id); err != nil {
@@ -235,7 +246,11 @@ func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) erro
 		ve.Add(field, "must be a positive id")
 		return nil
 	}
-	ok, err := exists(tx.ctx, tx, "SELECT 1 FROM "+table+" WHERE id = ?", *id)
+	// A row outside the caller's scope is as good as absent: a unit's staff
+	// cannot make their records point at another unit's.
+	query, args := andScope(tx.ctx, "SELECT 1 FROM "+table+" WHERE "+table+".id = ?", []any{*id},
+		scopeRules[table].read, true)
+	ok, err := exists(tx.ctx, tx, query, args...)
 	if err != nil {
 		return dbErr(err, "check "+field)
 	}

@@ -314,7 +314,8 @@ func insertSpecItem(tx *txn, projectID, revisionID int64, in *SpecItemInput) (in
 }
 
 func specItem(ctx context.Context, q querier, projectID, itemID int64) (SpecItem, error) {
-	items, err := selectSpecItems(ctx, q, "id = ? AND project_id = ?", itemID, projectID)
+	cond, args := andScopeIn(ctx, "id = ? AND project_id = ?", []any{itemID, projectID}, "project_id", "projects")
+	items, err := selectSpecItems(ctx, q, cond, args...)
 	if err != nil {
 		return SpecItem{}, err
 	}

@@ -139,6 +139,9 @@ func (s *Store) reviewSpecRevision(ctx context.Context, projectID, revID int64, 
 		if err != nil {
 			return err
 		}
+		if err := checkRevisionReviewer(tx, before); err != nil {
+			return err
+		}
 		if before.Status != "proposed" {
 			return conflict("status", "revision %d is %s; only a proposed revision can be approved or rejected", before.Number, before.Status)
 		}

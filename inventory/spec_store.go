@@ -39,7 +39,8 @@ type SpecReviewInput struct {
 // lockProjectStatus locks the project row and returns its status.
 func lockProjectStatus(tx *txn, projectID int64) (string, error) {
 	var status string
-	err := tx.get(&status, "SELECT status FROM projects WHERE id = ?"+tx.forUpdate(), projectID)
+	query, args := andScope(tx.ctx, "SELECT status FROM projects WHERE projects.id = ?", []any{projectID}, scopeProjects, true)
+	err := tx.get(&status, query+tx.forUpdate(), args...)
 	return status, dbErr(err, fmt.Sprintf("project %d", projectID))
 }
 

@@ -41,6 +41,7 @@ func statusOf(err error) (int, errorDetail) {
 		ae *apiError
 		ve *inventory.ValidationError
 		ce *inventory.ConflictError
+		xe *inventory.ForbiddenError
 		fe *fiber.Error
 	)
 	switch {
@@ -60,6 +61,10 @@ func statusOf(err error) (int, errorDetail) {
 			}
 		}
 		return fiber.StatusConflict, d
+	case errors.As(err, &xe):
+		return fiber.StatusForbidden, errorDetail{Code: "forbidden", Message: xe.Message}
+	case errors.Is(err, inventory.ErrForbidden):
+		return fiber.StatusForbidden, errorDetail{Code: "forbidden", Message: trimPrefix(err.Error())}
 	case errors.Is(err, inventory.ErrNotFound):
 		return fiber.StatusNotFound, errorDetail{Code: "not_found", Message: trimPrefix(err.Error())}
 	case errors.As(err, &fe):
@@ -97,6 +102,9 @@ func trimPrefix(msg string) string {
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status, detail := statusOf(err)
+		if xe := (*inventory.ForbiddenError)(nil); errors.As(err, &xe) {
+			detail.Message = xe.Text(lang(c))
+		}
 		var ae *apiError
 		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) {
 			detail.Message = "request body is larger than 1 MiB"
