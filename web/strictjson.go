@@ -153,6 +153,12 @@ func memberType(t reflect.Type, key string) reflect.Type {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" && f.Anonymous { // promoted fields of an embedded struct
+				if ft := memberType(f.Type, key); ft != nil {
+					return ft
+				}
+				continue
+			}
 			if name == "" {
 				name = f.Name
 			}
