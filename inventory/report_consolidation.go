@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"slices"
 	"sort"
 )
 
@@ -93,6 +94,8 @@ func (s *Store) ConsolidationReport(ctx context.Context) (ConsolidationReport, e
 	if rep.Rooms, err = privateRooms(ctx, snap); err != nil {
 		return ConsolidationReport{}, err
 	}
+	rep.Lines = slices.DeleteFunc(rep.Lines, func(l LineRow) bool { return !sc.Has(l.UnitID) })
+	rep.Rooms = slices.DeleteFunc(rep.Rooms, func(r RoomRow) bool { return !sc.Has(r.UnitID) })
 	sort.Slice(rep.Units, func(i, j int) bool { return rep.Units[i].UnitCode < rep.Units[j].UnitCode })
 	rep.Central, err = centralCapacity(ctx, snap)
 	return rep, err
