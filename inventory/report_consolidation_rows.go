@@ -104,13 +104,14 @@ var (
 
 // WriteCSV writes a UTF-8 byte order mark (Excel then reads the Chinese),
 // the per-unit rows and a last row "TOTAL", then the sections "lines",
-// "rooms" and "central" (the central room's free space, with a TOTAL row).
-// User text never starts a formula.
+// "rooms" and "central" (the central room's free space, with a TOTAL row),
+// each after an empty row, a row naming it and its header. Every row has
+// as many fields as the first header. User text never starts a formula.
 func (rep ConsolidationReport) WriteCSV(w io.Writer) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := paddedCSV{csv.NewWriter(w), len(ConsolidationCSVHeader)}
 	cw.Write(ConsolidationCSVHeader)
 	total := rep.Totals
 	total.UnitCode = "TOTAL"
@@ -146,11 +147,26 @@ func (rep ConsolidationReport) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// section starts a CSV section: an empty line, its name, its header.
-func section(cw *csv.Writer, name string, header []string) {
-	cw.Write([]string{""})
+// section starts a CSV section: an empty row, its name, its header.
+func section(cw paddedCSV, name string, header []string) {
+	cw.Write(nil)
 	cw.Write([]string{name})
 	cw.Write(header)
+}
+
+// paddedCSV writes every record with the same number of fields, empty ones
+// added at the end, so that the sections of a report make one rectangular
+// table that any CSV reader takes.
+type paddedCSV struct {
+	*csv.Writer
+	width int
+}
+
+func (w paddedCSV) Write(rec []string) error {
+	for len(rec) < w.width {
+		rec = append(rec, "")
+	}
+	return w.Writer.Write(rec)
 }
 
 func itoa(n int) string    { return strconv.Itoa(n) }

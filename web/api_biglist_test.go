@@ -2,38 +2,18 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 
-	"hostroll/inventory/dbtest"
 	"hostroll/web"
 )
-
-// maximalProjectBody is a POST /projects body of just under 1 MiB: as many
-// distinct unit_ids as fit.
-func maximalProjectBody() string {
-	var b strings.Builder
-	b.WriteString(`{"code":"BIG","name":"big","lead_unit_id":1,"category":"application","funding_source":"self","plan_year":2026,"budget":1,"unit_ids":[`)
-	for i := 1; b.Len() < web.BodyLimit-16; i++ {
-		if i > 1 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Itoa(i))
-	}
-	b.WriteString("]}")
-	return b.String()
-}
 
 // TestBigListRefusedBeforeTheWriteLock: a maximal list is refused with the
 // field named, and without taking the write lock: on SQLite another writer
 // holds it the whole time, so a refusal that needed it could not happen.
 func TestBigListRefusedBeforeTheWriteLock(t *testing.T) {
 	t.Parallel()
-	body := maximalProjectBody()
+	body := web.MaximalProjectBody()
 	if len(body) > web.BodyLimit || strings.Count(body, ",") < 100_000 {
 		t.Fatalf("body of %d bytes, %d ids: not the maximal body", len(body), strings.Count(body, ","))
 	}
@@ -83,25 +63,4 @@ func TestUnitIDsAtTheCap(t *testing.T) {
 		over := append(ids, other)
 		wantErr(t, c.do(t, "POST", "/api/v1/projects", merge(projectBody("CAP-2", lead), obj{"unit_ids": over})), 400, "validation", "unit_ids")
 	})
-}
-
-// BenchmarkRefuseMaximalBody: the time to refuse a 1 MiB POST /projects of
-// distinct unit_ids (the issue's goal: well under 100 ms).
-func BenchmarkRefuseMaximalBody(b *testing.B) {
-	db := dbtest.SQLite(b)
-	app := web.New(web.Config{Store: db.Store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	body := maximalProjectBody()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		req := httptest.NewRequest("POST", "/api/v1/projects", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		res, err := app.Test(req, -1)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.StatusCode != 400 {
-			b.Fatalf("status %d, want 400", res.StatusCode)
-		}
-		res.Body.Close()
-	}
 }
