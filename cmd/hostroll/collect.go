@@ -73,7 +73,7 @@ func (pc pollConfig) validate() error {
 		if _, _, err := schedule(pc.Schedule); err != nil {
 			errs = append(errs, err)
 		}
-		if _, err := cron.ParseStandard(pc.PruneSchedule); err != nil {
+		if _, err := cron.ParseStandard(pc.PruneSchedule); pc.PruneSchedule != "" && err != nil {
 			errs = append(errs, fmt.Errorf("prune schedule %q: %v", pc.PruneSchedule, err))
 		}
 	}
