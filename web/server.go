@@ -106,6 +106,7 @@ func routes(app *fiber.App, cfg Config) {
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
 		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles", "snmp")
 	api.Get("/audit", can("audit.read"), auditLog(s))
+	api.Get("/audit/verify", can("audit.verify"), auditVerify(s))
 	mountSession(api, cfg, lim)
 	mountUsers(api, cfg)
 	mountLifecycle(api, cfg)

@@ -95,17 +95,37 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database, creating it if need be: only
-// serve, migrate and demo do that.
+// openStore opens and migrates the database, with its secret key (loadKey),
+// creating it if need be: only serve, migrate and demo do that.
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
+	return openStoreNoting(ctx, url, nil)
+}
+
+// noteKeyFile tells the person at the terminal that a key file was made.
+func noteKeyFile(w streams) func(file, fingerprint string) {
+	return func(file, fp string) {
+		fmt.Fprintf(w.err, "created the secret key file %s (key %s): back it up apart from the database; without it the SNMP secrets cannot be opened\n", file, fp)
+	}
+}
+
+// openStoreNoting is openStore that tells note when it made a new key file.
+func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
 	zone, err := businessZone()
 	if err != nil {
 		return nil, nil, err
+	}
+	key, keyFile, created, err := loadKey(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	if created && note != nil {
+		note(keyFile, inventory.KeyFingerprint(key))
 	}
 	s, err := inventory.Open(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.SetSecretKey(key)
 	s.SetZone(zone)
 	return migrateStore(ctx, s, url)
 }
@@ -133,17 +153,22 @@ func openExisting(ctx context.Context, url string) (*inventory.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if file := t.File; file != "" {
+	if file := t.File; file != "" && file != ":memory:" {
 		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("database %s does not exist; create it with: hostroll migrate --db %s",
 				inventory.Redact(url), inventory.Redact(url))
 		}
+	}
+	key, _, _, err := loadKey(url)
+	if err != nil {
+		return nil, err
 	}
 	s, err := inventory.Open(ctx, url)
 	if err != nil {
 		return nil, err
 	}
 	s.SetZone(zone)
+	s.SetSecretKey(key)
 	if v, err := migrations.Current(ctx, s.DB()); err != nil || v == 0 {
 		s.Close()
 		return nil, fmt.Errorf("database %s has no hostroll schema; set it up with: hostroll migrate --db %s",
@@ -168,7 +193,7 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("migrate", &cfg, w), args); err != nil {
 		return err
 	}
-	s, applied, err := openStore(ctx, cfg.DB)
+	s, applied, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
@@ -191,12 +216,12 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("demo", &cfg, w), args); err != nil {
 		return err
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, _, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	n, err := loadDemo(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -230,11 +255,16 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if cfg.GraceDays, err = grace(); err != nil {
 		return badValue(err)
 	}
-	s, applied, err := openStore(ctx, cfg.DB)
+	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
+		log.Warn("created the secret key file: back it up apart from the database; without it the SNMP secrets cannot be opened", "file", file, "key", fp)
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := s.CheckSecretKey(ctx); err != nil {
+		log.Error("the collector will poll nothing", "err", err)
+	}
 	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays})
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
@@ -297,7 +327,7 @@ func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, l
 // serveDemo loads the demo data set into an empty database; a database
 // that has data is left alone.
 func serveDemo(ctx context.Context, s *inventory.Store, w streams, log *slog.Logger) error {
-	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	n, err := loadDemo(ctx, s)
 	switch {
 	case errors.Is(err, errNotEmpty):
 		fmt.Fprintln(w.err, "hostroll: --demo: the database already has data, so the demo data set was not loaded")
