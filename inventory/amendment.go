@@ -167,7 +167,7 @@ func (s *Store) AmendProject(ctx context.Context, id int64, in AmendmentInput) (
 			return dbErr(err, fmt.Sprintf("amend project %d", id))
 		}
 		out = Amendment{ProjectID: id, Field: in.Field, OldValue: old, NewValue: val, Reason: in.Reason,
-			DocumentID: in.DocumentID, Status: before.Status, RecordedOn: today(tx.at), At: tx.at, Actor: tx.actor}
+			DocumentID: in.DocumentID, Status: before.Status, RecordedOn: tx.today(), At: tx.at, Actor: tx.actor}
 		out.ID, err = tx.insert(`INSERT INTO project_amendments (project_id, field, old_value, new_value, reason,
 			document_id, status, recorded_on, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, out.Field, string(old), string(val), out.Reason, out.DocumentID, out.Status, out.RecordedOn, out.At, out.Actor)

@@ -28,12 +28,6 @@ var ProjectTransitions = map[string][]string{
 // complete: it has reached its trial run (Art. 16 (1)).
 var completedStatuses = []string{"trial_run", "acceptance_requested", "accepted", "settled", "acceptance_failed"}
 
-// businessZone is the prefecture's time zone: business dates are its days.
-var businessZone = time.FixedZone("CST", 8*3600)
-
-// today is the business day of t.
-func today(t time.Time) Date { return Date(t.In(businessZone).Format(time.DateOnly)) }
-
 // acceptanceDue is the last day on which acceptance may be requested for a
 // trial run that ended on trialRunEnd (Art. 13, 16); acceptance is overdue
 // from the day after.
@@ -153,7 +147,7 @@ func checkStep(tx *txn, p Project, in TransitionInput) error {
 	if err := stepAllowed(p, in.To); err != nil {
 		return err
 	}
-	now := today(tx.at)
+	now := tx.today()
 	if in.Date > now {
 		return Invalid("date", "must not be after today (%s): record a step once it has happened", now)
 	}
@@ -215,7 +209,7 @@ func writeStep(tx *txn, p Project, in TransitionInput) error {
 	if err != nil {
 		return dbErr(err, fmt.Sprintf("update project %d", p.ID))
 	}
-	now := today(tx.at)
+	now := tx.today()
 	err = tx.exec(`INSERT INTO project_history (project_id, from_status, to_status, date, recorded_on, backdated,
 		note, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Status, in.To, in.Date, now, backdated(in.Date, now), in.Note, tx.at, tx.actor)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"hostroll/fold"
 )
 
 // Line platforms and statuses.
@@ -109,6 +111,8 @@ var lines = &resource[Line, LineInput]{
 	check:  checkLine,
 	insert: insertLine,
 	update: updateLine,
+	folded: &folded[LineInput]{cols: []string{"carrier_fold", "circuit_id_fold"},
+		vals: func(in *LineInput) []any { return []any{fold.Key(in.Carrier), fold.Key(in.CircuitID)} }},
 }
 
 func checkLine(tx *txn, in *LineInput, self int64, old *Line) error {
@@ -128,8 +132,8 @@ func checkLine(tx *txn, in *LineInput, self int64, old *Line) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	other, err := taken(tx, `SELECT id FROM lines WHERE carrier = ? AND circuit_id = ? AND id <> ?`,
-		in.Carrier, in.CircuitID, self)
+	other, err := taken(tx, `SELECT id FROM lines WHERE carrier_fold = ? AND circuit_id_fold = ? AND id <> ?`,
+		fold.Key(in.Carrier), fold.Key(in.CircuitID), self)
 	if err != nil {
 		return dbErr(err, "check circuit id")
 	}
@@ -184,7 +188,7 @@ func checkChangedOn(tx *txn, ve *ValidationError, in *LineInput, self int64, old
 		ve.Add("changed_on", "goes only with a change of bandwidth_mbps or platform: it is the day that change took effect")
 		return nil
 	}
-	if now := today(tx.at); *in.ChangedOn > now {
+	if now := tx.today(); *in.ChangedOn > now {
 		ve.Add("changed_on", "must not be after today (%s): record a change once it has taken effect", now)
 		return nil
 	}
@@ -203,7 +207,7 @@ func checkChangedOn(tx *txn, ve *ValidationError, in *LineInput, self int64, old
 }
 
 func recordLineState(tx *txn, id int64, in *LineInput) error {
-	on := today(tx.at)
+	on := tx.today()
 	if in.ChangedOn != nil {
 		on = *in.ChangedOn
 	}

@@ -71,7 +71,7 @@ func (s *Store) PlanAsOf(ctx context.Context, year int, asOf Date) (Plan, error)
 	if year < 2000 || year > 2100 {
 		return Plan{}, Invalid("year", "must be a plan year between 2000 and 2100 (got %d)", year)
 	}
-	now := today(s.now())
+	now := dayIn(s.zone, s.now())
 	if asOf == "" {
 		asOf = now
 	}

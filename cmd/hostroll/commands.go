@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hostroll/inventory"
+	"hostroll/migrations"
 	"hostroll/web"
 
 	"github.com/gofiber/fiber/v2"
@@ -98,7 +99,8 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database, with its secret key (loadKey).
+// openStore opens and migrates the database, with its secret key (loadKey),
+// creating it if need be: only serve, migrate and demo do that.
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
 	return openStoreNoting(ctx, url, nil)
 }
@@ -112,6 +114,10 @@ func noteKeyFile(w streams) func(file, fingerprint string) {
 
 // openStoreNoting is openStore that tells note when it made a new key file.
 func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
+	zone, err := businessZone()
+	if err != nil {
+		return nil, nil, err
+	}
 	key, keyFile, created, err := loadKey(url)
 	if err != nil {
 		return nil, nil, err
@@ -124,6 +130,59 @@ func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerp
 		return nil, nil, err
 	}
 	s.SetSecretKey(key)
+	s.SetZone(zone)
+	return migrateStore(ctx, s, url)
+}
+
+// businessZone reads HOSTROLL_TZ (default Asia/Shanghai): the store's
+// business days and the cron schedules both run on it; a bad name exits 2.
+func businessZone() (*time.Location, error) {
+	zone, err := inventory.LoadZone(os.Getenv("HOSTROLL_TZ"))
+	if err != nil {
+		return nil, badValue(fmt.Errorf("HOSTROLL_TZ: %w", err))
+	}
+	return zone, nil
+}
+
+// openExisting opens a database that hostroll has already created and
+// brings its schema up to date; a missing SQLite file or a database without
+// the schema is an error that says what to run, instead of an empty
+// database that would answer "nothing found".
+func openExisting(ctx context.Context, url string) (*inventory.Store, error) {
+	t, err := inventory.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := businessZone()
+	if err != nil {
+		return nil, err
+	}
+	if file := t.File; file != "" && file != ":memory:" {
+		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database %s does not exist; create it with: hostroll migrate --db %s",
+				inventory.Redact(url), inventory.Redact(url))
+		}
+	}
+	key, _, _, err := loadKey(url)
+	if err != nil {
+		return nil, err
+	}
+	s, err := inventory.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	s.SetZone(zone)
+	s.SetSecretKey(key)
+	if v, err := migrations.Current(ctx, s.DB()); err != nil || v == 0 {
+		s.Close()
+		return nil, fmt.Errorf("database %s has no hostroll schema; set it up with: hostroll migrate --db %s",
+			inventory.Redact(url), inventory.Redact(url))
+	}
+	s, _, err = migrateStore(ctx, s, url)
+	return s, err
+}
+
+func migrateStore(ctx context.Context, s *inventory.Store, url string) (*inventory.Store, []int, error) {
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		s.Close()
@@ -180,7 +239,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	grace := graceDaysFlag(fs)
-	observed := complianceObservedFlag(fs, w)
+	observed := complianceObservedFlag(fs)
 	checkScheduleFlag(fs, &cfg)
 	var pc pollConfig
 	pollFlags(fs, &pc, true)
@@ -189,14 +248,17 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
+	}
+	if err := checkSchedule(cfg.CheckSchedule); err != nil {
+		return badValue(err)
 	}
 	if *collectorOnly {
 		return runCollectorOnly(ctx, cfg, pc, log)
 	}
 	var err error
 	if cfg.GraceDays, err = grace(); err != nil {
-		return err
+		return badValue(err)
 	}
 	if cfg.ComplianceDeclaredOnly, err = observed(); err != nil {
 		return err
@@ -260,7 +322,7 @@ func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, l
 		return wc, err
 	}
 	if cfg.Demo {
-		if err := serveDemo(ctx, s, log); err != nil {
+		if err := serveDemo(ctx, s, w, log); err != nil {
 			return wc, err
 		}
 		if err := demoUsers(ctx, s, w.err); err != nil {
@@ -272,11 +334,11 @@ func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, l
 
 // serveDemo loads the demo data set into an empty database; a database
 // that has data is left alone.
-func serveDemo(ctx context.Context, s *inventory.Store, log *slog.Logger) error {
+func serveDemo(ctx context.Context, s *inventory.Store, w streams, log *slog.Logger) error {
 	n, err := loadDemo(ctx, s)
 	switch {
 	case errors.Is(err, errNotEmpty):
-		log.Info("demo data not loaded: the database already has units")
+		fmt.Fprintln(w.err, "hostroll: --demo: the database already has data, so the demo data set was not loaded")
 	case err != nil:
 		return err
 	default:
@@ -329,7 +391,7 @@ func graceDaysFlag(fs *flag.FlagSet) func() (int, error) {
 // HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED, default on) to fs; the returned
 // function tells, after parsing, whether devices may pass compliance on
 // declared values alone (off). Any other value is a usage error.
-func complianceObservedFlag(fs *flag.FlagSet, w streams) func() (declaredOnly bool, err error) {
+func complianceObservedFlag(fs *flag.FlagSet) func() (declaredOnly bool, err error) {
 	raw := envOr("HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED", "on")
 	fs.StringVar(&raw, "compliance-require-observed", raw,
 		"on: a device with an SNMP profile passes the acceptance gate's compliance check only after an answering poll; "+
@@ -341,7 +403,9 @@ func complianceObservedFlag(fs *flag.FlagSet, w streams) func() (declaredOnly bo
 		case "off":
 			return true, nil
 		}
-		fmt.Fprintf(w.err, "hostroll: --compliance-require-observed (or HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED) must be on or off, not %q\n", raw)
-		return false, errUsage
+		return false, badValue(fmt.Errorf("--compliance-require-observed (or HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED) must be on or off, not %q", raw))
 	}
 }
+
+// badValue makes a bad flag or environment value exit 2, like a bad flag.
+func badValue(err error) error { return &exitError{code: 2, msg: err.Error()} }
