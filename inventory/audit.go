@@ -60,7 +60,7 @@ type AuditEntry struct {
 
 // AuditEntities are the entity names audit rows use.
 var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile",
-	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding"}
+	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding", "project_procurement"}
 
 var auditList = listSpec{
 	filters: map[string]filter{
