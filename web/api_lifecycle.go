@@ -11,7 +11,8 @@ import (
 )
 
 // mountLifecycle registers the project reviewers' routes: lifecycle steps and
-// history, documents, evaluations, eligibility and the annual plan.
+// history, documents, the procurement record, evaluations, eligibility and
+// the annual plan.
 func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
 	api.Post("/projects/:id/transitions", transitionProject(s))
@@ -20,6 +21,8 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	api.Post("/projects/:id/documents", uploadDocument(s))
 	api.Get("/projects/:id/documents/:document_id", downloadDocument(s))
 	api.Delete("/projects/:id/documents/:document_id", deleteDocument(s))
+	api.Get("/projects/:id/procurement", getProcurement(s)) // action project.read: everyone who may read the project
+	api.Put("/projects/:id/procurement", putProcurement(s)) // action procurement.write: reviewer (and admin)
 	api.Get("/projects/:id/evaluations", partList(s.Evaluations))
 	api.Post("/projects/:id/evaluations", createEvaluation(s))
 	api.Patch("/projects/:id/evaluations/:evaluation_id", patchEvaluation(s))
