@@ -61,6 +61,10 @@ func TestCommands(t *testing.T) {
 		{"bad flag", []string{"migrate", "--bogus"}, 2, "", "flag provided but not defined"},
 		{"stray argument", []string{"migrate", "extra"}, 2, "", `unexpected argument "extra"`},
 		{"bad acceptance grace days", []string{"serve", "--db", db, "--acceptance-grace-days", "0"}, 1, "", "from 1 to 3650"},
+		{"bad cost-overrun percent", []string{"serve", "--db", db, "--cost-overrun-percent", "0"}, 1, "", "from 1 to 1000"},
+		{"cost-overrun percent not a number", []string{"check", "--db", db, "--cost-overrun-high-percent", "x"}, 1, "", `not "x"`},
+		{"cost-overrun high below medium", []string{"check", "--db", db, "--cost-overrun-percent", "30",
+			"--cost-overrun-high-percent", "20"}, 1, "", "must not be below"},
 		{"malformed database URL", []string{"migrate", "--db", "mysql://u:pw@h/db"}, 1, "", `unknown scheme "mysql"`},
 		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "", "cannot reach database"},
 	}
