@@ -12,7 +12,7 @@ func init() {
 		Eval:     evalCostOverrun,
 		Message: func(lang string, p map[string]any) string {
 			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」审计结算 %s 元,超过批复概算 %s 元 %s 元,超概算 %s%%(超过 %d%% 即为超概算)",
+				return fmt.Sprintf("项目 %s「%s」审计结算 %s 元，超过批复概算 %s 元 %s 元，超概算 %s%%（超过 %d%% 即为超概算）",
 					prjText(p, "project"), prjText(p, "name"), yuan(p, "settlement_amount"), yuan(p, "budget"),
 					yuan(p, "excess"), pct(p, "percent"), prjInt(p, "threshold"))
 			}

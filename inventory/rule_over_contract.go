@@ -13,7 +13,7 @@ func init() {
 		Eval:     evalOverContract,
 		Message: func(lang string, p map[string]any) string {
 			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」合同 %s 金额 %s 元,超过批复概算 %s 元,超出 %s 元(%s%%)",
+				return fmt.Sprintf("项目 %s「%s」合同 %s 金额 %s 元，超过批复概算 %s 元，超出 %s 元（%s%%）",
 					prjText(p, "project"), prjText(p, "name"), prjText(p, "contract_number"),
 					yuan(p, "contract_amount"), yuan(p, "budget"), yuan(p, "excess"), pct(p, "percent"))
 			}
