@@ -9,7 +9,7 @@ import (
 )
 
 // AuditActions are what an audit row records.
-var AuditActions = []string{"create", "update", "delete"}
+var AuditActions = []string{"create", "update", "delete", "sign_in", "sign_in_failed", "lockout", "sign_out"}
 
 // RawJSON is a JSON document read from the database (jsonb or text).
 type RawJSON json.RawMessage
@@ -60,7 +60,8 @@ type AuditEntry struct {
 
 // AuditEntities are the entity names audit rows use.
 var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile",
-	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding", "project_procurement"}
+	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding",
+	"user", "session", "api_token", "project_procurement"}
 
 var auditList = listSpec{
 	filters: map[string]filter{

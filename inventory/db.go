@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 
 	"hostroll/migrations"
+	"hostroll/password"
 )
 
 // Dialects.
@@ -34,7 +35,13 @@ type Store struct {
 	dialect string
 	now     func() time.Time
 	rules   RuleConfig // thresholds of the policy rules; zero means the defaults
+	hasher  *password.Hasher
+	auth    AuthConfig // sign-in and session limits; zero means the defaults
+	tokens  *tokenCache
 }
+
+// SetClock makes the store read the time from now (tests move it).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Target is a parsed database URL.
 type Target struct {
@@ -133,7 +140,8 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(rawURL), err)
 	}
-	return &Store{db: db, dialect: t.Dialect, now: time.Now}, nil
+	return &Store{db: db, dialect: t.Dialect, now: time.Now, hasher: password.NewHasher(password.Default),
+		tokens: &tokenCache{}}, nil
 }
 
 // Close releases the database.

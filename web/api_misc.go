@@ -6,8 +6,9 @@ import (
 	"hostroll/inventory"
 )
 
-// health answers 200 with the dialect and schema version when the database
-// answers, 503 when it does not.
+// health answers 200 with the status, dialect and versions when the database
+// answers, 503 when it does not. It is open to everyone, so it says nothing
+// more.
 func health(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h, err := cfg.Store.Health(c.UserContext())

@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"hostroll/collector"
 	"hostroll/collector/snmpsim"
 	"hostroll/inventory/dbtest"
-	"hostroll/web"
 )
 
 // eachPollingAPI is eachAPI with a collector behind POST /devices/{id}/poll.
@@ -20,10 +17,9 @@ func eachPollingAPI(t *testing.T, fn func(t *testing.T, c *client)) {
 	t.Helper()
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		poller := collector.New(db.Store, collector.Config{Logger: logger})
-		app := web.New(web.Config{Store: db.Store, Logger: logger, Version: "test", Poller: poller})
-		fn(t, &client{app: app, store: db.Store, dialect: db.Name})
+		cfg := testConfig(db.Store)
+		cfg.Poller = collector.New(db.Store, collector.Config{Name: "web-collector", Logger: cfg.Logger})
+		fn(t, newClient(t, cfg, db.Name))
 	})
 }
 
@@ -66,6 +62,9 @@ func TestAPIPollAndObservations(t *testing.T) {
 		items, total = c.list(t, p("/api/v1/devices/%d/observations?limit=1", id))
 		if total != 2 || len(items) != 1 || intOf(t, items[0]["id"]) != 2 {
 			t.Errorf("observations: %d items of %d: %v", len(items), total, items)
+		}
+		if items[0]["collector"] != "web-collector" {
+			t.Errorf("observation names collector %v, want the poller's name web-collector", items[0]["collector"])
 		}
 		ifs, _ := items[0]["interfaces"].([]any)
 		if len(ifs) != 2 {

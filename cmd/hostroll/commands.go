@@ -149,7 +149,7 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	fmt.Fprintf(out, "loaded the demo data set: %d records\n", n)
-	return nil
+	return demoUsers(ctx, s, out)
 }
 
 func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) error {
@@ -189,10 +189,9 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
-	if cfg.Demo {
-		if err := serveDemo(ctx, s, log); err != nil {
-			return err
-		}
+	wc, err := webAccess(ctx, s, cfg, w, log)
+	if err != nil {
+		return err
 	}
 	stopChecks, err := startCheckSchedule(ctx, s, cfg.CheckSchedule, log)
 	if err != nil {
@@ -209,10 +208,40 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		return err
 	}
 	defer stopCollector()
-	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), Poller: poller})
+	wc.Logger, wc.Version, wc.Poller = log, buildVersion(), poller
+	app := web.New(wc)
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
 	return serveUntilDone(ctx, app, ln, log)
+}
+
+// webAccess prepares sign-in for serve: the limits, the token pepper, the
+// first administrator and, with --demo, the demo data and its users.
+func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, log *slog.Logger) (web.Config, error) {
+	ac, err := authConfig()
+	if err != nil {
+		return web.Config{}, err
+	}
+	s.SetAuthConfig(ac)
+	wc := web.Config{Store: s}
+	if wc.SecureCookies, err = secureCookies(); err != nil {
+		return wc, err
+	}
+	if wc.TokenPepper, err = tokenPepper(cfg.DB); err != nil {
+		return wc, err
+	}
+	if err := firstAdmin(ctx, s, w.err); err != nil {
+		return wc, err
+	}
+	if cfg.Demo {
+		if err := serveDemo(ctx, s, log); err != nil {
+			return wc, err
+		}
+		if err := demoUsers(ctx, s, w.err); err != nil {
+			return wc, err
+		}
+	}
+	return wc, nil
 }
 
 // serveDemo loads the demo data set into an empty database; a database

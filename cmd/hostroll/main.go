@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 )
 
@@ -28,6 +29,8 @@ commands:
   collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   check     run the policy checks and print the open findings by rule and by unit
+  user      add, list, set or reset-password of the users who sign in
+  token     add, list or revoke API tokens
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
@@ -36,17 +39,24 @@ HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial 
 HOSTROLL_COST_OVERRUN_PERCENT, HOSTROLL_COST_OVERRUN_HIGH_PERCENT (serve, check: a settlement
 more than this far over budget is a cost overrun, high past the second; default 10 and 20),
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
-HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices").
+HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices"),
+HOSTROLL_SECRET_KEY_FILE, HOSTROLL_TOKEN_PEPPER, HOSTROLL_SECURE_COOKIES, HOSTROLL_SESSION_IDLE,
+HOSTROLL_SESSION_MAX, HOSTROLL_LOCKOUT_* (see docs/administrator.md).
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runIn(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run is the whole program; it returns the exit code.
+// run is the whole program without a stdin; it returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIn(ctx, args, strings.NewReader(""), stdout, stderr)
+}
+
+// runIn is the whole program; it returns the exit code.
+func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -63,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, args[1:], w)
 	case "check":
 		err = cmdCheck(ctx, args[1:], w)
+	case "user":
+		err = cmdUser(ctx, args[1:], w, stdin)
+	case "token":
+		err = cmdToken(ctx, args[1:], w)
 	case "poll":
 		err = cmdPoll(ctx, args[1:], w, log)
 	case "collect":
