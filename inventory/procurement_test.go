@@ -104,8 +104,13 @@ func TestProcurementRecord(t *testing.T) {
 			t.Errorf("the unit's own staff cannot read its procurement: %v", err)
 		}
 		_, _, err = s.SetProcurement(own, p.ID, validProcurement())
-		if !errors.Is(err, inventory.ErrForbidden) {
-			t.Errorf("unit staff recorded a procurement: %v", err)
+		var fe *inventory.ForbiddenError
+		if !errors.As(err, &fe) {
+			t.Fatalf("unit staff recorded a procurement: %v", err)
+		}
+		if zh, en := fe.Text("zh"), fe.Text("en"); !strings.Contains(zh, "采购记录由项目评审人员登记") ||
+			!strings.Contains(en, "entered by a reviewer") {
+			t.Errorf("forbidden messages: zh %q, en %q", zh, en)
 		}
 		other := user("staff-other", 32, inventory.RoleUnitStaff, f.unit.ID+100000)
 		_, err = s.Procurement(other, p.ID)
