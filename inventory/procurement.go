@@ -158,7 +158,7 @@ func checkProcurementWrite(tx *txn, p Project, in ProcurementInput) error {
 		return conflict("status", "project %d is %s: its procurement record is entered while it is procuring "+
 			"or implementing, and stays on record from the trial run on", p.ID, p.Status)
 	}
-	if now := today(tx.at); *in.ContractDate > now {
+	if now := tx.today(); *in.ContractDate > now {
 		return Invalid("contract_date", "must not be after today (%s): record a contract once it is signed", now)
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/jmoiron/sqlx"
+
+	"hostroll/fold"
 )
 
 // Project categories (Art. 2), funding sources and lifecycle statuses.
@@ -62,6 +64,9 @@ type ProjectInput struct {
 	SettlementAmount *float64 `json:"settlement_amount,omitempty"`
 }
 
+// MaxUnitIDs caps a project's participating units.
+const MaxUnitIDs = 1000
+
 // DefaultProjectInput is the base a new project's JSON is read onto.
 func DefaultProjectInput() ProjectInput { return ProjectInput{UnitIDs: []int64{}} }
 
@@ -91,13 +96,18 @@ func (in *ProjectInput) Validate() error {
 		ve.Add("settlement_amount", "is recorded by the step to settled: POST /api/v1/projects/{id}/transitions with {\"to\": \"settled\", \"settlement_amount\": ...}")
 	}
 	// The participating units: each once, the lead unit not among them.
-	ids := []int64{}
-	for _, id := range in.UnitIDs {
-		if id != in.LeadUnitID && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
+	// Sorting first keeps this O(n log n) for any list that gets here.
+	if len(in.UnitIDs) > MaxUnitIDs {
+		ve.Add("unit_ids", "must have at most %d units", MaxUnitIDs)
+		return ve.Err()
 	}
+	ids := slices.Clone(in.UnitIDs)
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return id == in.LeadUnitID })
+	if ids == nil {
+		ids = []int64{}
+	}
 	in.UnitIDs = ids
 	return ve.Err()
 }
@@ -141,6 +151,8 @@ var projects = &resource[Project, ProjectInput]{
 	load:         loadProjectUnits,
 	dependants:   []dependant{{"devices", "project_id", "devices"}, {"lines", "project_id", "lines"}},
 	beforeDelete: deleteProjectUnits,
+	folded: &folded[ProjectInput]{cols: []string{"code_fold"},
+		vals: func(in *ProjectInput) []any { return []any{fold.Key(in.Code)} }},
 }
 
 // deleteProjectUnits lets only a draft go: once submitted, a project's
@@ -181,7 +193,7 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	other, err := taken(tx, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
+	other, err := taken(tx, `SELECT id FROM projects WHERE code_fold = ? AND id <> ?`, fold.Key(in.Code), self)
 	if err != nil {
 		return dbErr(err, "check project code")
 	}
@@ -304,6 +316,9 @@ func (s *Store) Projects(ctx context.Context, p ListParams) ([]Project, int, err
 
 // CreateProject adds a project.
 func (s *Store) CreateProject(ctx context.Context, in ProjectInput) (Project, error) {
+	if len(in.UnitIDs) > MaxUnitIDs { // refused before the write transaction opens
+		return Project{}, Invalid("unit_ids", "must have at most %d units", MaxUnitIDs)
+	}
 	return projects.create(ctx, s, in)
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"strconv"
 	"time"
 
@@ -13,13 +12,10 @@ import (
 	"hostroll/password"
 )
 
-// cliCtx names the command line's caller in the audit log: cli:<os user>.
+// cliCtx names the command line's caller in the audit log: cli:<os user>
+// (run already does so for every command; see cliActor).
 func cliCtx(ctx context.Context) context.Context {
-	name := "cli"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = "cli:" + u.Username
-	}
-	return inventory.WithActor(ctx, name)
+	return inventory.WithActor(ctx, cliActor())
 }
 
 // authConfig reads the sign-in and session limits from the environment.

@@ -12,9 +12,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"os/user"
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"hostroll/inventory"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -31,6 +34,8 @@ commands:
   check     run the policy checks and print the open findings by rule and by unit
   user      add, list, set or reset-password of the users who sign in
   token     add, list or revoke API tokens
+  audit     audit verify: recompute the audit log's hash chain (exit 1 when broken)
+  rekey     seal every stored secret again under a new key file (--new-key-file FILE)
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
@@ -40,8 +45,9 @@ HOSTROLL_COST_OVERRUN_PERCENT, HOSTROLL_COST_OVERRUN_HIGH_PERCENT (serve, check:
 more than this far over budget is a cost overrun, high past the second; default 10 and 20),
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
 HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices"),
-HOSTROLL_SECRET_KEY_FILE, HOSTROLL_TOKEN_PEPPER, HOSTROLL_SECURE_COOKIES, HOSTROLL_SESSION_IDLE,
-HOSTROLL_SESSION_MAX, HOSTROLL_LOCKOUT_* (see docs/administrator.md).
+HOSTROLL_SECRET_KEY_FILE (key that seals SNMP secrets, see docs/auditor.md), HOSTROLL_TOKEN_PEPPER,
+HOSTROLL_SECURE_COOKIES, HOSTROLL_SESSION_IDLE, HOSTROLL_SESSION_MAX, HOSTROLL_LOCKOUT_* (see
+docs/administrator.md).
 `
 
 func main() {
@@ -63,6 +69,8 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	w := streams{out: stdout, err: stderr}
+	// Every store call of a command is made, and audited, as cli:<os user>.
+	ctx = inventory.WithActor(ctx, cliActor())
 	var err error
 	switch args[0] {
 	case "serve":
@@ -81,6 +89,10 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		err = cmdPoll(ctx, args[1:], w, log)
 	case "collect":
 		err = cmdCollect(ctx, args[1:], w, log)
+	case "audit":
+		err = cmdAudit(ctx, args[1:], w)
+	case "rekey":
+		err = cmdRekey(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
@@ -105,6 +117,18 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	fmt.Fprintln(stderr, "hostroll:", err)
 	return 1
+}
+
+// cliActor names the command line's caller in the audit log: cli:<os user>.
+func cliActor() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "cli:" + name
 }
 
 // errUsage marks bad flags; the flag package has already said what is wrong.
