@@ -120,6 +120,13 @@ func TestProcurementRecord(t *testing.T) {
 		if n := auditCount(t, s, "project_procurement"); n != audit+2 {
 			t.Errorf("refused writes left %d audit rows", n-audit-2)
 		}
+		entity := inventory.ListParams{Filters: map[string]string{"entity": "project_procurement"}}
+		if _, n, err := s.Audit(own, entity); err != nil || n != 2 {
+			t.Errorf("the unit's own staff see %d procurement audit rows (%v), want 2", n, err)
+		}
+		if _, n, err := s.Audit(other, entity); err != nil || n != 0 {
+			t.Errorf("another unit's staff see %d procurement audit rows (%v), want 0", n, err)
+		}
 
 		p = f.step(t, p, "implementing", "2025-04-01")
 		_, _, err = s.SetProcurement(ctx, p.ID, validProcurement())
