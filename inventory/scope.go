@@ -63,6 +63,7 @@ var scopeAudit = "audit.id IN (" + strings.Join([]string{
 	auditOf("evaluation", "(SELECT id FROM evaluations WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("spec_item", "(SELECT id FROM spec_items WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("spec_revision", "(SELECT id FROM spec_revisions WHERE project_id IN "+scopeProjectIDs+")"),
+	auditOf("project_procurement", "(SELECT id FROM project_procurements WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("project_amendment", "(SELECT id FROM project_amendments WHERE project_id IN "+scopeProjectIDs+")"),
 }, "\n\tUNION ALL ") + ")"
 

@@ -117,16 +117,18 @@ func TestAccessTable(t *testing.T) {
 			"project.read", "audit.read", "report.read"},
 			[]string{"snmp.write", "project.write", "exemption.write", "user.read", "token.read", "check.run", "project.step.approved"}},
 		{inventory.RolePlanner, []string{"check.run", "exemption.write", "report.read", "plan.read", "device.read"},
-			[]string{"device.write", "project.step.approved", "spec.write", "user.write"}},
+			[]string{"device.write", "project.step.approved", "spec.write", "user.write", "procurement.write"}},
 		{inventory.RoleReviewer, []string{"project.step", "project.step.approved", "project.step.accepted", "project.step.settled",
-			"spec.write", "spec.revision.propose", "spec.revision.review", "evaluation.write", "document.write", "check.run"},
+			"spec.write", "spec.revision.propose", "spec.revision.review", "evaluation.write", "document.write", "check.run",
+			"procurement.write"},
 			[]string{"project.step.submitted", "device.write", "exemption.write", "user.read", "project.write"}},
 		{inventory.RoleUnitStaff, []string{"project.write", "project.step", "project.step.submitted", "project.step.acceptance_requested",
 			"document.write", "spec.revision.propose", "device.read", "eligibility.read", "finding.read"},
 			[]string{"project.step.approved", "project.step.accepted", "spec.revision.review", "report.read", "plan.read",
-				"snmp.read", "device.write", "audit.verify", "exemption.write"}},
+				"snmp.read", "device.write", "audit.verify", "exemption.write", "procurement.write"}},
 		{inventory.RoleAuditor, []string{"audit.read", "audit.verify", "device.read", "report.read", "self"},
-			[]string{"device.write", "check.run", "project.step.accepted", "user.read", "token.write", "exemption.write"}},
+			[]string{"device.write", "check.run", "project.step.accepted", "user.read", "token.write", "exemption.write",
+				"procurement.write"}},
 	}
 	for _, tt := range tests {
 		for _, a := range tt.may {

@@ -28,10 +28,8 @@ type Config struct {
 	// GraceDays is how long after a trial run acceptance may be requested
 	// (Art. 13, 16).
 	GraceDays int
-	// ComplianceDeclaredOnly: devices with an SNMP profile may pass the
-	// acceptance gate's compliance check before any poll has answered
-	// (HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off, for sites without SNMP).
-	ComplianceDeclaredOnly bool
+	// Rules are the thresholds of the policy rules (GraceDays among them).
+	Rules inventory.RuleConfig
 
 	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
@@ -240,6 +238,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	grace := graceDaysFlag(fs)
 	observed := complianceObservedFlag(fs)
+	overrun := costOverrunFlags(fs)
 	checkScheduleFlag(fs, &cfg)
 	var pc pollConfig
 	pollFlags(fs, &pc, true)
@@ -260,8 +259,12 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if cfg.GraceDays, err = grace(); err != nil {
 		return badValue(err)
 	}
-	if cfg.ComplianceDeclaredOnly, err = observed(); err != nil {
+	if cfg.Rules.ComplianceDeclaredOnly, err = observed(); err != nil {
 		return err
+	}
+	cfg.Rules.AcceptanceGraceDays = cfg.GraceDays
+	if err := overrun(&cfg.Rules); err != nil {
+		return badValue(err)
 	}
 	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
 		log.Warn("created the secret key file: back it up apart from the database; without it the SNMP secrets cannot be opened", "file", file, "key", fp)
@@ -273,7 +276,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err := s.CheckSecretKey(ctx); err != nil {
 		log.Error("the collector will poll nothing", "err", err)
 	}
-	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays, ComplianceDeclaredOnly: cfg.ComplianceDeclaredOnly})
+	s.SetRuleConfig(cfg.Rules)
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
