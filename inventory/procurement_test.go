@@ -176,7 +176,7 @@ func TestProcurementGate(t *testing.T) {
 				for _, d := range tc.docs {
 					f.upload(t, p.ID, d)
 				}
-				got, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "implementing", Date: "2025-04-01"})
+				got, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "implementing", Note: "dated from the paper file", Date: "2025-04-01"})
 				if tc.want == nil {
 					noErr(t, err)
 					if got.Status != "implementing" {
@@ -211,7 +211,7 @@ func TestSettlementStep(t *testing.T) {
 			t.Fatalf("settlement %v before the step", *p.SettlementAmount)
 		}
 		f.upload(t, p.ID, "settlement_audit")
-		_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "settled", Date: "2025-06-01"})
+		_, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "settled", Note: "dated from the paper file", Date: "2025-06-01"})
 		if got := conflictFields(t, err); !slices.Equal(got, []string{"settlement_amount"}) {
 			t.Fatalf("missing %v, want [settlement_amount]", got)
 		}
@@ -223,7 +223,7 @@ func TestSettlementStep(t *testing.T) {
 			_, err := s.TransitionProject(ctx, p.ID, bad)
 			wantErr(t, err, "validation", "settlement_amount")
 		}
-		got, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "settled", Date: "2025-06-01",
+		got, err := s.TransitionProject(ctx, p.ID, inventory.TransitionInput{To: "settled", Note: "dated from the paper file", Date: "2025-06-01",
 			SettlementAmount: ptr(112345.678)})
 		noErr(t, err)
 		if got.Status != "settled" || got.SettlementAmount == nil || *got.SettlementAmount != 112345.68 {
