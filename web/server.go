@@ -94,6 +94,8 @@ func routes(app *fiber.App, cfg Config) {
 	mountFindings(api, s)
 	mountReports(api, s)
 	mountObservations(api, cfg)
+	mountRectifications(api, s)
+	mountNotices(api, s)
 }
 
 // requestLog logs each request once, with its status and duration.
