@@ -60,7 +60,8 @@ type AuditEntry struct {
 
 // AuditEntities are the entity names audit rows use.
 var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile",
-	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding"}
+	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding",
+	"rectification", "notice"}
 
 var auditList = listSpec{
 	filters: map[string]filter{

@@ -130,8 +130,8 @@ func (s *Store) RespondRectification(ctx context.Context, id int64, in Rectifica
 			return forbidden(fmt.Sprintf("整改通知 %d 不是发给本单位的", id),
 				fmt.Sprintf("rectification %d was not issued to your unit", id))
 		}
-		if r.State != "open" && r.State != "reopened" {
-			return conflict("state", "rectification %d is %s: a response answers an open or reopened order", id, r.State)
+		if r.State == "responded" || r.State == "closed" {
+			return conflict("state", "rectification %d is %s: a response answers an open, reopened or overdue order", id, r.State)
 		}
 		return checkResponseDocuments(tx, r, in.DocumentIDs)
 	}, "responded")
