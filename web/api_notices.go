@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -86,7 +88,11 @@ func noticeHTML(c *fiber.Ctx, s *inventory.Store, id int64) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := noticeTemplate.Execute(&buf, noticeView{NoticePage: p, T: noticeText[l], Lang: l}); err != nil {
+	view := noticeView{NoticePage: p, T: noticeText[l], Lang: l, Date: noticeText[l]["not_published"]}
+	if d := p.Notice.PublishedOn; d != nil {
+		view.Date = officialDate(*d, l)
+	}
+	if err := noticeTemplate.Execute(&buf, view); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -98,6 +104,20 @@ type noticeView struct {
 	inventory.NoticePage
 	T    map[string]string
 	Lang string
+	Date string // the publication day as the official layout writes it
+}
+
+// officialDate writes a day as official documents do: 2026年5月6日 in
+// Chinese, 6 May 2026 in English.
+func officialDate(d inventory.Date, lang string) string {
+	t, err := time.Parse(time.DateOnly, string(d))
+	if err != nil {
+		return string(d)
+	}
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
 // noticeText are the words of the printable page.

@@ -1,0 +1,149 @@
+package web_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./web -run %s -update writes it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it if the change is right)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// TestRectificationAPI drives an order through the API: bad input named by
+// field, issue, overdue on the next business day, response, refusal,
+// response, close, and the list filters.
+func TestRectificationAPI(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		now := time.Date(2026, 3, 10, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+		c.store.SetClock(func() time.Time { return now })
+		unit := c.unit(t, "GTJ")
+		for _, tt := range []struct {
+			name  string
+			body  any
+			field string
+		}{
+			{"bad subject type", obj{"subject_type": "room", "subject_id": unit, "problem": "p", "action": "a", "due_on": "2026-04-01"}, "subject_type"},
+			{"due before issue", obj{"subject_type": "unit", "subject_id": unit, "problem": "p", "action": "a", "due_on": "2026-03-09"}, "due_on"},
+			{"no problem", obj{"subject_type": "unit", "subject_id": unit, "action": "a", "due_on": "2026-04-01"}, "problem"},
+			{"unknown field", obj{"subject_type": "unit", "subject_id": unit, "problem": "p", "action": "a", "due_on": "2026-04-01", "colour": 1}, "colour"},
+			{"string id", obj{"subject_type": "unit", "subject_id": "7", "problem": "p", "action": "a", "due_on": "2026-04-01"}, "subject_id"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				d := wantErr(t, c.do(t, "POST", "/api/v1/rectifications", tt.body), fiber.StatusBadRequest, "validation", tt.field)
+				if strings.Contains(message(d), "<") {
+					t.Errorf("message echoes markup: %s", message(d))
+				}
+			})
+		}
+		r := c.create(t, "/api/v1/rectifications", obj{"subject_type": "unit", "subject_id": unit,
+			"problem": "自建机房未撤并", "action": "设备迁入州中心机房", "due_on": "2026-03-20"})
+		id := idOf(t, r)
+		if r["state"] != "open" || r["issued_on"] != "2026-03-10" {
+			t.Fatalf("issued: %v", r)
+		}
+		now = time.Date(2026, 3, 21, 0, 30, 0, 0, time.FixedZone("CST", 8*3600))
+		items, total := c.list(t, p("/api/v1/rectifications?state=overdue&unit_id=%d", unit))
+		if total != 1 || items[0]["state"] != "overdue" {
+			t.Fatalf("overdue list: %d %v", total, items)
+		}
+		wantErr(t, c.do(t, "GET", "/api/v1/rectifications?state=late", nil), fiber.StatusBadRequest, "validation", "state")
+		wantErr(t, c.do(t, "POST", p("/api/v1/rectifications/%d/close", id), obj{}), fiber.StatusConflict, "conflict", "state")
+		c.do(t, "POST", p("/api/v1/rectifications/%d/responses", id), obj{"note": "已迁移"}).want(t, fiber.StatusOK)
+		wantErr(t, c.do(t, "POST", p("/api/v1/rectifications/%d/refusal", id), obj{}), fiber.StatusBadRequest, "validation", "note")
+		ref := c.do(t, "POST", p("/api/v1/rectifications/%d/refusal", id), obj{"note": "未上架"}).want(t, fiber.StatusOK)
+		if ref["state"] != "overdue" {
+			t.Errorf("refused after the due day: state %v, want overdue", ref["state"])
+		}
+		c.do(t, "POST", p("/api/v1/rectifications/%d/responses", id), obj{"note": "已上架"}).want(t, fiber.StatusOK)
+		closed := c.do(t, "POST", p("/api/v1/rectifications/%d/close", id), obj{"note": "核查属实"}).want(t, fiber.StatusOK)
+		if closed["state"] != "closed" || closed["closed_on"] != "2026-03-21" {
+			t.Errorf("closed: %v %v", closed["state"], closed["closed_on"])
+		}
+		got := c.get(t, p("/api/v1/rectifications/%d", id))
+		if h, _ := got["history"].([]any); len(h) != 5 {
+			t.Errorf("history has %d steps, want 5: %v", len(h), got["history"])
+		}
+		if _, n := c.list(t, "/api/v1/rectifications?state=closed&due_from=2026-03-20&due_to=2026-03-20"); n != 1 {
+			t.Errorf("closed orders due on 2026-03-20: %d, want 1", n)
+		}
+	})
+}
+
+// TestNoticeAPI drafts, publishes and withdraws a notice over the API; a
+// published notice refuses edits with 409; the printable page matches its
+// golden file in Chinese and English; xlsx is a 400 naming the formats.
+func TestNoticeAPI(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		now := time.Date(2026, 5, 6, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+		c.store.SetClock(func() time.Time { return now })
+		unit := c.unit(t, "GTJ")
+		c.patch(t, p("/api/v1/units/%d", unit), obj{"name": "州国土资源局"})
+		r := c.create(t, "/api/v1/rectifications", obj{"subject_type": "unit", "subject_id": unit,
+			"problem": "租用专线 2 条未并入电子政务外网", "action": "并入外网并退租", "due_on": "2026-06-30"})
+		wantErr(t, c.do(t, "POST", "/api/v1/notices", obj{"title": "t", "body": "b", "unit_ids": []int64{}}),
+			fiber.StatusBadRequest, "validation", "unit_ids")
+		n := c.create(t, "/api/v1/notices", obj{"title": "关于州国土资源局整改不力的通报", "body": "经查，该局未按期整改。\n特予通报批评。",
+			"unit_ids": []int64{unit}, "rectification_ids": []int64{idOf(t, r)}})
+		id := idOf(t, n)
+		wantErr(t, c.do(t, "POST", p("/api/v1/notices/%d/publish", id), nil), fiber.StatusConflict, "conflict", "number")
+		c.patch(t, p("/api/v1/notices/%d", id), obj{"number": "州政务办通〔2026〕3号"})
+		pub := c.do(t, "POST", p("/api/v1/notices/%d/publish", id), nil).want(t, fiber.StatusOK)
+		if pub["status"] != "published" || pub["published_on"] != "2026-05-06" {
+			t.Fatalf("published: %v", pub)
+		}
+		wantErr(t, c.do(t, "PATCH", p("/api/v1/notices/%d", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
+		wantErr(t, c.do(t, "DELETE", p("/api/v1/notices/%d", id), nil), fiber.StatusConflict, "conflict", "status")
+		d := wantErr(t, c.do(t, "GET", p("/api/v1/notices/%d?format=xlsx", id), nil), fiber.StatusBadRequest, "validation", "format")
+		if f, _ := d["fields"].(obj); !strings.Contains(f["format"].(string), "json, html") {
+			t.Errorf("format message %q does not name the formats", f["format"])
+		}
+		for _, lang := range []string{"zh", "en"} {
+			path := p("/api/v1/notices/%d?format=html", id)
+			if lang == "en" {
+				path += "&lang=en"
+			}
+			res := c.do(t, "GET", path, nil)
+			if res.status != fiber.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+				t.Fatalf("GET %s: %d %s", path, res.status, res.header.Get("Content-Type"))
+			}
+			if bytes.Contains(res.raw, []byte("<script")) || !strings.Contains(res.header.Get("Content-Security-Policy"), "default-src 'none'") {
+				t.Errorf("page has a script or lacks the CSP")
+			}
+			golden(t, "notice_"+lang+".html", res.raw)
+		}
+		wantErr(t, c.do(t, "POST", p("/api/v1/notices/%d/withdrawal", id), obj{"reason": ""}), fiber.StatusBadRequest, "validation", "reason")
+		w := c.do(t, "POST", p("/api/v1/notices/%d/withdrawal", id), obj{"reason": "单位申诉，经核实已整改"}).want(t, fiber.StatusOK)
+		if w["status"] != "withdrawn" || w["withdrawal_reason"] != "单位申诉，经核实已整改" {
+			t.Errorf("withdrawn: %v", w)
+		}
+		if _, n := c.list(t, "/api/v1/notices?status=withdrawn&unit_id="+p("%d", unit)); n != 1 {
+			t.Errorf("withdrawn notices of the unit: %d, want 1", n)
+		}
+	})
+}
