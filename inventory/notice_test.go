@@ -102,6 +102,9 @@ func TestNotices(t *testing.T) {
 		}
 		_, err = f.s.Notice(staff, n.ID)
 		wantErr(t, err, "not_found", "")
+		if _, total, err := f.s.Notices(staff, inventory.ListParams{}); err != nil || total != 0 {
+			t.Errorf("unit staff list %d notices (%v) while the only one is a draft", total, err)
+		}
 		_, err = f.s.PublishNotice(reviewer, n.ID)
 		wantErr(t, err, "conflict", "number")
 		n, err = f.s.UpdateNotice(reviewer, n.ID, func(in *inventory.NoticeInput) error {
@@ -116,6 +119,9 @@ func TestNotices(t *testing.T) {
 		}
 		if _, err := f.s.Notice(staff, n.ID); err != nil {
 			t.Fatalf("a unit's staff cannot read the published notice: %v", err)
+		}
+		if _, total, err := f.s.Notices(user("zhao", 4, inventory.RoleUnitStaff, other.unit.ID), inventory.ListParams{}); err != nil || total != 1 {
+			t.Errorf("another unit's staff list %d published notices (%v), want 1", total, err)
 		}
 		_, err = f.s.UpdateNotice(reviewer, n.ID, func(in *inventory.NoticeInput) error { in.Body = "改"; return nil })
 		wantErr(t, err, "conflict", "status")

@@ -82,6 +82,9 @@ func TestRectificationLifecycle(t *testing.T) {
 		wantErr(t, err, "not_found", "")
 		_, err = f.s.RespondRectification(staff, r.ID, inventory.RectificationStep{})
 		wantErr(t, err, "validation", "note")
+		foreign := other.upload(t, other.newProject(t, "R-9", "self", false, 2026).ID, "other")
+		_, err = f.s.RespondRectification(staff, r.ID, inventory.RectificationStep{Note: "x", DocumentIDs: []int64{foreign.ID}})
+		wantErr(t, err, "validation", "document_ids")
 		doc := f.upload(t, p.ID, "other")
 		r, err = f.s.RespondRectification(staff, r.ID, inventory.RectificationStep{Note: "已迁移", DocumentIDs: []int64{doc.ID}})
 		noErr(t, err)
@@ -132,6 +135,18 @@ func TestRectificationLifecycle(t *testing.T) {
 		if _, n, err := f.s.Rectifications(stranger, inventory.ListParams{}); err != nil || n != 0 {
 			t.Errorf("another unit's staff list %d orders (%v), want 0", n, err)
 		}
+		// A unit that takes part in the project reads the order but does not
+		// answer it: the lead unit does.
+		_, err = f.s.UpdateProject(f.ctx, p.ID, func(in *inventory.ProjectInput) error {
+			in.UnitIDs = []int64{other.unit.ID}
+			return nil
+		})
+		noErr(t, err)
+		if _, err := f.s.Rectification(stranger, r.ID); err != nil {
+			t.Errorf("a participating unit's staff cannot read the project's order: %v", err)
+		}
+		_, err = f.s.RespondRectification(stranger, r.ID, inventory.RectificationStep{Note: "x"})
+		wantForbidden(t, err, "not issued to your unit")
 		if _, n, err := f.s.Rectifications(staff, inventory.ListParams{Filters: map[string]string{"state": "closed"}}); err != nil || n != 1 {
 			t.Errorf("the unit's staff list %d closed orders (%v), want 1", n, err)
 		}

@@ -112,6 +112,12 @@ func TestNoticeAPI(t *testing.T) {
 			"unit_ids": []int64{unit}, "rectification_ids": []int64{idOf(t, r)}})
 		id := idOf(t, n)
 		wantErr(t, c.do(t, "POST", p("/api/v1/notices/%d/publish", id), nil), fiber.StatusConflict, "conflict", "number")
+		if draft := c.do(t, "GET", p("/api/v1/notices/%d?format=html", id), nil); draft.status != fiber.StatusOK ||
+			!strings.Contains(string(draft.raw), "草稿") || !strings.Contains(string(draft.raw), "未发布") {
+			t.Errorf("the draft's page (%d) is not marked as a draft:\n%s", draft.status, draft.raw)
+		}
+		wantErr(t, c.do(t, "GET", p("/api/v1/notices/%d?format=html&lang=fr", id), nil), fiber.StatusBadRequest, "validation", "lang")
+		wantErr(t, c.do(t, "GET", p("/api/v1/notices/%d?colour=red", id), nil), fiber.StatusBadRequest, "validation", "colour")
 		c.patch(t, p("/api/v1/notices/%d", id), obj{"number": "州政务办通〔2026〕3号"})
 		pub := c.do(t, "POST", p("/api/v1/notices/%d/publish", id), nil).want(t, fiber.StatusOK)
 		if pub["status"] != "published" || pub["published_on"] != "2026-05-06" {
