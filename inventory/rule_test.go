@@ -101,7 +101,9 @@ func (p *policy) observe(deviceID int64, reachable bool, serial, model string) {
 // dueIn days from today (negative: already past).
 func (p *policy) order(dueIn int) {
 	p.t.Helper()
-	day := func(d int) inventory.Date { return inventory.Date(time.Now().In(cst).AddDate(0, 0, d).Format(time.DateOnly)) }
+	day := func(d int) inventory.Date {
+		return inventory.Date(time.Now().In(cst).AddDate(0, 0, d).Format(time.DateOnly))
+	}
 	_, err := p.s.CreateRectification(p.ctx, inventory.RectificationInput{SubjectType: "unit", SubjectID: p.unit.ID,
 		Problem: "自建机房未撤并", Action: "撤并", IssuedOn: ptr(day(-10)), DueOn: day(dueIn)})
 	noErr(p.t, err)
