@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -18,6 +19,8 @@ import (
 func (c *client) race(t *testing.T, n int, method, path string, body func(i int) obj) []response {
 	t.Helper()
 	out := make([]response, n)
+	reqs := make([]*http.Request, n)
+	bodies := make([][]byte, n)
 	errs := make([]error, n)
 	var start, done sync.WaitGroup
 	start.Add(1)
@@ -27,12 +30,13 @@ func (c *client) race(t *testing.T, n int, method, path string, body func(i int)
 		if err != nil {
 			t.Fatal(err)
 		}
+		req := httptest.NewRequest(method, path, bytes.NewReader(js))
+		req.Header.Set("Content-Type", "application/json")
+		reqs[i], bodies[i] = req, js
 		done.Add(1)
 		go func() {
 			defer done.Done()
 			start.Wait()
-			req := httptest.NewRequest(method, path, bytes.NewReader(js))
-			req.Header.Set("Content-Type", "application/json")
 			res, err := app.Test(req, -1)
 			if err != nil {
 				errs[i] = err
@@ -49,6 +53,7 @@ func (c *client) race(t *testing.T, n int, method, path string, body func(i int)
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)
 		}
+		checkOpenAPI(t, c.app, reqs[i], bodies[i], out[i])
 	}
 	return out
 }

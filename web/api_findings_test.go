@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -27,13 +26,7 @@ func (c *client) doLang(t *testing.T, path, acceptLanguage string) response {
 	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Accept-Language", acceptLanguage)
-	res, err := c.app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
+	return c.send(t, req)
 }
 
 func TestFindingsAPI(t *testing.T) {

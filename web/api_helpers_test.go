@@ -75,16 +75,27 @@ func (c *client) do(t *testing.T, method, path string, body any) response {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return c.send(t, req)
+}
+
+// send sends a request to the app and checks the exchange against
+// web/openapi.yaml (checkOpenAPI): every request of the API tests goes
+// through here or through doListening.
+func (c *client) send(t *testing.T, req *http.Request) response {
+	t.Helper()
+	sent := recordBody(req)
 	res, err := c.app.Test(req, -1)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
 	}
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
+	r := response{status: res.StatusCode, header: res.Header, raw: raw}
+	checkOpenAPI(t, c.app, req, sent.Bytes(), r)
+	return r
 }
 
 // doListening sends one request to a fresh app over the same store, served
@@ -127,7 +138,9 @@ func (c *client) doListening(t *testing.T, method, path, body string) response {
 	if err != nil {
 		t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
+	r := response{status: res.StatusCode, header: res.Header, raw: raw}
+	checkOpenAPI(t, app, req, []byte(body), r)
+	return r
 }
 
 // obj decodes the body as one JSON object.

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"io"
 	"mime/multipart"
 	"net/http/httptest"
 	"slices"
@@ -36,16 +35,7 @@ func (c *client) uploadForm(t *testing.T, path string, fields map[string]string,
 	}
 	req := httptest.NewRequest("POST", path, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	res, err := c.app.Test(req, -1)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
+	return c.send(t, req)
 }
 
 // fileDoc uploads a small PDF of type typ to a project.

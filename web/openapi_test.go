@@ -67,6 +67,7 @@ type specSchema struct {
 	Enum       []string               `yaml:"enum"`
 	AllOf      []*specSchema          `yaml:"allOf"`
 	OneOf      []*specSchema          `yaml:"oneOf"`
+	AnyOf      []*specSchema          `yaml:"anyOf"`
 	Properties map[string]*specSchema `yaml:"properties"`
 	Required   []string               `yaml:"required"`
 	Items      *specSchema            `yaml:"items"`
@@ -94,7 +95,8 @@ func (d *specDoc) schema(t *testing.T, name string) *specSchema {
 }
 
 // resolve follows a $ref, or an allOf of a single $ref (the OpenAPI 3.0 way to
-// add nullable or default to a referenced schema), to the schema it names.
+// add a default or a description to a referenced schema), to the schema it
+// names.
 func (d *specDoc) resolve(t *testing.T, s *specSchema) *specSchema {
 	t.Helper()
 	for range 10 {
