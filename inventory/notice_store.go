@@ -37,7 +37,8 @@ func (s *Store) CreateNotice(ctx context.Context, in NoticeInput) (Notice, error
 func (s *Store) UpdateNotice(ctx context.Context, id int64, apply func(*NoticeInput) error) (Notice, error) {
 	return s.changeNotice(ctx, id, "edit a notice", func(tx *txn, before Notice) error {
 		if before.Status != "draft" {
-			return conflict("status", "notice %d is %s: a notice is never edited once published; withdraw it with a reason and draft another", id, before.Status)
+			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：通报发布后不得修改，可说明理由撤回后重新起草", id, stateZH[before.Status]),
+				fmt.Sprintf("notice %d is %s: a notice is never edited once published; withdraw it with a reason and draft another", id, before.Status))
 		}
 		in := NoticeInput{Title: before.Title, Number: before.Number, Body: before.Body, UnitIDs: before.UnitIDs,
 			RectificationIDs: before.RectificationIDs, FindingIDs: before.FindingIDs}
@@ -64,10 +65,12 @@ func (s *Store) UpdateNotice(ctx context.Context, id int64, apply func(*NoticeIn
 func (s *Store) PublishNotice(ctx context.Context, id int64) (Notice, error) {
 	return s.changeNotice(ctx, id, "publish a notice", func(tx *txn, before Notice) error {
 		if before.Status != "draft" {
-			return conflict("status", "notice %d is %s: only a draft is published", id, before.Status)
+			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：只能发布草稿", id, stateZH[before.Status]),
+				fmt.Sprintf("notice %d is %s: only a draft is published", id, before.Status))
 		}
 		if before.Number == "" {
-			return conflict("number", "notice %d has no document number (文号): set number on the draft before publishing", id)
+			return conflictL("number", fmt.Sprintf("通报 %d 没有文号：请先在草稿中填写文号再发布", id),
+				fmt.Sprintf("notice %d has no document number (文号): set number on the draft before publishing", id))
 		}
 		err := tx.exec(`UPDATE notices SET status = 'published', published_on = ?, published_by = ? WHERE id = ?`,
 			today(tx.at), tx.actor, id)
@@ -85,7 +88,8 @@ func (s *Store) WithdrawNotice(ctx context.Context, id int64, in NoticeWithdrawa
 	}
 	return s.changeNotice(ctx, id, "withdraw a notice", func(tx *txn, before Notice) error {
 		if before.Status != "published" {
-			return conflict("status", "notice %d is %s: only a published notice is withdrawn", id, before.Status)
+			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：只能撤回已发布的通报", id, stateZH[before.Status]),
+				fmt.Sprintf("notice %d is %s: only a published notice is withdrawn", id, before.Status))
 		}
 		err := tx.exec(`UPDATE notices SET status = 'withdrawn', withdrawn_at = ?, withdrawn_by = ?, withdrawal_reason = ?
 			WHERE id = ?`, tx.at, tx.actor, in.Reason, id)
@@ -104,7 +108,8 @@ func (s *Store) DeleteNotice(ctx context.Context, id int64) error {
 			return err
 		}
 		if before.Status != "draft" {
-			return conflict("status", "notice %d is %s: only a draft is deleted; withdraw a published notice instead", id, before.Status)
+			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：只能删除草稿，已发布的通报请撤回", id, stateZH[before.Status]),
+				fmt.Sprintf("notice %d is %s: only a draft is deleted; withdraw a published notice instead", id, before.Status))
 		}
 		if err := tx.exec(`DELETE FROM notices WHERE id = ?`, id); err != nil {
 			return dbErr(err, fmt.Sprintf("delete notice %d", id))

@@ -1,6 +1,8 @@
 package inventory_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"hostroll/inventory"
@@ -112,6 +114,10 @@ func TestNotices(t *testing.T) {
 			return nil
 		})
 		noErr(t, err)
+		dup := in
+		dup.Number = "州政务办通〔2026〕3号"
+		_, err = f.s.CreateNotice(reviewer, dup)
+		wantErr(t, err, "conflict", "number")
 		n, err = f.s.PublishNotice(reviewer, n.ID)
 		noErr(t, err)
 		if n.Status != "published" || n.PublishedOn == nil || *n.PublishedOn != "2026-05-06" {
@@ -125,6 +131,10 @@ func TestNotices(t *testing.T) {
 		}
 		_, err = f.s.UpdateNotice(reviewer, n.ID, func(in *inventory.NoticeInput) error { in.Body = "改"; return nil })
 		wantErr(t, err, "conflict", "status")
+		var ce *inventory.ConflictError
+		if errors.As(err, &ce); ce.Text("zh") == ce.Text("en") || !strings.Contains(ce.Text("zh"), "不得修改") {
+			t.Errorf("the refused edit has no Chinese message: %q / %q", ce.Text("zh"), ce.Text("en"))
+		}
 		err = f.s.DeleteNotice(reviewer, n.ID)
 		wantErr(t, err, "conflict", "status")
 		_, err = f.s.WithdrawNotice(reviewer, n.ID, inventory.NoticeWithdrawal{Reason: " "})

@@ -131,7 +131,8 @@ func (s *Store) RespondRectification(ctx context.Context, id int64, in Rectifica
 				fmt.Sprintf("rectification %d was not issued to your unit", id))
 		}
 		if r.State == "responded" || r.State == "closed" {
-			return conflict("state", "rectification %d is %s: a response answers an open, reopened or overdue order", id, r.State)
+			return conflictL("state", fmt.Sprintf("整改通知 %d 当前为「%s」：只能答复未答复、被退回或已逾期的整改通知", id, stateZH[r.State]),
+				fmt.Sprintf("rectification %d is %s: a response answers an open, reopened or overdue order", id, r.State))
 		}
 		return checkResponseDocuments(tx, r, in.DocumentIDs)
 	}, "responded")
@@ -145,7 +146,8 @@ func (s *Store) CloseRectification(ctx context.Context, id int64, in Rectificati
 			return err
 		}
 		if r.State != "responded" {
-			return conflict("state", "rectification %d is %s: the office closes an order once the unit has responded", id, r.State)
+			return conflictL("state", fmt.Sprintf("整改通知 %d 当前为「%s」：单位答复后才能确认整改完成", id, stateZH[r.State]),
+				fmt.Sprintf("rectification %d is %s: the office closes an order once the unit has responded", id, r.State))
 		}
 		return nil
 	}, "closed")
@@ -159,7 +161,8 @@ func (s *Store) RefuseRectification(ctx context.Context, id int64, in Rectificat
 			return err
 		}
 		if r.State != "responded" {
-			return conflict("state", "rectification %d is %s: only a response can be refused", id, r.State)
+			return conflictL("state", fmt.Sprintf("整改通知 %d 当前为「%s」：只能退回单位的答复", id, stateZH[r.State]),
+				fmt.Sprintf("rectification %d is %s: only a response can be refused", id, r.State))
 		}
 		return nil
 	}, "reopened")
@@ -343,3 +346,7 @@ func uniqueIDs(ids []int64) []int64 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// stateZH names the states of orders and notices in Chinese.
+var stateZH = map[string]string{"open": "待整改", "responded": "已答复", "reopened": "退回重改", "closed": "已完成",
+	"overdue": "已逾期", "draft": "草稿", "published": "已发布", "withdrawn": "已撤回"}

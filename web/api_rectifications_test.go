@@ -77,7 +77,12 @@ func TestRectificationAPI(t *testing.T) {
 			t.Fatalf("overdue list: %d %v", total, items)
 		}
 		wantErr(t, c.do(t, "GET", "/api/v1/rectifications?state=late", nil), fiber.StatusBadRequest, "validation", "state")
-		wantErr(t, c.do(t, "POST", p("/api/v1/rectifications/%d/close", id), obj{}), fiber.StatusConflict, "conflict", "state")
+		for _, l := range []struct{ lang, want string }{{"", "单位答复后"}, {"?lang=en", "once the unit has responded"}} {
+			d := wantErr(t, c.do(t, "POST", p("/api/v1/rectifications/%d/close%s", id, l.lang), obj{}), fiber.StatusConflict, "conflict", "state")
+			if !strings.Contains(message(d), l.want) || !strings.Contains(fieldMsg(d, "state"), l.want) {
+				t.Errorf("close of an open order%s: %q, want %q", l.lang, message(d), l.want)
+			}
+		}
 		c.do(t, "POST", p("/api/v1/rectifications/%d/responses", id), obj{"note": "已迁移"}).want(t, fiber.StatusOK)
 		wantErr(t, c.do(t, "POST", p("/api/v1/rectifications/%d/refusal", id), obj{}), fiber.StatusBadRequest, "validation", "note")
 		ref := c.do(t, "POST", p("/api/v1/rectifications/%d/refusal", id), obj{"note": "未上架"}).want(t, fiber.StatusOK)
@@ -127,7 +132,14 @@ func TestNoticeAPI(t *testing.T) {
 		if pub["status"] != "published" || pub["published_on"] != "2026-05-06" {
 			t.Fatalf("published: %v", pub)
 		}
-		wantErr(t, c.do(t, "PATCH", p("/api/v1/notices/%d", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
+		zh := wantErr(t, c.do(t, "PATCH", p("/api/v1/notices/%d", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
+		en := wantErr(t, c.do(t, "PATCH", p("/api/v1/notices/%d?lang=en", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
+		if !strings.Contains(message(zh), "不得修改") || !strings.Contains(message(en), "never edited") {
+			t.Errorf("the 409 is not in the request's language: zh %q, en %q", message(zh), message(en))
+		}
+		if c.get(t, p("/api/v1/notices/%d", id))["body"] != "经查，该局未按期整改。\n特予通报批评。" {
+			t.Errorf("a refused edit changed the published notice")
+		}
 		wantErr(t, c.do(t, "DELETE", p("/api/v1/notices/%d", id), nil), fiber.StatusConflict, "conflict", "status")
 		d := wantErr(t, c.do(t, "GET", p("/api/v1/notices/%d?format=xlsx", id), nil), fiber.StatusBadRequest, "validation", "format")
 		if f, _ := d["fields"].(obj); !strings.Contains(f["format"].(string), "json, html") {
