@@ -91,6 +91,19 @@ func readNotice(ctx context.Context, q querier, id int64, suffix string) (Notice
 
 // loadNotices adds the linked units, orders and findings.
 func loadNotices(ctx context.Context, q querier, items []Notice) error {
+	ids := make([]int64, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	var links [3]map[int64][]int64
+	for i, l := range [3][2]string{{"notice_units", "unit_id"}, {"notice_rectifications", "rectification_id"},
+		{"notice_findings", "finding_id"}} {
+		m, err := linkedIDs(ctx, q, l[0], "notice_id", l[1], ids)
+		if err != nil {
+			return err
+		}
+		links[i] = m
+	}
 	for i := range items {
 		n := &items[i]
 		n.CreatedAt = n.CreatedAt.UTC()
@@ -98,19 +111,7 @@ func loadNotices(ctx context.Context, q querier, items []Notice) error {
 			t := n.WithdrawnAt.UTC()
 			n.WithdrawnAt = &t
 		}
-		for _, l := range []struct {
-			dest  *[]int64
-			query string
-		}{
-			{&n.UnitIDs, `SELECT unit_id FROM notice_units WHERE notice_id = ? ORDER BY unit_id`},
-			{&n.RectificationIDs, `SELECT rectification_id FROM notice_rectifications WHERE notice_id = ? ORDER BY rectification_id`},
-			{&n.FindingIDs, `SELECT finding_id FROM notice_findings WHERE notice_id = ? ORDER BY finding_id`},
-		} {
-			*l.dest = []int64{}
-			if err := q.SelectContext(ctx, l.dest, q.Rebind(l.query), n.ID); err != nil {
-				return dbErr(err, fmt.Sprintf("links of notice %d", n.ID))
-			}
-		}
+		n.UnitIDs, n.RectificationIDs, n.FindingIDs = orEmpty(links[0][n.ID]), orEmpty(links[1][n.ID]), orEmpty(links[2][n.ID])
 	}
 	return nil
 }

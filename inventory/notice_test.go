@@ -151,6 +151,15 @@ func TestNotices(t *testing.T) {
 		if got := auditCount(t, f.s, "notice"); got != 4 {
 			t.Errorf("audit rows of the notice = %d, want 4 (draft, edit, publish, withdraw)", got)
 		}
+		second, err := f.s.CreateNotice(reviewer, inventory.NoticeInput{Title: "另一则", Body: "b",
+			UnitIDs: []int64{other.unit.ID, f.unit.ID}})
+		noErr(t, err)
+		list, total, err := f.s.Notices(reviewer, inventory.ListParams{})
+		noErr(t, err)
+		if total != 2 || list[0].ID != second.ID || len(list[0].UnitIDs) != 2 || len(list[1].UnitIDs) != 1 ||
+			len(list[1].RectificationIDs) != 1 || len(list[0].RectificationIDs) != 0 {
+			t.Errorf("list, newest first, with each notice's own links: %+v", list)
+		}
 		page, err := f.s.NoticePage(f.ctx, n.ID, "zh")
 		noErr(t, err)
 		if len(page.Units) != 1 || len(page.Units[0].Problems) != 1 || page.Units[0].Problems[0].Text != "专线未并入电子政务外网" {

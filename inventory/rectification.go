@@ -172,15 +172,18 @@ func (s *Store) readRectification(ctx context.Context, q querier, id int64, suff
 // completeRectifications adds the finding ids and the overdue state.
 func (s *Store) completeRectifications(ctx context.Context, q querier, items []Rectification) error {
 	day := today(s.now())
+	ids := make([]int64, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	findings, err := linkedIDs(ctx, q, "rectification_findings", "rectification_id", "finding_id", ids)
+	if err != nil {
+		return err
+	}
 	for i := range items {
 		r := &items[i]
 		r.CreatedAt = r.CreatedAt.UTC()
-		r.FindingIDs = []int64{}
-		err := q.SelectContext(ctx, &r.FindingIDs, q.Rebind(`SELECT finding_id FROM rectification_findings
-			WHERE rectification_id = ? ORDER BY finding_id`), r.ID)
-		if err != nil {
-			return dbErr(err, fmt.Sprintf("findings of rectification %d", r.ID))
-		}
+		r.FindingIDs = orEmpty(findings[r.ID])
 		if r.overdueOn(day) {
 			r.Overdue, r.State = true, "overdue"
 		}
