@@ -30,7 +30,15 @@ type Config struct {
 	Batch int
 	// Lease is how long a claimed device stays this collector's (default 5m):
 	// when the collector dies, others poll its devices once the lease ends.
+	// While a round runs the collector renews the leases of the devices still
+	// queued or in flight every Lease/3. See MinLease.
 	Lease time.Duration
+	// WriteTimeout bounds the database write of one result (default 10s).
+	WriteTimeout time.Duration
+	// Pause, when set, is called at each Step of the poll path and may block
+	// there: tests hold a collector with it as a stalled process (a VM pause,
+	// a long GC, a slow database) is held. deviceID is 0 for StepRenew.
+	Pause func(step Step, deviceID int64)
 	// Options tune each poll.
 	Options Options
 	// Now is the clock (default time.Now).
@@ -56,6 +64,9 @@ func (c Config) withDefaults() Config {
 	if c.Lease <= 0 {
 		c.Lease = 5 * time.Minute
 	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -77,11 +88,16 @@ func New(store *inventory.Store, cfg Config) *Collector {
 	return &Collector{store: store, cfg: cfg.withDefaults()}
 }
 
-// Summary counts one round.
+// Summary counts one round. Polled = OK + Failed are the results stored;
+// Lost and Stale are devices whose lease this collector lost (it stalled past
+// the lease, or another collector claimed the device): Lost were skipped
+// before their poll, Stale were polled but their result was dropped.
 type Summary struct {
 	Polled   int           `json:"polled"`
 	OK       int           `json:"ok"`
 	Failed   int           `json:"failed"`
+	Lost     int           `json:"lost"`
+	Stale    int           `json:"stale"`
 	Duration time.Duration `json:"duration"`
 }
 
@@ -98,8 +114,12 @@ func (s Summary) String() string {
 	if s.Polled == 1 {
 		noun = "device"
 	}
-	return fmt.Sprintf("polled %d %s: %d ok, %d failed in %s (%.1f devices/s)",
-		s.Polled, noun, s.OK, s.Failed, s.Duration.Round(time.Millisecond), s.PerSecond())
+	lost := ""
+	if s.Lost+s.Stale > 0 {
+		lost = fmt.Sprintf(", %d leases lost (%d skipped, %d results dropped)", s.Lost+s.Stale, s.Lost, s.Stale)
+	}
+	return fmt.Sprintf("polled %d %s: %d ok, %d failed%s in %s (%.1f devices/s)",
+		s.Polled, noun, s.OK, s.Failed, lost, s.Duration.Round(time.Millisecond), s.PerSecond())
 }
 
 // PollDevice polls one device now and stores the observation.
@@ -111,12 +131,15 @@ func (c *Collector) PollDevice(ctx context.Context, id int64) (inventory.Observa
 	at := c.cfg.Now()
 	o := Poll(ctx, t, c.cfg.Options)
 	o.At = at
+	o.Collector = c.cfg.Name
 	logPoll(c.cfg.Logger, t, o)
 	return c.store.AddObservation(ctx, o)
 }
 
 // RunDue runs one round: it claims due devices in batches, polls them with
-// the worker pool and stores each result, until none is due. progress, when
+// the worker pool and stores each result, until none is due; meanwhile it
+// renews its leases every Lease/3. Each device's lease is checked before its
+// poll and fences the write of its result (see pollLeased). progress, when
 // not nil, is called after each device. When ctx ends the round stops; the
 // devices claimed but not polled stay leased until their lease ends.
 func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary, error) {
@@ -125,7 +148,12 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		return Summary{}, err
 	}
 	work := make(chan inventory.PollTarget)
-	var polled, ok, failed atomic.Int64
+	var counts [outcomes]atomic.Int64
+	summary := func() Summary {
+		return Summary{Polled: int(counts[polledOK].Load() + counts[polledFailed].Load()), OK: int(counts[polledOK].Load()),
+			Failed: int(counts[polledFailed].Load()), Lost: int(counts[leaseLost].Load()), Stale: int(counts[resultStale].Load()),
+			Duration: c.cfg.Now().Sub(start)}
+	}
 	var mu sync.Mutex // serialises progress
 	var wg sync.WaitGroup
 	for range c.cfg.Workers {
@@ -133,36 +161,25 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		go func() {
 			defer wg.Done()
 			for t := range work {
-				at := c.cfg.Now()
-				o := Poll(ctx, t, c.cfg.Options)
-				o.At = at // on the collector's clock, which claims compare with
-				if ctx.Err() != nil {
+				out := c.pollLeased(ctx, t)
+				if out == cancelled {
 					return // cancelled mid-poll: leave it to the lease
 				}
-				logPoll(c.cfg.Logger, t, o)
-				if _, err := c.store.AddObservation(context.WithoutCancel(ctx), o); err != nil {
-					c.cfg.Logger.Error("store observation", "device_id", t.DeviceID, "err", err)
-				}
-				polled.Add(1)
-				if o.Status() == "ok" {
-					ok.Add(1)
-				} else {
-					failed.Add(1)
-				}
+				counts[out].Add(1)
 				if progress != nil {
 					mu.Lock()
-					progress(Summary{Polled: int(polled.Load()), OK: int(ok.Load()), Failed: int(failed.Load()),
-						Duration: c.cfg.Now().Sub(start)})
+					progress(summary())
 					mu.Unlock()
 				}
 			}
 		}()
 	}
+	stopRenew := c.renewWhile(ctx)
 	err := c.feed(ctx, work, start)
 	close(work)
 	wg.Wait()
-	sum := Summary{Polled: int(polled.Load()), OK: int(ok.Load()), Failed: int(failed.Load()), Duration: c.cfg.Now().Sub(start)}
-	return sum, err
+	stopRenew()
+	return summary(), err
 }
 
 // feed claims batches of due devices and hands them to the workers until no

@@ -121,8 +121,9 @@ func complianceDevices(ctx context.Context, q querier, projectID int64) ([]*comp
 	}
 	var obs []complianceObservation
 	err = q.SelectContext(ctx, &obs, q.Rebind(`SELECT device_id, manufacturer, model, cpu_count, memory_mb,
-		storage_gb FROM observations WHERE id IN (SELECT MAX(o.id) FROM observations o
-		JOIN devices d ON d.id = o.device_id WHERE d.project_id = ? AND o.reachable GROUP BY o.device_id)`), projectID)
+		storage_gb FROM observations WHERE id IN (SELECT (SELECT l.id FROM observations l
+			WHERE l.device_id = d.id AND l.reachable ORDER BY l.at DESC, l.id DESC LIMIT 1)
+		FROM devices d WHERE d.project_id = ?)`), projectID)
 	if err != nil {
 		return nil, dbErr(err, "latest observations")
 	}
@@ -161,9 +162,9 @@ func projectsCompliance(ctx context.Context, q querier, statuses []string) (map[
 	}
 	var obs []complianceObservation
 	err = q.SelectContext(ctx, &obs, q.Rebind(`SELECT device_id, manufacturer, model, cpu_count, memory_mb,
-		storage_gb FROM observations WHERE id IN (SELECT MAX(o.id) FROM observations o
-		JOIN devices d ON d.id = o.device_id WHERE d.project_id IN (`+inProjects+`) AND o.reachable
-		GROUP BY o.device_id)`), args...)
+		storage_gb FROM observations WHERE id IN (SELECT (SELECT l.id FROM observations l
+			WHERE l.device_id = d.id AND l.reachable ORDER BY l.at DESC, l.id DESC LIMIT 1)
+		FROM devices d WHERE d.project_id IN (`+inProjects+`))`), args...)
 	if err != nil {
 		return nil, dbErr(err, "latest observations")
 	}

@@ -97,14 +97,16 @@ func TestComplianceObservedOverridesDeclared(t *testing.T) {
 		deadPoll bool  // a later poll that did not answer
 		pass     bool
 		observed any
+		latePoll bool // an older poll (64 GB) written after the others
 	}{
-		{"no poll: declared decides", nil, false, true, nil},
-		{"poll agrees", []int{262144}, false, true, 256.0},
-		{"poll shows less", []int{262144, 65536}, false, false, 64.0},
-		{"OS reserve rounds up", []int{262000}, false, true, 256.0},
-		{"a real server's MemTotal, 1.6 % below", []int{257946}, false, true, 256.0},
-		{"a module missing: 224 GiB", []int{229376 - 3000}, false, false, 222.0},
-		{"unanswered poll ignored", []int{65536}, true, false, 64.0},
+		{"no poll: declared decides", nil, false, true, nil, false},
+		{"poll agrees", []int{262144}, false, true, 256.0, false},
+		{"poll shows less", []int{262144, 65536}, false, false, 64.0, false},
+		{"OS reserve rounds up", []int{262000}, false, true, 256.0, false},
+		{"a real server's MemTotal, 1.6 % below", []int{257946}, false, true, 256.0, false},
+		{"a module missing: 224 GiB", []int{229376 - 3000}, false, false, 222.0, false},
+		{"unanswered poll ignored", []int{65536}, true, false, 64.0, false},
+		{"an older poll written late ignored", []int{262144}, false, true, 256.0, true},
 	}
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		f := newFixture(t, db.Store)
@@ -119,6 +121,12 @@ func TestComplianceObservedOverridesDeclared(t *testing.T) {
 				}
 				if tc.deadPoll {
 					f.observeDevice(t, d.ID, false, 0, "")
+				}
+				if tc.latePoll { // made an hour ago, written now: not the latest
+					db := f.s.DB()
+					_, err := db.ExecContext(f.ctx, db.Rebind(`INSERT INTO observations (device_id, at, reachable, memory_mb)
+						VALUES (?, ?, ?, ?)`), d.ID, time.Now().UTC().Add(-time.Hour), true, 65536)
+					noErr(t, err)
 				}
 				c := checkCompliance(t, f, p)
 				chk := c.Devices[0].Checks

@@ -35,6 +35,9 @@ type Observation struct {
 	MemoryMB     *int64     `db:"memory_mb" json:"memory_mb"`
 	StorageGB    *int64     `db:"storage_gb" json:"storage_gb"`
 	Interfaces   Interfaces `db:"interfaces" json:"interfaces"`
+	// Collector is the name of the collector that made the poll ('' for an
+	// observation older than the field).
+	Collector string `db:"collector" json:"collector"`
 }
 
 // Interface is one row of a device's IF-MIB tables.
@@ -106,7 +109,7 @@ const maxObservationText = 1000
 // no NUL, bounded lengths.
 func (o *Observation) clean() {
 	for _, p := range []*string{&o.Error, &o.SysName, &o.SysDescr, &o.SysObjectID, &o.EngineID,
-		&o.Serial, &o.Model, &o.Manufacturer} {
+		&o.Serial, &o.Model, &o.Manufacturer, &o.Collector} {
 		*p = cleanText(*p, maxObservationText)
 	}
 	for i := range o.Interfaces {
@@ -119,7 +122,7 @@ func (o *Observation) clean() {
 
 const observationCols = `id, device_id, at, reachable, error, duration_ms, sys_name, sys_descr,
 	sys_object_id, engine_id, uptime_s, serial, model, manufacturer, cpu_count, memory_mb,
-	storage_gb, interfaces`
+	storage_gb, interfaces, collector`
 
 // measurementTx runs fn in a transaction that writes measurements (the
 // collector's observations and poll bookkeeping), which are not changes to the
@@ -140,36 +143,61 @@ func (s *Store) measurementTx(ctx context.Context, fn func(tx *txn) error) error
 	return nil
 }
 
-// AddObservation records a poll's result: the observation, and the device's
-// last poll time, releasing the collector's lease on it. It returns the stored
-// observation.
+// AddObservation records a poll made outside a collector's round (one
+// device, on demand): the observation, and the device's last poll time, which
+// only moves forward. It leaves leases alone: a collector's round writes
+// through RecordPoll. It returns the stored observation.
 func (s *Store) AddObservation(ctx context.Context, o Observation) (Observation, error) {
-	o.clean()
-	o.At = o.At.UTC().Truncate(time.Microsecond)
-	if o.Interfaces == nil {
-		o.Interfaces = Interfaces{}
-	}
+	o.prepare()
 	err := s.measurementTx(ctx, func(tx *txn) error {
-		id, err := tx.insert(`INSERT INTO observations (device_id, at, reachable, error, duration_ms,
-			sys_name, sys_descr, sys_object_id, engine_id, uptime_s, serial, model, manufacturer,
-			cpu_count, memory_mb, storage_gb, interfaces)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.DeviceID, o.At, o.Reachable, o.Error, o.DurationMS, o.SysName, o.SysDescr,
-			o.SysObjectID, o.EngineID, o.UptimeS, o.Serial, o.Model, o.Manufacturer, o.CPUCount,
-			o.MemoryMB, o.StorageGB, o.Interfaces)
-		if err != nil {
-			return dbErr(err, fmt.Sprintf("add observation of device %d", o.DeviceID))
+		if err := insertObservation(tx, &o); err != nil {
+			return err
 		}
-		o.ID = id
-		err = tx.exec(`INSERT INTO device_poll_state (device_id, last_polled_at) VALUES (?, ?)
-			ON CONFLICT (device_id) DO UPDATE SET last_polled_at = excluded.last_polled_at,
-			lease_holder = NULL, lease_until = NULL`, o.DeviceID, o.At)
+		err := tx.exec(`INSERT INTO device_poll_state (device_id, last_polled_at) VALUES (?, ?)
+			ON CONFLICT (device_id) DO UPDATE SET last_polled_at = `+laterPoll, o.DeviceID, o.At)
 		return dbErr(err, fmt.Sprintf("record poll of device %d", o.DeviceID))
 	})
 	if err != nil {
 		return Observation{}, err
 	}
 	return o, nil
+}
+
+// laterPoll is the last poll time of an upsert of device_poll_state that
+// never moves back: a late write with an older time keeps the newer one.
+const laterPoll = `CASE WHEN device_poll_state.last_polled_at IS NULL
+	OR device_poll_state.last_polled_at < excluded.last_polled_at
+	THEN excluded.last_polled_at ELSE device_poll_state.last_polled_at END`
+
+// prepare makes o storable: clean text, the time in UTC to the microsecond.
+func (o *Observation) prepare() {
+	o.clean()
+	o.At = o.At.UTC().Truncate(time.Microsecond)
+	if o.Interfaces == nil {
+		o.Interfaces = Interfaces{}
+	}
+}
+
+// observationInsert is the column list an observation is inserted with;
+// values gives them in its order.
+const observationInsert = `INSERT INTO observations (device_id, at, reachable, error, duration_ms,
+	sys_name, sys_descr, sys_object_id, engine_id, uptime_s, serial, model, manufacturer,
+	cpu_count, memory_mb, storage_gb, interfaces, collector)`
+
+func (o *Observation) values() []any {
+	return []any{o.DeviceID, o.At, o.Reachable, o.Error, o.DurationMS, o.SysName, o.SysDescr,
+		o.SysObjectID, o.EngineID, o.UptimeS, o.Serial, o.Model, o.Manufacturer, o.CPUCount,
+		o.MemoryMB, o.StorageGB, o.Interfaces, o.Collector}
+}
+
+// insertObservation inserts o and sets its id.
+func insertObservation(tx *txn, o *Observation) error {
+	id, err := tx.insert(observationInsert+` VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.values()...)
+	if err != nil {
+		return dbErr(err, fmt.Sprintf("add observation of device %d", o.DeviceID))
+	}
+	o.ID = id
+	return nil
 }
 
 var observationList = listSpec{
@@ -179,8 +207,8 @@ var observationList = listSpec{
 	},
 }
 
-// Observations lists a device's observations, newest first; filter:
-// reachable.
+// Observations lists a device's observations, newest poll time first;
+// filter: reachable.
 func (s *Store) Observations(ctx context.Context, deviceID int64, p ListParams) ([]Observation, int, error) {
 	query, args := andScope(ctx, `SELECT 1 FROM devices WHERE devices.id = ?`, []any{deviceID}, scopeDevices, true)
 	if ok, err := exists(ctx, s.db, query, args...); err != nil {
@@ -195,28 +223,28 @@ func (s *Store) Observations(ctx context.Context, deviceID int64, p ListParams) 
 	filters["device_id"] = fmt.Sprint(deviceID)
 	p.Filters = filters
 	items, total, err := list[Observation](s, ctx, observationList, p,
-		"SELECT "+observationCols+" FROM observations", "SELECT COUNT(*) FROM observations", "id DESC")
+		"SELECT "+observationCols+" FROM observations", "SELECT COUNT(*) FROM observations", "at DESC, id DESC")
 	if err != nil {
 		return nil, 0, dbErr(err, "list observations")
 	}
 	return items, total, nil
 }
 
-// LatestObservation returns a device's newest observation, ErrNotFound when it
-// has never been polled.
+// LatestObservation returns a device's latest observation (the latest poll
+// time, not the highest id), ErrNotFound when it has never been polled.
 func (s *Store) LatestObservation(ctx context.Context, deviceID int64) (Observation, error) {
 	var o Observation
 	query, args := andScopeIn(ctx, `SELECT `+observationCols+` FROM observations WHERE device_id = ?`,
 		[]any{deviceID}, "device_id", "devices")
-	err := s.db.GetContext(ctx, &o, s.db.Rebind(query+` ORDER BY id DESC LIMIT 1`), args...)
+	err := s.db.GetContext(ctx, &o, s.db.Rebind(query+` ORDER BY at DESC, id DESC LIMIT 1`), args...)
 	if err != nil {
 		return o, dbErr(err, fmt.Sprintf("latest observation of device %d", deviceID))
 	}
 	return o, nil
 }
 
-// PruneObservations keeps the newest keep observations of each device and
-// deletes the rest; it returns how many it deleted.
+// PruneObservations keeps the latest keep observations (by poll time) of
+// each device and deletes the rest; it returns how many it deleted.
 func (s *Store) PruneObservations(ctx context.Context, keep int) (int64, error) {
 	if keep < 1 {
 		return 0, Invalid("keep", "must be at least 1")
@@ -224,7 +252,7 @@ func (s *Store) PruneObservations(ctx context.Context, keep int) (int64, error) 
 	var n int64
 	err := s.measurementTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM observations WHERE id IN (
-			SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY id DESC) AS rn
+			SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY at DESC, id DESC) AS rn
 				FROM observations) ranked
 			WHERE rn > ?)`), keep)
 		if err != nil {

@@ -60,15 +60,17 @@ func pollInfo(d *Device, o *Observation) PollInfo {
 	return pi
 }
 
-// loadPollInfo fills the PollInfo of devices from their latest observations,
-// one query for the whole page.
+// loadPollInfo fills the PollInfo of devices from their latest observations
+// (the latest poll time, not the highest id: a late write may carry an older
+// time), one query for the whole page.
 func loadPollInfo(ctx context.Context, q querier, items []Device) error {
 	ids := make([]int64, len(items))
 	for i, d := range items {
 		ids[i] = d.ID
 	}
 	query, args, err := sqlx.In(`SELECT `+observationCols+` FROM observations WHERE id IN (
-		SELECT MAX(id) FROM observations WHERE device_id IN (?) GROUP BY device_id)`, ids)
+		SELECT (SELECT l.id FROM observations l WHERE l.device_id = d.id ORDER BY l.at DESC, l.id DESC LIMIT 1)
+		FROM devices d WHERE d.id IN (?))`, ids)
 	if err != nil {
 		return fmt.Errorf("inventory: latest observations: %w", err)
 	}
@@ -93,6 +95,9 @@ type PollTarget struct {
 	Name     string      `db:"name"`
 	MgmtIP   string      `db:"mgmt_ip"`
 	Profile  SNMPProfile `db:"profile"`
+	// LeaseToken is the fencing token of the claim that returned the target
+	// (0 outside a claim): see Lease.
+	LeaseToken int64 `db:"-" json:"-"`
 }
 
 const pollTargetSelect = `SELECT d.id AS device_id, d.name, d.mgmt_ip,
@@ -158,7 +163,8 @@ type Claim struct {
 }
 
 // ClaimDue leases up to c.Limit due, unleased devices to c.Holder, least
-// recently polled first, and returns them. On PostgreSQL the rows are locked
+// recently polled first, and returns them, each with its new lease token (the
+// device's previous one plus one). On PostgreSQL the rows are locked
 // with FOR UPDATE SKIP LOCKED, so concurrent collectors claim disjoint
 // batches without waiting for each other; on SQLite the IMMEDIATE write
 // transaction serialises claims.
@@ -172,19 +178,27 @@ func (s *Store) ClaimDue(ctx context.Context, c Claim) ([]PollTarget, error) {
 	}
 	var targets []PollTarget
 	err := s.measurementTx(ctx, func(tx *txn) error {
-		var ids []int64
-		err := tx.sel(&ids, `SELECT ps.device_id FROM device_poll_state ps
+		var claimed []struct {
+			ID    int64 `db:"device_id"`
+			Token int64 `db:"lease_token"`
+		}
+		err := tx.sel(&claimed, `SELECT ps.device_id, ps.lease_token FROM device_poll_state ps
 			JOIN devices d ON d.id = ps.device_id
 			WHERE `+pollable+`
 			AND (ps.last_polled_at IS NULL OR ps.last_polled_at <= ?)
 			AND (ps.lease_until IS NULL OR ps.lease_until < ?)
 			ORDER BY ps.last_polled_at NULLS FIRST, ps.device_id LIMIT ?`+lock,
 			utc(c.DueBefore), utc(c.Now), c.Limit)
-		if err != nil || len(ids) == 0 {
+		if err != nil || len(claimed) == 0 {
 			return dbErr(err, "claim due devices")
 		}
-		q, args, err := sqlx.In(`UPDATE device_poll_state SET lease_holder = ?, lease_until = ?
-			WHERE device_id IN (?)`, c.Holder, utc(c.LeaseUntil), ids)
+		ids := make([]int64, len(claimed))
+		tokens := make(map[int64]int64, len(claimed))
+		for i, cl := range claimed {
+			ids[i], tokens[cl.ID] = cl.ID, cl.Token+1
+		}
+		q, args, err := sqlx.In(`UPDATE device_poll_state SET lease_holder = ?, lease_until = ?,
+			lease_token = lease_token + 1 WHERE device_id IN (?)`, c.Holder, utc(c.LeaseUntil), ids)
 		if err != nil {
 			return err
 		}
@@ -195,7 +209,13 @@ func (s *Store) ClaimDue(ctx context.Context, c Claim) ([]PollTarget, error) {
 		if err != nil {
 			return err
 		}
-		return dbErr(tx.sel(&targets, q, args...), "read claimed devices")
+		if err := tx.sel(&targets, q, args...); err != nil {
+			return dbErr(err, "read claimed devices")
+		}
+		for i := range targets {
+			targets[i].LeaseToken = tokens[targets[i].DeviceID]
+		}
+		return nil
 	})
 	return targets, err
 }

@@ -49,9 +49,8 @@ func evalIdentityMismatch(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	}
 	err := s.Select(ctx, &rows, `SELECT d.id, d.name, d.unit_id, COALESCE(d.serial, '') AS serial, d.model,
 		o.serial AS obs_serial, o.model AS obs_model
-		FROM (SELECT device_id, MAX(id) AS id FROM observations WHERE reachable GROUP BY device_id) n
-		JOIN devices d ON d.id = n.device_id
-		JOIN observations o ON o.id = n.id
+		FROM devices d JOIN observations o ON o.id = (SELECT l.id FROM observations l
+			WHERE l.device_id = d.id AND l.reachable ORDER BY l.at DESC, l.id DESC LIMIT 1)
 		WHERE d.status <> 'decommissioned' AND (o.serial <> '' OR o.model <> '')
 		ORDER BY d.id`)
 	if err != nil {

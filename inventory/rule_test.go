@@ -91,9 +91,16 @@ func (p *policy) serverWith(serial, model string) inventory.Device {
 // observe inserts a poll result directly, as the collector would.
 func (p *policy) observe(deviceID int64, reachable bool, serial, model string) {
 	p.t.Helper()
+	p.observeAt(deviceID, time.Now(), reachable, serial, model)
+}
+
+// observeAt inserts a poll result made at at: a late write of an old poll
+// gets a higher id than newer polls.
+func (p *policy) observeAt(deviceID int64, at time.Time, reachable bool, serial, model string) {
+	p.t.Helper()
 	db := p.s.DB()
 	_, err := db.ExecContext(p.ctx, db.Rebind(`INSERT INTO observations (device_id, at, reachable, serial, model)
-		VALUES (?, ?, ?, ?, ?)`), deviceID, time.Now().UTC(), reachable, serial, model)
+		VALUES (?, ?, ?, ?, ?)`), deviceID, at.UTC(), reachable, serial, model)
 	noErr(p.t, err)
 }
 
@@ -276,6 +283,14 @@ var ruleCases = []ruleCase{
 		fix: func(p *policy, id int64) {
 			p.setDevice(id, func(in *inventory.DeviceInput) { in.Model = "X9" })
 		}},
+	{name: "serial differs, an older matching poll written late", rule: "identity-mismatch", severity: "high",
+		en: "SNMP reports device", setup: func(p *policy) (string, int64) {
+			d := p.serverWith(p.sn("SN-1"), "RH2288")
+			p.observe(d.ID, true, p.sn("SN-2"), "RH2288")
+			p.observeAt(d.ID, time.Now().Add(-time.Hour), true, p.sn("SN-1"), "RH2288")
+			return "device", d.ID
+		},
+		fix: func(p *policy, id int64) { p.observe(id, true, p.sn("SN-1"), "RH2288") }},
 	{name: "identity matches", rule: "identity-mismatch", setup: func(p *policy) (string, int64) {
 		d := p.serverWith(p.sn("SN-1"), "RH2288")
 		p.observe(d.ID, true, strings.ToLower(p.sn("SN-1")), "RH2288")
@@ -301,6 +316,16 @@ var ruleCases = []ruleCase{
 			return "device", d.ID
 		},
 		fix: func(p *policy, id int64) { p.setDevice(id, func(in *inventory.DeviceInput) { in.Status = "offline" }) }},
+	{name: "last three polls failed, an older answer written late", rule: "unreachable", severity: "medium",
+		en: "failed its last 3 polls", setup: func(p *policy) (string, int64) {
+			d := p.serverWith(p.sn("SN-1"), "M")
+			for range 3 {
+				p.observe(d.ID, false, "", "")
+			}
+			p.observeAt(d.ID, time.Now().Add(-time.Hour), true, "", "")
+			return "device", d.ID
+		},
+		fix: func(p *policy, id int64) { p.observe(id, true, "", "") }},
 	{name: "two failed polls only", rule: "unreachable", setup: func(p *policy) (string, int64) {
 		d := p.serverWith(p.sn("SN-1"), "M")
 		p.observe(d.ID, false, "", "")

@@ -39,18 +39,19 @@ func evalUnreachable(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		UnitID int64      `db:"unit_id"`
 		LastOK *time.Time `db:"last_ok"`
 	}
-	// The newest n polls of each active device, numbered newest first; a
-	// device holds when it has n of them and none answered.
+	// The latest n polls of each active device, numbered by poll time (not
+	// id: a late write may carry an older time), latest first; a device
+	// holds when it has n of them and none answered.
 	// last_ok is a plain column (not an aggregate) so that SQLite reads it as
 	// a time.
 	err := s.Select(ctx, &rows, `SELECT d.id, d.name, d.unit_id, lo.at AS last_ok
 		FROM devices d JOIN (
 			SELECT device_id, COUNT(*) AS polls, SUM(CASE WHEN reachable THEN 1 ELSE 0 END) AS answered
-			FROM (SELECT o.device_id, o.reachable, ROW_NUMBER() OVER (PARTITION BY o.device_id ORDER BY o.id DESC) AS rn
+			FROM (SELECT o.device_id, o.reachable, ROW_NUMBER() OVER (PARTITION BY o.device_id ORDER BY o.at DESC, o.id DESC) AS rn
 				FROM observations o JOIN devices a ON a.id = o.device_id AND a.status = 'active') recent
 			WHERE rn <= ? GROUP BY device_id) t ON t.device_id = d.id
-		LEFT JOIN observations lo ON lo.id = (SELECT MAX(id) FROM observations ok
-			WHERE ok.device_id = d.id AND ok.reachable)
+		LEFT JOIN observations lo ON lo.id = (SELECT ok.id FROM observations ok
+			WHERE ok.device_id = d.id AND ok.reachable ORDER BY ok.at DESC, ok.id DESC LIMIT 1)
 		WHERE t.polls = ? AND t.answered = 0 ORDER BY d.id`, n, n)
 	if err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ func eachPollingAPI(t *testing.T, fn func(t *testing.T, c *client)) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		poller := collector.New(db.Store, collector.Config{Logger: logger})
+		poller := collector.New(db.Store, collector.Config{Name: "web-collector", Logger: logger})
 		app := web.New(web.Config{Store: db.Store, Logger: logger, Version: "test", Poller: poller})
 		fn(t, &client{app: app, store: db.Store, dialect: db.Name})
 	})
@@ -66,6 +66,9 @@ func TestAPIPollAndObservations(t *testing.T) {
 		items, total = c.list(t, p("/api/v1/devices/%d/observations?limit=1", id))
 		if total != 2 || len(items) != 1 || intOf(t, items[0]["id"]) != 2 {
 			t.Errorf("observations: %d items of %d: %v", len(items), total, items)
+		}
+		if items[0]["collector"] != "web-collector" {
+			t.Errorf("observation names collector %v, want the poller's name web-collector", items[0]["collector"])
 		}
 		ifs, _ := items[0]["interfaces"].([]any)
 		if len(ifs) != 2 {

@@ -58,13 +58,22 @@ func (pc pollConfig) validate() error {
 	if minKeep := inventory.DefaultRuleConfig().UnreachablePolls; pc.Schedule != "" && pc.Keep < minKeep {
 		errs = append(errs, fmt.Errorf("--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least %d (the polls the unreachable rule reads), not %d", minKeep, pc.Keep))
 	}
-	// A claimed device may wait for a worker and then take a whole device
-	// timeout: a shorter lease would let another collector poll it again.
-	if minLease := 2 * collector.DefaultDeviceTimeout; pc.Schedule != "" && pc.Lease < minLease {
-		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be at least %s (twice the %s a device may take), not %s",
-			minLease, collector.DefaultDeviceTimeout, pc.Lease))
+	// After its lease check a device's poll and the write of its result must
+	// fit in what renewal leaves of the lease, or a healthy collector would
+	// drop slow devices' results as stale and let another poll them again.
+	shortLease := false
+	if minLease := (collector.Config{}).MinLease(); pc.Schedule != "" && pc.Lease < minLease {
+		shortLease = true
+		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be at least %s, not %s: "+
+			"a device's poll (up to %s) and the database write of its result (up to %s), plus %s for clocks that differ between collectors, "+
+			"must fit in the two thirds of a lease left between renewals (every lease/3)",
+			minLease, pc.Lease, collector.DefaultDeviceTimeout, collector.DefaultWriteTimeout, collector.MaxClockSkew))
 	}
-	return errors.Join(errs...)
+	err := errors.Join(errs...)
+	if shortLease { // a lease that cannot be honoured is a usage error: exit 2
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	return err
 }
 
 // collectorConfig is the collector.Config for pc.

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"hostroll/collector"
 	"hostroll/collector/snmpsim"
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
@@ -73,7 +75,8 @@ func TestPollCommand(t *testing.T) {
 		{"no such device", []string{"poll", "--db", url, "--device", "999"}, 1, "", "device 999: not found"},
 		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 1, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
 		{"bad schedule", []string{"collect", "--db", url, "--poll-schedule", "every five"}, 1, "", `poll schedule "every five"`},
-		{"lease shorter than a device may take", []string{"collect", "--db", url, "--poll-lease", "30s"}, 1, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 2m0s"},
+		{"lease shorter than a device may take", []string{"collect", "--db", url, "--poll-lease", "30s"}, 2, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 1m52.5s, not 30s: a device's poll (up to 1m0s) and the database write of its result (up to 10s)"},
+		{"lease just below the minimum", []string{"collect", "--db", url, "--poll-lease", "112s"}, 2, "", "must fit in the two thirds of a lease left between renewals"},
 		{"keeps fewer polls than the unreachable rule reads", []string{"collect", "--db", url, "--keep", "2"}, 1, "", "--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3"},
 		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 1, "", "would do nothing"},
 	}
@@ -207,6 +210,41 @@ func TestPollEnvironment(t *testing.T) {
 			code, _, stderr := runCLI(t, append(tc.args, "--db", url)...)
 			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestPollLeaseMinimum: the shortest lease accepted is the one a device's
+// poll and write fit in between renewals; a nanosecond less is a usage error
+// (exit 2) that says why.
+func TestPollLeaseMinimum(t *testing.T) {
+	min := (collector.Config{}).MinLease()
+	if want := 3 * (collector.DefaultDeviceTimeout + collector.DefaultWriteTimeout + collector.MaxClockSkew) / 2; min != want {
+		t.Fatalf("MinLease %s, want %s", min, want)
+	}
+	cases := []struct {
+		name  string
+		lease time.Duration
+		code  int // 0: accepted
+	}{
+		{"the minimum", min, 0},
+		{"the default", 5 * time.Minute, 0},
+		{"just below", min - time.Nanosecond, 2},
+		{"one minute", time.Minute, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pc := pollConfig{Schedule: "@every 5m", Workers: 4, MaxVarbinds: 100, Keep: 100, Lease: tc.lease}
+			err := pc.validate()
+			var exit *exitError
+			switch {
+			case tc.code == 0 && err != nil:
+				t.Errorf("lease %s refused: %v", tc.lease, err)
+			case tc.code != 0 && (!errors.As(err, &exit) || exit.code != tc.code):
+				t.Errorf("lease %s: %v, want exit %d", tc.lease, err, tc.code)
+			case tc.code != 0 && !strings.Contains(err.Error(), "two thirds of a lease left between renewals"):
+				t.Errorf("lease %s: the message does not say why: %v", tc.lease, err)
 			}
 		})
 	}

@@ -1,0 +1,143 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"hostroll/inventory"
+)
+
+// DefaultWriteTimeout bounds the database write of one poll's result.
+const DefaultWriteTimeout = 10 * time.Second
+
+// MaxClockSkew is how far apart the clocks of collectors sharing a database
+// may be: leases are compared on each collector's own clock.
+const MaxClockSkew = 5 * time.Second
+
+// MinLease is the shortest lease that lets a poll finish under it: the
+// device deadline, the write timeout and the clock skew must fit in the two
+// thirds of a lease that renewal (every Lease/3) leaves after a lease check,
+// that is Lease ≥ 3/2 × (deadline + write timeout + skew). A shorter lease
+// would make a healthy collector drop results of slow devices as stale and
+// let another poll them again.
+func (c Config) MinLease() time.Duration {
+	c = c.withDefaults()
+	return (c.Options.DeviceTimeout + c.WriteTimeout + MaxClockSkew) * 3 / 2
+}
+
+// Step is a point of the poll path at which Config.Pause is called.
+type Step int
+
+const (
+	// StepCheck comes before a device's lease check (and its poll).
+	StepCheck Step = iota
+	// StepWrite comes after a device's poll, before its result is written.
+	StepWrite
+	// StepRenew comes before each renewal of the collector's leases.
+	StepRenew
+)
+
+func (c *Collector) pause(step Step, deviceID int64) {
+	if c.cfg.Pause != nil {
+		c.cfg.Pause(step, deviceID)
+	}
+}
+
+// outcome is what became of one claimed device in a round.
+type outcome int
+
+const (
+	polledOK     outcome = iota // polled, the device answered, stored
+	polledFailed                // polled, unreachable or an error, stored
+	leaseLost                   // the lease was lost before the poll: skipped
+	resultStale                 // the lease was lost during the poll: dropped
+	cancelled                   // the round was cancelled
+	outcomes                    // how many there are
+)
+
+// pollLeased polls one claimed device and stores the result, fenced by the
+// device's lease: a cheap check before the poll skips a device whose lease
+// this collector lost, and the write is conditional on the lease row still
+// carrying this collector and the claim's token, so a collector that stalled
+// past its lease neither polls nor writes over another's work.
+func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget) outcome {
+	l := inventory.Lease{DeviceID: t.DeviceID, Holder: c.cfg.Name, Token: t.LeaseToken}
+	log := func() *slog.Logger { // only when there is something to say
+		return c.cfg.Logger.With("device_id", t.DeviceID, "lease_token", t.LeaseToken)
+	}
+	c.pause(StepCheck, t.DeviceID)
+	held, err := c.store.HoldsLease(ctx, l, c.cfg.Now())
+	switch {
+	case ctx.Err() != nil:
+		return cancelled
+	case err != nil:
+		log().Error("lease check failed; device skipped", "err", err)
+		return leaseLost
+	case !held:
+		log().Warn("lease lost before the poll (it ended or another collector claimed the device); device skipped")
+		return leaseLost
+	}
+	at := c.cfg.Now()
+	o := Poll(ctx, t, c.cfg.Options)
+	o.At = at // on the collector's clock, which claims compare with
+	if ctx.Err() != nil {
+		return cancelled
+	}
+	logPoll(c.cfg.Logger, t, o)
+	c.pause(StepWrite, t.DeviceID)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.WriteTimeout)
+	defer cancel()
+	_, err = c.store.RecordPoll(wctx, o, l)
+	switch {
+	case errors.Is(err, inventory.ErrLeaseLost):
+		log().Warn("lease lost during the poll (another collector claimed the device); result dropped as stale",
+			"polled_at", at, "duration_ms", o.DurationMS)
+		return resultStale
+	case err != nil:
+		log().Error("store observation", "err", err)
+	}
+	if o.Status() == "ok" {
+		return polledOK
+	}
+	return polledFailed
+}
+
+// renewWhile renews this collector's leases every Lease/3 until the returned
+// stop is called or ctx ends. The leases it holds are those of the devices
+// still queued or in flight: a stored result releases its device.
+func (c *Collector) renewWhile(ctx context.Context) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(c.cfg.Lease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			c.pause(StepRenew, 0)
+			now := c.cfg.Now()
+			rctx, cancel := context.WithTimeout(ctx, c.cfg.WriteTimeout)
+			n, err := c.store.RenewLeases(rctx, c.cfg.Name, now, now.Add(c.cfg.Lease))
+			cancel()
+			if err != nil && ctx.Err() == nil {
+				c.cfg.Logger.Error("renew leases", "err", err)
+			} else {
+				c.cfg.Logger.Debug("renewed leases", "devices", n)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
