@@ -69,6 +69,18 @@ func TestEligibilityRectificationOrders(t *testing.T) {
 				t.Fatal("unit missing from the answer")
 			})
 		}
+		// While 2025 runs, the 2026 plan is judged on today (1 February
+		// 2025): the order due in January counts now, the one closed on 5
+		// January no longer does.
+		el, err = db.Store.Eligibility(none.ctx, 2026, 90)
+		noErr(t, err)
+		want := map[int64]bool{open.unit.ID: false, closedInTime.unit.ID: true, dueLater.unit.ID: false,
+			closedLate.unit.ID: true, none.unit.ID: true}
+		for _, u := range el.Items {
+			if w, ok := want[u.UnitID]; ok && u.Eligible != w {
+				t.Errorf("2026 plan, unit %s: eligible %v, want %v (%+v)", u.UnitCode, u.Eligible, w, u.Reasons)
+			}
+		}
 	})
 }
 
