@@ -20,6 +20,7 @@ func openSecond(t *testing.T, db dbtest.DB) *inventory.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	s.SetSecretKey(db.Key) // the other process has the key file too
 	return s
 }
 

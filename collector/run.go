@@ -144,6 +144,11 @@ func (c *Collector) PollDevice(ctx context.Context, id int64) (inventory.Observa
 // devices claimed but not polled stay leased until their lease ends.
 func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary, error) {
 	start := c.cfg.Now()
+	// Without the key that opens the SNMP secrets nothing can be polled; say
+	// so once, before claiming anything.
+	if err := c.store.CheckSecretKey(ctx); err != nil {
+		return Summary{}, err
+	}
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}

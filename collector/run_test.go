@@ -173,6 +173,7 @@ func TestScaleOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer second.Close()
+	second.SetSecretKey(db.Key) // the other process has the key file too
 	clk := newClock()
 	// a claims big batches for few workers, so that when it dies it holds
 	// leases on devices it has not polled.

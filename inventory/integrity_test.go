@@ -282,8 +282,11 @@ func TestSNMPSecretsAreWriteOnly(t *testing.T) {
 		noErr(t, err)
 		p, err = s.UpdateSNMPProfile(ctx, p.ID, func(in *inventory.SNMPProfileInput) error { in.Retries = 3; return nil })
 		noErr(t, err)
-		if p.AuthPassphrase.Reveal() != "auth-SECRET-1" || !p.HasAuthPassphrase || !p.HasPrivPassphrase || p.HasCommunity {
-			t.Fatalf("a patch without secrets keeps them: %+v", p)
+		// The store hands out the secrets sealed; only the collector's poll
+		// targets carry them open.
+		plain, err := db.Key.Open(p.AuthPassphrase.Reveal())
+		if err != nil || plain != "auth-SECRET-1" || !p.HasAuthPassphrase || !p.HasPrivPassphrase || p.HasCommunity {
+			t.Fatalf("a patch without secrets keeps them: %+v (%q, %v)", p, plain, err)
 		}
 		audit, _, err := s.Audit(ctx, inventory.ListParams{})
 		noErr(t, err)

@@ -133,7 +133,7 @@ func (s *Store) measurementTx(ctx context.Context, fn func(tx *txn) error) error
 		return fmt.Errorf("inventory: begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	tx := &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, actor: ActorOf(ctx), at: s.now().UTC()}
+	tx := s.newTxn(ctx, sqltx) // not chained: tx.audit refuses here
 	if err := fn(tx); err != nil {
 		return err
 	}

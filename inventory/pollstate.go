@@ -132,7 +132,14 @@ func (s *Store) PollTarget(ctx context.Context, deviceID int64) (PollTarget, err
 	}
 	var t PollTarget
 	err = s.db.GetContext(ctx, &t, s.db.Rebind(pollTargetSelect+` WHERE d.id = ?`), deviceID)
-	return t, dbErr(err, fmt.Sprintf("poll target %d", deviceID))
+	if err != nil {
+		return PollTarget{}, dbErr(err, fmt.Sprintf("poll target %d", deviceID))
+	}
+	ts := []PollTarget{t}
+	if err := s.openTargets(ctx, s.db, ts); err != nil {
+		return PollTarget{}, err
+	}
+	return ts[0], nil
 }
 
 // PollTargets returns every pollable device (with a management IP and a
@@ -140,7 +147,10 @@ func (s *Store) PollTarget(ctx context.Context, deviceID int64) (PollTarget, err
 func (s *Store) PollTargets(ctx context.Context) ([]PollTarget, error) {
 	var ts []PollTarget
 	err := s.db.SelectContext(ctx, &ts, pollTargetSelect+` WHERE `+pollable+` ORDER BY d.id`)
-	return ts, dbErr(err, "poll targets")
+	if err != nil {
+		return nil, dbErr(err, "poll targets")
+	}
+	return ts, s.openTargets(ctx, s.db, ts)
 }
 
 // EnsurePollState gives every pollable device its row in device_poll_state,
@@ -215,7 +225,7 @@ func (s *Store) ClaimDue(ctx context.Context, c Claim) ([]PollTarget, error) {
 		for i := range targets {
 			targets[i].LeaseToken = tokens[targets[i].DeviceID]
 		}
-		return nil
+		return s.openTargets(ctx, tx, targets)
 	})
 	return targets, err
 }

@@ -115,7 +115,10 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 			PrivPassphrase: p.PrivPassphrase, Port: p.Port, TimeoutMS: p.TimeoutMS, Retries: p.Retries,
 			MaxRepetitions: p.MaxRepetitions}
 	},
-	check: func(tx *txn, in *SNMPProfileInput, self int64, _ *SNMPProfile) error {
+	check: func(tx *txn, in *SNMPProfileInput, self int64, old *SNMPProfile) error {
+		if err := in.openStored(tx.key, old); err != nil {
+			return err
+		}
 		if err := in.Validate(); err != nil {
 			return err
 		}
@@ -129,26 +132,49 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 		return nil
 	},
 	insert: func(tx *txn, in *SNMPProfileInput) (int64, error) {
+		args, err := in.sealedArgs(tx)
+		if err != nil {
+			return 0, err
+		}
 		return tx.insert(`INSERT INTO snmp_profiles (name, version, community, username, auth_protocol,
 			auth_passphrase, priv_protocol, priv_passphrase, port, timeout_ms, retries, max_repetitions)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.args()...)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	},
 	update: func(tx *txn, id int64, in *SNMPProfileInput) error {
+		args, err := in.sealedArgs(tx)
+		if err != nil {
+			return err
+		}
 		return tx.exec(`UPDATE snmp_profiles SET name = ?, version = ?, community = ?, username = ?,
 			auth_protocol = ?, auth_passphrase = ?, priv_protocol = ?, priv_passphrase = ?, port = ?,
-			timeout_ms = ?, retries = ?, max_repetitions = ? WHERE id = ?`, append(in.args(), id)...)
+			timeout_ms = ?, retries = ?, max_repetitions = ? WHERE id = ?`, append(args, id)...)
 	},
 	dependants: []dependant{{"devices", "snmp_profile_id", "devices"}},
 }
 
-func (in *SNMPProfileInput) args() []any {
-	return []any{in.Name, in.Version, in.Community.Reveal(), in.Username, in.AuthProtocol,
-		in.AuthPassphrase.Reveal(), in.PrivProtocol, in.PrivPassphrase.Reveal(), in.Port, in.TimeoutMS,
-		in.Retries, in.MaxRepetitions}
+// sealedArgs are the columns of the profile with its secrets sealed under the
+// store's key (the empty secret stays empty).
+func (in *SNMPProfileInput) sealedArgs(tx *txn) ([]any, error) {
+	var sealed [3]string
+	for i, v := range []Secret{in.Community, in.AuthPassphrase, in.PrivPassphrase} {
+		if v == "" {
+			continue
+		}
+		k, err := tx.sealKey()
+		if err != nil {
+			return nil, err
+		}
+		if sealed[i], err = k.Seal(v.Reveal()); err != nil {
+			return nil, err
+		}
+	}
+	return []any{in.Name, in.Version, sealed[0], in.Username, in.AuthProtocol,
+		sealed[1], in.PrivProtocol, sealed[2], in.Port, in.TimeoutMS,
+		in.Retries, in.MaxRepetitions}, nil
 }
 
-// SNMPProfile returns one profile (with its secrets, for the collector; its
-// JSON form never carries them).
+// SNMPProfile returns one profile; its secrets stay sealed (the collector
+// opens them through PollTarget) and its JSON form never carries them.
 func (s *Store) SNMPProfile(ctx context.Context, id int64) (SNMPProfile, error) {
 	return snmpProfiles.get(ctx, s.db, id)
 }

@@ -2,12 +2,15 @@ package inventory
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"hostroll/secret"
 )
 
 // txn is one write transaction. Every write records at least one audit row in
@@ -16,25 +19,62 @@ type txn struct {
 	*sqlx.Tx
 	ctx     context.Context
 	dialect string
-	actor   string
+	caller  Caller
+	actor   string // caller.Name
 	at      time.Time
+	key     *secret.Key // seals and opens secrets; nil when the store has none
 	audited int
+
+	// chained is set when the transaction holds the audit chain's lock (inTx);
+	// head is the hash the next audit row follows, once read.
+	chained bool
+	head    *string
+}
+
+// auditLockKey is the PostgreSQL advisory lock that serialises appends to the
+// audit chain (migrations use 7_402_117_001).
+const auditLockKey = 7_402_117_011
+
+func (s *Store) newTxn(ctx context.Context, sqltx *sqlx.Tx) *txn {
+	c := CallerOf(ctx)
+	return &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, caller: c, actor: c.Name, at: s.now().UTC(), key: s.key}
 }
 
 // inTx runs fn in a transaction and commits when it returns nil. On SQLite the
-// transaction begins IMMEDIATE (see sqliteDSN), which serialises writers.
+// transaction begins IMMEDIATE (see sqliteDSN), which serialises writers; on
+// PostgreSQL it first takes the audit chain's advisory transaction lock, so
+// writers append to the chain one at a time and it never forks. The lock is
+// taken before anything else, so it never waits behind a row lock held by a
+// writer that waits for it.
 func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	return s.lockedTx(ctx, func(tx *txn) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if tx.audited == 0 {
+			return errors.New("inventory: a write transaction recorded no audit row")
+		}
+		return nil
+	})
+}
+
+// lockedTx is inTx without the demand for an audit row: for maintenance of
+// the chain itself (ChainAudit).
+func (s *Store) lockedTx(ctx context.Context, fn func(tx *txn) error) error {
 	sqltx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("inventory: begin: %w", err)
 	}
-	tx := &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, actor: ActorOf(ctx), at: s.now().UTC()}
 	defer sqltx.Rollback()
+	tx := s.newTxn(ctx, sqltx)
+	if s.dialect == Postgres {
+		if err := tx.lockChain(); err != nil {
+			return err
+		}
+	}
+	tx.chained = true
 	if err := fn(tx); err != nil {
 		return err
-	}
-	if tx.audited == 0 {
-		return errors.New("inventory: a write transaction recorded no audit row")
 	}
 	if err := sqltx.Commit(); err != nil {
 		return dbErr(err, "commit")
@@ -73,27 +113,84 @@ func (tx *txn) forUpdate() string {
 	return ""
 }
 
-// audit records one change. before and after are the entity as the API shows
-// it (secrets are not part of that), nil where there is none.
+// audit records one change, by the caller, as the next link of the audit
+// chain. before and after are the entity as the API shows it (secrets are not
+// part of that), nil where there is none.
 func (tx *txn) audit(action, entity string, id int64, before, after any) error {
-	b, err := auditJSON(before)
+	if !tx.chained {
+		return errors.New("inventory: audit row written outside inTx (the chain is not locked)")
+	}
+	row := chainRow{At: tx.at.Truncate(time.Microsecond), Actor: tx.caller.Name, TokenKey: tx.caller.TokenKey,
+		IP: tx.caller.IP, RequestID: tx.caller.RequestID, Action: action, Entity: entity, EntityID: id}
+	var err error
+	if row.Before, err = auditJSON(before); err != nil {
+		return err
+	}
+	if row.After, err = auditJSON(after); err != nil {
+		return err
+	}
+	prev, err := tx.chainHead()
 	if err != nil {
 		return err
 	}
-	a, err := auditJSON(after)
+	hash, err := row.hashAfter(prev)
 	if err != nil {
 		return err
 	}
-	err = tx.exec(`INSERT INTO audit (at, actor, action, entity, entity_id, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, tx.at, tx.actor, action, entity, id, b, a)
+	err = tx.exec(`INSERT INTO audit (at, actor, token_key, ip, request_id, action, entity, entity_id,
+		before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		row.At, row.Actor, row.TokenKey, row.IP, row.RequestID, action, entity, id, row.Before, row.After, prev, hash)
 	if err != nil {
 		return fmt.Errorf("inventory: audit %s %s %d: %w", action, entity, id, err)
 	}
+	tx.head = &hash
 	tx.audited++
 	return nil
 }
 
-func auditJSON(v any) (any, error) {
+// lockChain takes the audit chain's advisory lock on PostgreSQL and reads the
+// chain's head, in one round trip: two statements in one simple query, each
+// with its own snapshot (read committed), so the second sees every row
+// committed by the lock's previous holder.
+func (tx *txn) lockChain() error {
+	rows, err := tx.QueryContext(tx.ctx, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d);
+		SELECT hash FROM audit WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`, auditLockKey))
+	if err != nil {
+		return dbErr(err, "lock the audit chain")
+	}
+	defer rows.Close()
+	for rows.Next() { // the lock's one (void) row
+	}
+	head := ""
+	if rows.NextResultSet() && rows.Next() {
+		if err := rows.Scan(&head); err != nil {
+			return dbErr(err, "read the audit chain's head")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return dbErr(err, "lock the audit chain")
+	}
+	tx.head = &head
+	return nil
+}
+
+// chainHead is the hash the next audit row follows: the last chained row's,
+// "" before the first. A row someone added without a hash is skipped (and
+// reported by VerifyAudit), not followed.
+func (tx *txn) chainHead() (string, error) {
+	if tx.head != nil {
+		return *tx.head, nil
+	}
+	var head string
+	err := tx.get(&head, `SELECT hash FROM audit WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", dbErr(err, "read the audit chain's head")
+	}
+	tx.head = &head
+	return head, nil
+}
+
+func auditJSON(v any) (RawJSON, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -101,5 +198,5 @@ func auditJSON(v any) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inventory: audit snapshot: %w", err)
 	}
-	return string(b), nil
+	return RawJSON(b), nil
 }

@@ -64,8 +64,8 @@ func TestAudit(t *testing.T) {
 		wantActions := []string{"delete", "update", "create"}
 		var last time.Time
 		for i, row := range rows {
-			if row["action"] != wantActions[i] || row["actor"] != "api" || row["entity"] != "device" || intOf(t, row["entity_id"]) != id {
-				t.Errorf("row %d = %v, want %s by api of device %d", i, row, wantActions[i], id)
+			if row["action"] != wantActions[i] || row["actor"] != c.user || row["entity"] != "device" || intOf(t, row["entity_id"]) != id {
+				t.Errorf("row %d = %v, want %s by %s of device %d", i, row, wantActions[i], c.user, id)
 			}
 			at, err := time.Parse(time.RFC3339Nano, row["at"].(string))
 			if err != nil {

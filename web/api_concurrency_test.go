@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -25,13 +24,14 @@ func (c *client) race(t *testing.T, n int, method, path string, body func(i int)
 	var start, done sync.WaitGroup
 	start.Add(1)
 	for i := range n {
-		app := web.New(web.Config{Store: c.store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		app := web.New(c.cfg)
 		js, err := json.Marshal(body(i))
 		if err != nil {
 			t.Fatal(err)
 		}
 		req := httptest.NewRequest(method, path, bytes.NewReader(js))
 		req.Header.Set("Content-Type", "application/json")
+		c.authorize(req)
 		reqs[i], bodies[i] = req, js
 		done.Add(1)
 		go func() {

@@ -19,13 +19,15 @@ type crud[T any, I any] struct {
 	remove   func(context.Context, int64) error
 }
 
-// mount registers GET and POST on path and GET, PATCH and DELETE on path/:id.
-func (r crud[T, I]) mount(api fiber.Router, path string) {
-	api.Get(path, r.handleList)
-	api.Post(path, r.handleCreate)
-	api.Get(path+"/:id", r.handleGet)
-	api.Patch(path+"/:id", r.handlePatch)
-	api.Delete(path+"/:id", r.handleDelete)
+// mount registers GET and POST on path and GET, PATCH and DELETE on path/:id;
+// reading needs the action noun.read, writing noun.write.
+func (r crud[T, I]) mount(api fiber.Router, path, noun string) {
+	read, write := can(noun+".read"), can(noun+".write")
+	api.Get(path, read, r.handleList)
+	api.Post(path, write, r.handleCreate)
+	api.Get(path+"/:id", read, r.handleGet)
+	api.Patch(path+"/:id", write, r.handlePatch)
+	api.Delete(path+"/:id", write, r.handleDelete)
 }
 
 func (r crud[T, I]) handleList(c *fiber.Ctx) error {

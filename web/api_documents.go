@@ -65,6 +65,9 @@ func documentInput(form *multipart.Form) (inventory.DocumentInput, error) {
 	var in inventory.DocumentInput
 	ve := &inventory.ValidationError{}
 	for k, v := range form.Value {
+		if k == "csrf_token" {
+			continue // a browser's form carries its session's CSRF token (auth.go)
+		}
 		known := false
 		for _, f := range documentFields {
 			known = known || k == f

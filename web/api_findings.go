@@ -10,12 +10,12 @@ import (
 
 // mountFindings registers the findings, their exemptions and the check runs.
 func mountFindings(api fiber.Router, s *inventory.Store) {
-	api.Get("/findings", listFindings(s))
-	api.Get("/findings/:id", getFinding(s))
-	api.Post("/findings/:id/exemption", grantExemption(s))
-	api.Delete("/findings/:id/exemption", revokeExemption(s))
-	api.Get("/checks", listChecks(s))
-	api.Post("/checks/run", runCheck(s))
+	api.Get("/findings", can("finding.read"), listFindings(s))
+	api.Get("/findings/:id", can("finding.read"), getFinding(s))
+	api.Post("/findings/:id/exemption", can("exemption.write"), grantExemption(s))
+	api.Delete("/findings/:id/exemption", can("exemption.write"), revokeExemption(s))
+	api.Get("/checks", can("check.read"), listChecks(s))
+	api.Post("/checks/run", can("check.run"), runCheck(s))
 }
 
 // lang is the language of finding messages: ?lang=, else Accept-Language,

@@ -26,6 +26,7 @@ func (c *client) doLang(t *testing.T, path, acceptLanguage string) response {
 	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Accept-Language", acceptLanguage)
+	c.authorize(req)
 	return c.send(t, req)
 }
 
@@ -33,7 +34,7 @@ func TestFindingsAPI(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
 		unitID, _ := seedPolicy(t, c)
 		run := c.do(t, "POST", "/api/v1/checks/run", nil).want(t, fiber.StatusCreated)
-		if intOf(t, run["opened"]) != 2 || intOf(t, run["open"]) != 2 || run["actor"] != "api" {
+		if intOf(t, run["opened"]) != 2 || intOf(t, run["open"]) != 2 || run["actor"] != c.user {
 			t.Fatalf("run: %v", run)
 		}
 		again := c.do(t, "POST", "/api/v1/checks/run", obj{"unreachable_polls": 5}).want(t, fiber.StatusCreated)
@@ -73,7 +74,7 @@ func TestFindingsAPI(t *testing.T) {
 		wantErr(t, f, 400, "validation", "expires_on")
 		got := c.do(t, "POST", ex, obj{"reason": "经州电子政务办审核，保留至合同期满", "basis": "other"}).want(t, 200)
 		exm, _ := got["exemption"].(obj)
-		if got["status"] != "exempted" || exm["granted_by"] != "api" || exm["expires_on"] != nil {
+		if got["status"] != "exempted" || exm["granted_by"] != c.user || exm["expires_on"] != nil {
 			t.Errorf("exempted finding: %v", got)
 		}
 		if n := c.auditTotal(t); n != before+1 {

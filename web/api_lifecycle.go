@@ -14,17 +14,17 @@ import (
 // history, documents, evaluations, eligibility and the annual plan.
 func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
-	api.Post("/projects/:id/transitions", transitionProject(s))
-	api.Get("/projects/:id/history", partList(s.ProjectHistory))
-	api.Get("/projects/:id/documents", partList(s.Documents))
-	api.Post("/projects/:id/documents", uploadDocument(s))
-	api.Get("/projects/:id/documents/:document_id", downloadDocument(s))
-	api.Delete("/projects/:id/documents/:document_id", deleteDocument(s))
-	api.Get("/projects/:id/evaluations", partList(s.Evaluations))
-	api.Post("/projects/:id/evaluations", createEvaluation(s))
-	api.Patch("/projects/:id/evaluations/:evaluation_id", patchEvaluation(s))
-	api.Get("/eligibility", eligibility(s))
-	api.Get("/plans/:year", annualPlan(s))
+	api.Post("/projects/:id/transitions", can("project.step"), transitionProject(s))
+	api.Get("/projects/:id/history", can("project.read"), partList(s.ProjectHistory))
+	api.Get("/projects/:id/documents", can("project.read"), partList(s.Documents))
+	api.Post("/projects/:id/documents", can("document.write"), uploadDocument(s))
+	api.Get("/projects/:id/documents/:document_id", can("project.read"), downloadDocument(s))
+	api.Delete("/projects/:id/documents/:document_id", can("document.write"), deleteDocument(s))
+	api.Get("/projects/:id/evaluations", can("project.read"), partList(s.Evaluations))
+	api.Post("/projects/:id/evaluations", can("evaluation.write"), createEvaluation(s))
+	api.Patch("/projects/:id/evaluations/:evaluation_id", can("evaluation.write"), patchEvaluation(s))
+	api.Get("/eligibility", can("eligibility.read"), eligibility(s))
+	api.Get("/plans/:year", can("plan.read"), annualPlan(s))
 }
 
 func transitionProject(s *inventory.Store) fiber.Handler {
@@ -36,6 +36,12 @@ func transitionProject(s *inventory.Store) fiber.Handler {
 		var in inventory.TransitionInput
 		if err := decodeJSON(c.Body(), &in); err != nil {
 			return err
+		}
+		// The route needs project.step; the step itself needs its own action.
+		if action := inventory.StepAction(in.To); inventory.KnownAction(action) {
+			if err := mayDo(c, authOf(c), action); err != nil {
+				return err
+			}
 		}
 		p, err := s.TransitionProject(c.UserContext(), id, in)
 		if err != nil {

@@ -17,7 +17,7 @@ type Poller interface {
 // mountObservations adds GET /devices/:id/observations and POST
 // /devices/:id/poll.
 func mountObservations(api fiber.Router, cfg Config) {
-	api.Get("/devices/:id/observations", func(c *fiber.Ctx) error {
+	api.Get("/devices/:id/observations", can("device.read"), func(c *fiber.Ctx) error {
 		id, err := pathID(c)
 		if err != nil {
 			return err
@@ -32,7 +32,7 @@ func mountObservations(api fiber.Router, cfg Config) {
 		}
 		return c.JSON(listBody[inventory.Observation]{Items: items, Total: total})
 	})
-	api.Post("/devices/:id/poll", func(c *fiber.Ctx) error {
+	api.Post("/devices/:id/poll", can("device.poll"), func(c *fiber.Ctx) error {
 		id, err := pathID(c)
 		if err != nil {
 			return err

@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"hostroll/collector"
 	"hostroll/collector/snmpsim"
 	"hostroll/inventory/dbtest"
-	"hostroll/web"
 )
 
 // eachPollingAPI is eachAPI with a collector behind POST /devices/{id}/poll.
@@ -20,10 +17,9 @@ func eachPollingAPI(t *testing.T, fn func(t *testing.T, c *client)) {
 	t.Helper()
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		poller := collector.New(db.Store, collector.Config{Name: "web-collector", Logger: logger})
-		app := web.New(web.Config{Store: db.Store, Logger: logger, Version: "test", Poller: poller})
-		fn(t, &client{app: app, store: db.Store, dialect: db.Name})
+		cfg := testConfig(db.Store)
+		cfg.Poller = collector.New(db.Store, collector.Config{Name: "web-collector", Logger: cfg.Logger})
+		fn(t, newClient(t, cfg, db.Name))
 	})
 }
 

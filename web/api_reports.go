@@ -11,8 +11,8 @@ import (
 
 // mountReports registers the planners' reports.
 func mountReports(api fiber.Router, s *inventory.Store) {
-	api.Get("/reports/consolidation", consolidationReport(s))
-	api.Get("/reports/move-plan", movePlan(s))
+	api.Get("/reports/consolidation", can("report.read"), consolidationReport(s))
+	api.Get("/reports/move-plan", can("report.read"), movePlan(s))
 }
 
 // onlyQuery refuses query parameters other than the allowed ones.

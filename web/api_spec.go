@@ -13,16 +13,16 @@ import (
 // mountSpec registers the technical plan's routes (Art. 8, 10): the spec
 // items, their revisions and the compliance check.
 func mountSpec(api fiber.Router, s *inventory.Store) {
-	api.Get("/projects/:id/spec-items", partList(s.SpecItems))
-	api.Post("/projects/:id/spec-items", createSpecItem(s))
-	api.Get("/projects/:id/spec-items/:item_id", getSpecItem(s))
-	api.Patch("/projects/:id/spec-items/:item_id", patchSpecItem(s))
-	api.Delete("/projects/:id/spec-items/:item_id", deleteSpecItem(s))
-	api.Get("/projects/:id/spec-revisions", partList(s.SpecRevisions))
-	api.Post("/projects/:id/spec-revisions", proposeSpecRevision(s))
-	api.Post("/projects/:id/spec-revisions/:revision_id/approve", reviewSpecRevision(s.ApproveSpecRevision))
-	api.Post("/projects/:id/spec-revisions/:revision_id/reject", reviewSpecRevision(s.RejectSpecRevision))
-	api.Get("/projects/:id/compliance", projectCompliance(s))
+	api.Get("/projects/:id/spec-items", can("project.read"), partList(s.SpecItems))
+	api.Post("/projects/:id/spec-items", can("spec.write"), createSpecItem(s))
+	api.Get("/projects/:id/spec-items/:item_id", can("project.read"), getSpecItem(s))
+	api.Patch("/projects/:id/spec-items/:item_id", can("spec.write"), patchSpecItem(s))
+	api.Delete("/projects/:id/spec-items/:item_id", can("spec.write"), deleteSpecItem(s))
+	api.Get("/projects/:id/spec-revisions", can("project.read"), partList(s.SpecRevisions))
+	api.Post("/projects/:id/spec-revisions", can("spec.revision.propose"), proposeSpecRevision(s))
+	api.Post("/projects/:id/spec-revisions/:revision_id/approve", can("spec.revision.review"), reviewSpecRevision(s.ApproveSpecRevision))
+	api.Post("/projects/:id/spec-revisions/:revision_id/reject", can("spec.revision.review"), reviewSpecRevision(s.RejectSpecRevision))
+	api.Get("/projects/:id/compliance", can("project.read"), projectCompliance(s))
 }
 
 func createSpecItem(s *inventory.Store) fiber.Handler {

@@ -130,15 +130,17 @@ func TestSpecRevisionsAPI(t *testing.T) {
 		}
 		wantErr(t, c.do(t, "POST", revs, body), 409, "conflict", "")
 		rid := idOf(t, r2)
-		wantErr(t, c.do(t, "POST", p("%s/%d/reject", revs, rid), obj{}), 400, "validation", "note")
-		ok := c.do(t, "POST", p("%s/%d/approve", revs, rid), nil).want(t, 200)
-		if ok["status"] != "current" || ok["reviewed_by"] != "api" {
+		// The proposal is reviewed by someone else (four-eyes).
+		rev := c.as(t, "reviewer")
+		wantErr(t, rev.do(t, "POST", p("%s/%d/reject", revs, rid), obj{}), 400, "validation", "note")
+		ok := rev.do(t, "POST", p("%s/%d/approve", revs, rid), nil).want(t, 200)
+		if ok["status"] != "current" || ok["reviewed_by"] != rev.user || ok["created_by"] != c.user {
 			t.Fatalf("approved = %v", ok)
 		}
-		wantErr(t, c.do(t, "POST", p("%s/%d/approve", revs, rid), nil), 409, "conflict", "status")
-		wantErr(t, c.do(t, "POST", p("%s/9999/approve", revs), nil), 404, "not_found", "")
+		wantErr(t, rev.do(t, "POST", p("%s/%d/approve", revs, rid), nil), 409, "conflict", "status")
+		wantErr(t, rev.do(t, "POST", p("%s/9999/approve", revs), nil), 404, "not_found", "")
 		r3 := c.create(t, revs, body)
-		rej := c.do(t, "POST", p("%s/%d/reject", revs, idOf(t, r3)), obj{"note": "no change needed"}).want(t, 200)
+		rej := rev.do(t, "POST", p("%s/%d/reject", revs, idOf(t, r3)), obj{"note": "no change needed"}).want(t, 200)
 		if rej["status"] != "rejected" {
 			t.Fatalf("rejected = %v", rej)
 		}

@@ -3,8 +3,10 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"hostroll/inventory"
 )
@@ -68,9 +70,23 @@ func statusOf(err error) (int, errorDetail) {
 	case errors.Is(err, inventory.ErrNotFound):
 		return fiber.StatusNotFound, errorDetail{Code: "not_found", Message: trimPrefix(err.Error())}
 	case errors.As(err, &fe):
-		return fe.Code, errorDetail{Code: fiberCode(fe.Code), Message: fe.Message}
+		// Never fe.Message: for a request the server could not parse, fiber
+		// puts fasthttp's error there, and that quotes the request's own
+		// header lines, Authorization and Cookie included.
+		return fe.Code, errorDetail{Code: fiberCode(fe.Code), Message: fiberMessage(fe.Code)}
 	}
 	return fiber.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error; the server log has the details"}
+}
+
+// fiberMessage is what the client is told of an error fiber raised.
+func fiberMessage(status int) string {
+	if status == fiber.StatusBadRequest {
+		return "the request is not valid HTTP"
+	}
+	if text := utils.StatusMessage(status); text != "" {
+		return strings.ToLower(text[:1]) + text[1:]
+	}
+	return "request refused"
 }
 
 func fiberCode(status int) string {
@@ -81,6 +97,8 @@ func fiberCode(status int) string {
 		return "method_not_allowed"
 	case fiber.StatusRequestEntityTooLarge:
 		return "too_large"
+	case fiber.StatusUnsupportedMediaType:
+		return "unsupported_media_type"
 	}
 	if status >= 500 {
 		return "internal"
@@ -101,6 +119,7 @@ func trimPrefix(msg string) string {
 // logged, and their internals never reach the client.
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
+		setSecureHeaders(c)
 		status, detail := statusOf(err)
 		if xe := (*inventory.ForbiddenError)(nil); errors.As(err, &xe) {
 			detail.Message = xe.Text(lang(c))

@@ -208,6 +208,7 @@ func TestAPITestsGoThroughTheCheck(t *testing.T) {
 		"api_helpers_test.go":     true, // client.send and doListening
 		"api_concurrency_test.go": true, // race: checks each answer after the race
 		"openapi_guards_test.go":  true, // the benchmark of the check itself
+		"bench_auth_test.go":      true, // benchmarks of sign-in and the token check
 	}
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,6 +95,22 @@ func TestSchemasMatchGoTypes(t *testing.T) {
 		{"PlanProject", inventory.PlanProject{}, false},
 		{"FundingTotal", inventory.FundingTotal{}, false},
 		{"UnitTotal", inventory.UnitTotal{}, false},
+		{"User", inventory.User{}, false},
+		{"UserList", listBody[inventory.User]{}, false},
+		{"UserCreated", userCreated{}, false},
+		{"UserInput", inventory.UserInput{}, true},
+		{"UserEdit", inventory.UserEdit{}, true},
+		{"Me", meBody{}, false},
+		{"SignInInput", signInBody{}, true},
+		{"PasswordChangeInput", passwordBody{}, true},
+		{"PasswordResetInput", resetBody{}, true},
+		{"Session", inventory.Session{}, false},
+		{"SessionList", listBody[inventory.Session]{}, false},
+		{"Token", inventory.Token{}, false},
+		{"TokenList", listBody[inventory.Token]{}, false},
+		{"TokenCreated", tokenCreated{}, false},
+		{"TokenInput", inventory.TokenInput{}, true},
+		{"AdminTokenInput", adminTokenBody{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {
@@ -176,6 +193,8 @@ func TestEnumsMatchGo(t *testing.T) {
 		{"SNMPProfileInput", "auth_protocol", withEmpty(inventory.SNMPAuthProtocols)},
 		{"SNMPProfileInput", "priv_protocol", withEmpty(inventory.SNMPPrivProtocols)},
 		{"AuditEntry", "action", inventory.AuditActions},
+		{"User", "role", inventory.Roles},
+		{"User", "status", inventory.UserStatuses},
 		{"AuditEntry", "entity", inventory.AuditEntities},
 		{"Health", "dialect", []string{inventory.Postgres, inventory.SQLite}},
 		{"TransitionInput", "to", inventory.ProjectStatuses},
@@ -211,13 +230,31 @@ func specTestApp(t *testing.T) *fiber.App {
 	if _, err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Store: store, Logger: slog.New(slog.DiscardHandler), Version: "test"})
+	pepper := []byte("spec test pepper")
+	u, _, err := store.CreateUser(ctx, inventory.UserInput{Username: "spec-admin", Role: inventory.RoleAdmin, Password: "Spec-Test-Pass-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := store.CreateToken(ctx, pepper, u.ID, inventory.TokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := New(Config{Store: store, Logger: slog.New(slog.DiscardHandler), Version: "test", TokenPepper: pepper})
+	specTokens.Store(app, token)
+	return app
 }
+
+// specTokens are the read-only tokens of the spec test apps' admins.
+var specTokens sync.Map // *fiber.App → string
 
 // specGet requests a path and decodes the JSON answer.
 func specGet(t *testing.T, app *fiber.App, target string) (int, map[string]any) {
 	t.Helper()
-	resp, err := app.Test(httptest.NewRequest(fiber.MethodGet, target, nil), -1)
+	req := httptest.NewRequest(fiber.MethodGet, target, nil)
+	if tok, ok := specTokens.Load(app); ok {
+		req.Header.Set("Authorization", "Bearer "+tok.(string))
+	}
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,16 @@ type Config struct {
 	Logger  *slog.Logger
 	Version string
 	Poller  Poller // POST /devices/{id}/poll; nil answers 503
+
+	// TokenPepper keys the HMAC of API token secrets (HOSTROLL_TOKEN_PEPPER,
+	// else derived from the secret key file). Without it no token works.
+	TokenPepper []byte
+	// SecureCookies marks the session cookie Secure (HOSTROLL_SECURE_COOKIES=1,
+	// behind HTTPS).
+	SecureCookies bool
+	// SignInLimit is how many sign-in attempts one address may make a
+	// minute; 0 means 20.
+	SignInLimit int
 }
 
 // New builds the fiber app with every route.
@@ -43,9 +53,14 @@ func New(cfg Config) *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	if cfg.SignInLimit <= 0 {
+		cfg.SignInLimit = 20
+	}
 	app.Use(recover.New())
+	app.Use(secureHeaders)
 	app.Use(requestLog(cfg.Logger))
 	app.Use(limitBody)
+	app.Use(authenticate(cfg))
 	routes(app, cfg)
 	app.Use(func(c *fiber.Ctx) error {
 		return &apiError{status: fiber.StatusNotFound, code: "not_found",
@@ -56,15 +71,17 @@ func New(cfg Config) *fiber.App {
 
 // routes is the whole route table.
 func routes(app *fiber.App, cfg Config) {
+	lim := newLimiter(cfg.SignInLimit, time.Minute)
 	s := cfg.Store
 	app.Get("/", func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"name": "hostroll", "version": cfg.Version, "api": "/api/v1", "openapi": "/api/v1/openapi.yaml"})
 	})
 
-	api := app.Group("/api/v1", func(c *fiber.Ctx) error {
-		c.SetUserContext(inventory.WithActor(c.UserContext(), "api"))
-		return c.Next()
-	})
+	app.Get("/login", loginPage(cfg))
+	app.Post("/login", loginForm(cfg, lim))
+	app.Get("/static/login.css", loginCSS)
+
+	api := app.Group("/api/v1")
 	api.Get("/health", health(cfg))
 	api.Get("/openapi.yaml", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/yaml")
@@ -72,23 +89,26 @@ func routes(app *fiber.App, cfg Config) {
 	})
 
 	crud[inventory.Unit, inventory.UnitInput]{s.Units, s.Unit, inventory.DefaultUnitInput,
-		s.CreateUnit, s.UpdateUnit, s.DeleteUnit}.mount(api, "/units")
+		s.CreateUnit, s.UpdateUnit, s.DeleteUnit}.mount(api, "/units", "unit")
 	crud[inventory.Room, inventory.RoomInput]{s.Rooms, s.Room, inventory.DefaultRoomInput,
-		s.CreateRoom, s.UpdateRoom, s.DeleteRoom}.mount(api, "/rooms")
+		s.CreateRoom, s.UpdateRoom, s.DeleteRoom}.mount(api, "/rooms", "room")
 	crud[inventory.Rack, inventory.RackInput]{s.Racks, s.Rack, inventory.DefaultRackInput,
-		s.CreateRack, s.UpdateRack, s.DeleteRack}.mount(api, "/racks")
-	api.Get("/racks/:id/elevation", rackElevation(s))
+		s.CreateRack, s.UpdateRack, s.DeleteRack}.mount(api, "/racks", "rack")
+	api.Get("/racks/:id/elevation", can("rack.read"), rackElevation(s))
 	crud[inventory.Device, inventory.DeviceInput]{s.Devices, s.Device, inventory.DefaultDeviceInput,
-		s.CreateDevice, s.UpdateDevice, s.DeleteDevice}.mount(api, "/devices")
+		s.CreateDevice, s.UpdateDevice, s.DeleteDevice}.mount(api, "/devices", "device")
 	crud[inventory.Line, inventory.LineInput]{s.Lines, s.Line, inventory.DefaultLineInput,
-		s.CreateLine, s.UpdateLine, s.DeleteLine}.mount(api, "/lines")
-	api.Get("/lines/:id/history", lineHistory(s))
+		s.CreateLine, s.UpdateLine, s.DeleteLine}.mount(api, "/lines", "line")
+	api.Get("/lines/:id/history", can("line.read"), lineHistory(s))
 	crud[inventory.Project, inventory.ProjectInput]{s.Projects, s.Project, inventory.DefaultProjectInput,
-		s.CreateProject, s.UpdateProject, s.DeleteProject}.mount(api, "/projects")
+		s.CreateProject, s.UpdateProject, s.DeleteProject}.mount(api, "/projects", "project")
 	crud[inventory.SNMPProfile, inventory.SNMPProfileInput]{s.SNMPProfiles, s.SNMPProfile,
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
-		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles")
-	api.Get("/audit", auditLog(s))
+		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles", "snmp")
+	api.Get("/audit", can("audit.read"), auditLog(s))
+	api.Get("/audit/verify", can("audit.verify"), auditVerify(s))
+	mountSession(api, cfg, lim)
+	mountUsers(api, cfg)
 	mountLifecycle(api, cfg)
 	mountSpec(api, s)
 	mountFindings(api, s)
@@ -96,6 +116,14 @@ func routes(app *fiber.App, cfg Config) {
 	mountObservations(api, cfg)
 	mountRectifications(api, s)
 	mountNotices(api, s)
+}
+
+// userOf names who made a request, for the log: "-" when nobody signed in.
+func userOf(c *fiber.Ctx) string {
+	if a := authOf(c); a != nil {
+		return a.user.Username
+	}
+	return "-"
 }
 
 // requestLog logs each request once, with its status and duration.
@@ -109,7 +137,8 @@ func requestLog(log *slog.Logger) fiber.Handler {
 		}
 		log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
 			slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.Int("status", status), slog.Duration("duration", time.Since(start)))
+			slog.Int("status", status), slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", requestID(c)), slog.String("user", userOf(c)))
 		return err
 	}
 }

@@ -59,7 +59,7 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 	}
 	defer s.Close()
 	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: graceDays})
-	c, err := s.RunCheck(inventory.WithActor(ctx, "cli"), inventory.CheckOptions{})
+	c, err := s.RunCheck(ctx, inventory.CheckOptions{})
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,11 @@ func startCollector(ctx context.Context, s *inventory.Store, pc pollConfig, log 
 	c := cron.New(cron.WithChain(cron.Recover(clog), cron.SkipIfStillRunning(clog)))
 	c.Schedule(sched, cron.FuncJob(func() {
 		sum, err := col.RunDue(ctx, nil)
-		if err != nil {
+		switch {
+		case errors.Is(err, inventory.ErrSecretKey):
+			log.Error("poll round: polling nothing", "err", err)
+			return
+		case err != nil:
 			log.Error("poll round", "err", err)
 		}
 		log.Info("poll round", "polled", sum.Polled, "ok", sum.OK, "failed", sum.Failed,
@@ -195,6 +199,9 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 		return err
 	}
 	defer s.Close()
+	if err := s.CheckSecretKey(ctx); err != nil {
+		return err // polls nothing: one line saying why
+	}
 	ccfg := pc.collectorConfig(log, time.Nanosecond) // every device is due
 	ccfg.Lease = 10 * time.Minute
 	col := collector.New(s, ccfg)

@@ -94,12 +94,32 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database.
+// openStore opens and migrates the database, with its secret key (loadKey).
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
+	return openStoreNoting(ctx, url, nil)
+}
+
+// noteKeyFile tells the person at the terminal that a key file was made.
+func noteKeyFile(w streams) func(file, fingerprint string) {
+	return func(file, fp string) {
+		fmt.Fprintf(w.err, "created the secret key file %s (key %s): back it up apart from the database; without it the SNMP secrets cannot be opened\n", file, fp)
+	}
+}
+
+// openStoreNoting is openStore that tells note when it made a new key file.
+func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
+	key, keyFile, created, err := loadKey(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	if created && note != nil {
+		note(keyFile, inventory.KeyFingerprint(key))
+	}
 	s, err := inventory.Open(ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.SetSecretKey(key)
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		s.Close()
@@ -114,7 +134,7 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("migrate", &cfg, w), args); err != nil {
 		return err
 	}
-	s, applied, err := openStore(ctx, cfg.DB)
+	s, applied, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
@@ -137,17 +157,17 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 	if err := parse(newFlags("demo", &cfg, w), args); err != nil {
 		return err
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, _, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	n, err := loadDemo(ctx, s)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "loaded the demo data set: %d records\n", n)
-	return nil
+	return demoUsers(ctx, s, out)
 }
 
 func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) error {
@@ -173,19 +193,23 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if cfg.GraceDays, err = grace(); err != nil {
 		return err
 	}
-	s, applied, err := openStore(ctx, cfg.DB)
+	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
+		log.Warn("created the secret key file: back it up apart from the database; without it the SNMP secrets cannot be opened", "file", file, "key", fp)
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := s.CheckSecretKey(ctx); err != nil {
+		log.Error("the collector will poll nothing", "err", err)
+	}
 	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays})
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}
-	if cfg.Demo {
-		if err := serveDemo(ctx, s, log); err != nil {
-			return err
-		}
+	wc, err := webAccess(ctx, s, cfg, w, log)
+	if err != nil {
+		return err
 	}
 	stopChecks, err := startCheckSchedule(ctx, s, cfg.CheckSchedule, log)
 	if err != nil {
@@ -202,16 +226,46 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		return err
 	}
 	defer stopCollector()
-	app := web.New(web.Config{Store: s, Logger: log, Version: buildVersion(), Poller: poller})
+	wc.Logger, wc.Version, wc.Poller = log, buildVersion(), poller
+	app := web.New(wc)
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
 	return serveUntilDone(ctx, app, ln, log)
 }
 
+// webAccess prepares sign-in for serve: the limits, the token pepper, the
+// first administrator and, with --demo, the demo data and its users.
+func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, log *slog.Logger) (web.Config, error) {
+	ac, err := authConfig()
+	if err != nil {
+		return web.Config{}, err
+	}
+	s.SetAuthConfig(ac)
+	wc := web.Config{Store: s}
+	if wc.SecureCookies, err = secureCookies(); err != nil {
+		return wc, err
+	}
+	if wc.TokenPepper, err = tokenPepper(cfg.DB); err != nil {
+		return wc, err
+	}
+	if err := firstAdmin(ctx, s, w.err); err != nil {
+		return wc, err
+	}
+	if cfg.Demo {
+		if err := serveDemo(ctx, s, log); err != nil {
+			return wc, err
+		}
+		if err := demoUsers(ctx, s, w.err); err != nil {
+			return wc, err
+		}
+	}
+	return wc, nil
+}
+
 // serveDemo loads the demo data set into an empty database; a database
 // that has data is left alone.
 func serveDemo(ctx context.Context, s *inventory.Store, log *slog.Logger) error {
-	n, err := loadDemo(inventory.WithActor(ctx, "cli"), s)
+	n, err := loadDemo(ctx, s)
 	switch {
 	case errors.Is(err, errNotEmpty):
 		log.Info("demo data not loaded: the database already has units")

@@ -12,8 +12,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"os/user"
 	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"hostroll/inventory"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -28,29 +32,43 @@ commands:
   collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   check     run the policy checks and print the open findings by rule and by unit
+  user      add, list, set or reset-password of the users who sign in
+  token     add, list or revoke API tokens
+  audit     audit verify: recompute the audit log's hash chain (exit 1 when broken)
+  rekey     seal every stored secret again under a new key file (--new-key-file FILE)
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
 Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
 HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90),
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
-HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices").
+HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices"),
+HOSTROLL_SECRET_KEY_FILE (key that seals SNMP secrets, see docs/auditor.md), HOSTROLL_TOKEN_PEPPER,
+HOSTROLL_SECURE_COOKIES, HOSTROLL_SESSION_IDLE, HOSTROLL_SESSION_MAX, HOSTROLL_LOCKOUT_* (see
+docs/administrator.md).
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runIn(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run is the whole program; it returns the exit code.
+// run is the whole program without a stdin; it returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIn(ctx, args, strings.NewReader(""), stdout, stderr)
+}
+
+// runIn is the whole program; it returns the exit code.
+func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	w := streams{out: stdout, err: stderr}
+	// Every store call of a command is made, and audited, as cli:<os user>.
+	ctx = inventory.WithActor(ctx, cliActor())
 	var err error
 	switch args[0] {
 	case "serve":
@@ -61,10 +79,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, args[1:], w)
 	case "check":
 		err = cmdCheck(ctx, args[1:], w)
+	case "user":
+		err = cmdUser(ctx, args[1:], w, stdin)
+	case "token":
+		err = cmdToken(ctx, args[1:], w)
 	case "poll":
 		err = cmdPoll(ctx, args[1:], w, log)
 	case "collect":
 		err = cmdCollect(ctx, args[1:], w, log)
+	case "audit":
+		err = cmdAudit(ctx, args[1:], w)
+	case "rekey":
+		err = cmdRekey(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
@@ -89,6 +115,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "hostroll:", err)
 	return 1
+}
+
+// cliActor names the command line's caller in the audit log: cli:<os user>.
+func cliActor() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "cli:" + name
 }
 
 // errUsage marks bad flags; the flag package has already said what is wrong.

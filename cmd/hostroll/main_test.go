@@ -86,6 +86,7 @@ var addrRe = regexp.MustCompile(`msg=serving addr=(\S+)`)
 // and the demo data, and stops it as SIGINT would.
 func TestServe(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Setenv("HOSTROLL_SECRET_KEY_FILE", filepath.Join(t.TempDir(), "hostroll.key"))
 		ctx, cancel := context.WithCancel(t.Context())
 		var out, errb syncBuffer
 		done := make(chan int, 1)
@@ -112,8 +113,27 @@ func TestServe(t *testing.T) {
 		if health.Status != "ok" || health.Dialect != db.Name || health.SchemaVersion < 1 {
 			t.Errorf("health: %+v", health)
 		}
+		// The first start printed admin's password in one line, and the
+		// demo users' passwords.
+		logs := errb.String()
+		adminLine := regexp.MustCompile(`(?m)^hostroll: first start: created user admin with password (\S+) `).FindStringSubmatch(logs)
+		operator := regexp.MustCompile(`demo user demo_operator\s+role operator\s+password (\S+)`).FindStringSubmatch(logs)
+		if adminLine == nil || operator == nil {
+			t.Fatalf("no admin or demo password printed:\n%s", logs)
+		}
+		if resp, err := http.Get("http://" + addr + "/api/v1/units"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("units without credentials: %v %v", resp.Status, err)
+		}
+		cookie := signInCookie(t, addr, "admin", adminLine[1])
+		var me struct {
+			MustChange bool `json:"must_change_password"`
+		}
+		getJSONWith(t, "http://"+addr+"/api/v1/me", cookie, &me)
+		if !me.MustChange {
+			t.Error("the first admin need not change the printed password")
+		}
 		var units struct{ Total int }
-		getJSON(t, "http://"+addr+"/api/v1/units", &units)
+		getJSONWith(t, "http://"+addr+"/api/v1/units", signInCookie(t, addr, "demo_operator", operator[1]), &units)
 		if units.Total == 0 {
 			t.Error("--demo loaded no units")
 		}
@@ -130,6 +150,41 @@ func TestServe(t *testing.T) {
 			t.Errorf("no shutdown in the log:\n%s", errb.String())
 		}
 	})
+}
+
+// signInCookie signs in with POST /api/v1/session and returns the cookie.
+func signInCookie(t *testing.T, addr, user, pw string) *http.Cookie {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": user, "password": pw})
+	resp, err := http.Post("http://"+addr+"/api/v1/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "hostroll_session" && resp.StatusCode == http.StatusOK {
+			return c
+		}
+	}
+	t.Fatalf("sign in as %s: %s", user, resp.Status)
+	return nil
+}
+
+func getJSONWith(t *testing.T, url string, cookie *http.Cookie, v any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.AddCookie(cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
 }
 
 func getJSON(t *testing.T, url string, v any) {

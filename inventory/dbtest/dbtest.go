@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"hostroll/inventory"
+	"hostroll/secret"
 )
 
 // DB is one fresh, migrated database.
@@ -42,6 +43,35 @@ type DB struct {
 	Name  string // "sqlite" or "postgres"
 	URL   string // the URL it was opened with (for tests that open a second Store or run the CLI)
 	Store *inventory.Store
+	// Key seals the database's secrets (every database of the test binary
+	// shares it); KeyFile holds it: hostroll.key beside an SQLite file, the
+	// file named by HOSTROLL_SECRET_KEY_FILE for PostgreSQL (Main sets it
+	// unless it is set), so the CLI under test finds the key as in production.
+	Key     *secret.Key
+	KeyFile string
+}
+
+var (
+	keyOnce sync.Once
+	key     *secret.Key
+	keyFile string // written by Main
+)
+
+// TestKey is the secret key of this test binary's databases: the one in
+// HOSTROLL_SECRET_KEY_FILE when that is set, else a new one.
+func TestKey() *secret.Key {
+	keyOnce.Do(func() {
+		var err error
+		if f := os.Getenv("HOSTROLL_SECRET_KEY_FILE"); f != "" {
+			if key, err = secret.Load(f); err == nil {
+				return
+			}
+		}
+		if key, err = secret.Generate(); err != nil {
+			panic(err)
+		}
+	})
+	return key
 }
 
 // RequireEnv is the environment variable that, set to 1, makes a missing
@@ -71,10 +101,16 @@ func SQLite(tb testing.TB) DB {
 		tb.Fatalf("dbtest: sqlite: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	k := TestKey()
+	kf := filepath.Join(filepath.Dir(path), "hostroll.key")
+	if err := secret.Write(kf, k); err != nil {
+		tb.Fatalf("dbtest: sqlite: %v", err)
+	}
+	st.SetSecretKey(k)
 	if _, err := st.Migrate(ctx); err != nil {
 		tb.Fatalf("dbtest: sqlite: migrate %s: %v", path, err)
 	}
-	return DB{Name: inventory.SQLite, URL: url, Store: st}
+	return DB{Name: inventory.SQLite, URL: url, Store: st, Key: k, KeyFile: kf}
 }
 
 // Postgres returns a fresh migrated PostgreSQL database, cloned from the
@@ -108,7 +144,8 @@ func Postgres(tb testing.TB) DB {
 		tb.Fatalf("dbtest: postgres: %v", err)
 	}
 	tb.Cleanup(func() { st.Close() }) // runs before the drop above
-	return DB{Name: inventory.Postgres, URL: url, Store: st}
+	st.SetSecretKey(TestKey())
+	return DB{Name: inventory.Postgres, URL: url, Store: st, Key: TestKey(), KeyFile: os.Getenv("HOSTROLL_SECRET_KEY_FILE")}
 }
 
 // Open returns a fresh migrated database for each dialect this machine can run
@@ -168,7 +205,16 @@ func Dialect(tb testing.TB, dialect string) DB {
 //	func TestMain(m *testing.M) { dbtest.Main(m) }
 func Main(m *testing.M) {
 	mainRunning.Store(true)
+	if os.Getenv("HOSTROLL_SECRET_KEY_FILE") == "" {
+		if err := writeKeyFile(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	code := m.Run()
+	if keyFile != "" {
+		os.RemoveAll(filepath.Dir(keyFile))
+	}
 	if err := stopServer(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		if code == 0 {
@@ -176,6 +222,19 @@ func Main(m *testing.M) {
 		}
 	}
 	os.Exit(code)
+}
+
+// writeKeyFile writes the test key where the CLI under test looks for it.
+func writeKeyFile() error {
+	dir, err := os.MkdirTemp("", "hostroll-key-")
+	if err != nil {
+		return fmt.Errorf("dbtest: key file: %w", err)
+	}
+	keyFile = filepath.Join(dir, "hostroll.key")
+	if err := secret.Write(keyFile, TestKey()); err != nil {
+		return fmt.Errorf("dbtest: %w", err)
+	}
+	return os.Setenv("HOSTROLL_SECRET_KEY_FILE", keyFile)
 }
 
 // requireMain fails the test unless Main runs the tests, so that the server is

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+	"hostroll/password"
+)
+
+// mountSession registers sign-in, sign-out and the signed-in user's own
+// account: /session and /me.
+func mountSession(api fiber.Router, cfg Config, lim *limiter) {
+	s := cfg.Store
+	api.Post("/session", jsonOnly, signIn(cfg, lim))
+	api.Delete("/session", canPending("self"), signOut(cfg))
+	api.Get("/me", canPending("self"), me)
+	api.Post("/me/password", canPending("self"), changePassword(s))
+	api.Get("/me/sessions", can("self"), mySessions(s))
+	api.Delete("/me/sessions/:id", can("self"), endMySession(s))
+	api.Get("/me/tokens", can("self"), myTokens(s))
+	api.Post("/me/tokens", can("self"), createMyToken(cfg))
+	api.Delete("/me/tokens/:id", can("self"), revokeMyToken(s))
+}
+
+// meBody is the signed-in user, with the session's CSRF token when signed in
+// with the session cookie.
+type meBody struct {
+	inventory.User
+	CSRFToken string `json:"csrf_token,omitempty"`
+}
+
+func me(c *fiber.Ctx) error {
+	a := authOf(c)
+	return c.JSON(meBody{User: a.user, CSRFToken: a.csrf})
+}
+
+type signInBody struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func signIn(cfg Config, lim *limiter) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := rateLimit(c, lim); err != nil {
+			return err
+		}
+		var in signInBody
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		ns, u, err := startSession(c, cfg, in.Username, in.Password)
+		if err != nil {
+			return err
+		}
+		return c.JSON(meBody{User: u, CSRFToken: ns.CSRF})
+	}
+}
+
+// rateLimit allows one client address a limited number of sign-in attempts a
+// minute: 429 with Retry-After past it.
+func rateLimit(c *fiber.Ctx, lim *limiter) error {
+	if ok, wait := lim.allow(c.IP()); !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+		return &apiError{status: fiber.StatusTooManyRequests, code: "too_many_requests",
+			message: msg(c, "msg.rate_limited", secs)}
+	}
+	return nil
+}
+
+// startSession signs in and sets the session cookie.
+func startSession(c *fiber.Ctx, cfg Config, username, pw string) (inventory.NewSession, inventory.User, error) {
+	ns, u, err := cfg.Store.SignIn(c.UserContext(), username, pw,
+		inventory.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)})
+	var le *inventory.LockedError
+	switch {
+	case errors.As(err, &le):
+		return ns, u, &apiError{status: fiber.StatusUnauthorized, code: "unauthorized",
+			message: msg(c, "msg.locked", le.Until.UTC().Format(time.RFC3339))}
+	case errors.Is(err, inventory.ErrSignIn):
+		return ns, u, unauthorized(c, "msg.sign_in")
+	case err != nil:
+		return ns, u, err
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: ns.Cookie, Path: "/", Expires: ns.ExpiresAt,
+		HTTPOnly: true, Secure: cfg.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
+	return ns, u, nil
+}
+
+func clearSessionCookie(c *fiber.Ctx, cfg Config) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", Expires: time.Unix(0, 0),
+		MaxAge: -1, HTTPOnly: true, Secure: cfg.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+func signOut(cfg Config) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := authOf(c)
+		if a.session == nil {
+			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+		}
+		if err := cfg.Store.EndSession(c.UserContext(), a.user.ID, a.session.ID); err != nil {
+			return err
+		}
+		clearSessionCookie(c, cfg)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+type passwordBody struct {
+	CurrentPassword string `json:"current_password"`
+	Password        string `json:"password"`
+}
+
+func changePassword(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in passwordBody
+		if err := decodeJSON(c.Body(), &in); err != nil {
+			return err
+		}
+		a := authOf(c)
+		if err := checkPassword(c, a.user.Username, in.Password); err != nil {
+			return err
+		}
+		var keep int64
+		if a.session != nil {
+			keep = a.session.ID
+		}
+		if err := s.ChangePassword(c.UserContext(), a.user.ID, in.CurrentPassword, in.Password, keep); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+// checkPassword applies the password rules with a message in the request's
+// language.
+func checkPassword(c *fiber.Ctx, username, pw string) error {
+	var re *password.RuleError
+	if err := password.Check(username, pw); errors.As(err, &re) {
+		return inventory.Invalid("password", "%s", re.Message(langOf(c)))
+	}
+	return nil
+}
+
+func mySessions(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := refuseOtherQuery(c); err != nil {
+			return err
+		}
+		a := authOf(c)
+		items, err := s.Sessions(c.UserContext(), a.user.ID)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			items[i].Current = a.session != nil && items[i].ID == a.session.ID
+		}
+		return c.JSON(listBody[inventory.Session]{Items: items, Total: len(items)})
+	}
+}
+
+func endMySession(s *inventory.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		if err := s.EndSession(c.UserContext(), authOf(c).user.ID, id); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
+)
+
+// SessionCookie is the name of the session cookie: "id.secret".
+const SessionCookie = "hostroll_session"
+
+// auth is who a request comes from, set by authenticate.
+type auth struct {
+	user    inventory.User
+	session *inventory.Session // signed in with the session cookie
+	csrf    string             // the session's CSRF token
+	token   *inventory.Token   // or with an API token
+}
+
+const authKey = "hostroll.auth"
+
+func authOf(c *fiber.Ctx) *auth {
+	a, _ := c.Locals(authKey).(*auth)
+	return a
+}
+
+// unsafe reports whether the method may change something.
+func unsafe(method string) bool {
+	switch method {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return false
+	}
+	return true
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// secureHeaders sets the headers every response carries, and the request id.
+func secureHeaders(c *fiber.Ctx) error {
+	setSecureHeaders(c)
+	id := newRequestID()
+	c.Locals("request_id", id)
+	c.Set("X-Request-Id", id)
+	return c.Next()
+}
+
+// csp allows no inline script or style and no framing.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func setSecureHeaders(c *fiber.Ctx) {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Content-Security-Policy", csp)
+}
+
+func requestID(c *fiber.Ctx) string { s, _ := c.Locals("request_id").(string); return s }
+
+// authenticate reads the credentials of a request, if any: an API token in
+// Authorization, else the session cookie. Bad credentials are refused here;
+// no credentials are refused by can, so that open routes stay open.
+func authenticate(cfg Config) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if c.Path() == "/login" {
+			return c.Next() // the sign-in form has its own checks
+		}
+		a, err := identify(c, cfg)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return c.Next()
+		}
+		c.Locals(authKey, a)
+		caller := a.user.Caller()
+		caller.IP, caller.RequestID = strings.Clone(c.IP()), requestID(c)
+		if a.token != nil {
+			caller.TokenKey = a.token.Key
+		}
+		c.SetUserContext(inventory.WithCaller(c.UserContext(), caller))
+		return c.Next()
+	}
+}
+
+func identify(c *fiber.Ctx, cfg Config) (*auth, error) {
+	// Copies: fiber's strings point into the request's buffer, which is
+	// reused once the request is done, and these outlive it in the caller.
+	if h := strings.Clone(c.Get(fiber.HeaderAuthorization)); h != "" {
+		raw, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, unauthorized(c, "msg.bad_auth_header")
+		}
+		t, u, err := cfg.Store.AuthToken(c.UserContext(), cfg.TokenPepper, strings.TrimSpace(raw), c.IP())
+		switch {
+		case errors.Is(err, inventory.ErrBadToken):
+			return nil, unauthorized(c, "msg.bad_token")
+		case errors.Is(err, inventory.ErrTokenAddress):
+			return nil, forbidden(c, "msg.token_address")
+		case err != nil:
+			return nil, err
+		}
+		if unsafe(c.Method()) && !t.WriteEnabled {
+			return nil, forbidden(c, "msg.token_read_only")
+		}
+		return &auth{user: u, token: &t}, nil
+	}
+	cookie := strings.Clone(c.Cookies(SessionCookie))
+	if cookie == "" {
+		return nil, nil
+	}
+	s, u, csrf, err := cfg.Store.Session(c.UserContext(), cookie)
+	if errors.Is(err, inventory.ErrNoSession) {
+		clearSessionCookie(c, cfg)
+		return nil, unauthorized(c, "msg.session_expired")
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &auth{user: u, session: &s, csrf: csrf}
+	if unsafe(c.Method()) {
+		if err := checkCSRF(c, a.csrf); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// checkCSRF refuses a cookie-authenticated unsafe request that comes from
+// another site or lacks the session's CSRF token.
+func checkCSRF(c *fiber.Ctx, want string) error {
+	if err := sameSite(c); err != nil {
+		return err
+	}
+	got := c.Get("X-CSRF-Token")
+	if ct := c.Get(fiber.HeaderContentType); got == "" &&
+		(strings.HasPrefix(ct, fiber.MIMEApplicationForm) || strings.HasPrefix(ct, fiber.MIMEMultipartForm)) {
+		got = c.FormValue("csrf_token") // a form: the sign-in page, a document upload
+	}
+	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return forbidden(c, "msg.csrf")
+	}
+	return nil
+}
+
+// sameSite refuses a request a browser marks as cross-site, or whose Origin
+// is another host.
+func sameSite(c *fiber.Ctx) error {
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		return forbidden(c, "msg.cross_site")
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != string(c.Request().Host()) {
+			return forbidden(c, "msg.cross_site")
+		}
+	}
+	return nil
+}
+
+// can is the access check a route declares: the caller's role must be
+// allowed action. Without credentials it is 401; a user who must change
+// their password may do nothing else first.
+func can(action string) fiber.Handler {
+	return guard(action, false)
+}
+
+// canPending is can for the few routes a user who must change their
+// password may still use: /me, /me/password and signing out.
+func canPending(action string) fiber.Handler {
+	return guard(action, true)
+}
+
+const probeKey = "hostroll.probe"
+
+func guard(action string, pending bool) fiber.Handler {
+	if !inventory.KnownAction(action) {
+		panic("web: route declares unknown action " + action)
+	}
+	return func(c *fiber.Ctx) error {
+		if p, ok := c.Locals(probeKey).(*string); ok {
+			*p = action
+			return nil
+		}
+		a := authOf(c)
+		if a == nil {
+			return unauthorized(c, "msg.unauthorized")
+		}
+		// The generated password a user signs in with must be changed
+		// first; a token was issued on purpose and does not use it.
+		if a.user.MustChangePassword && a.session != nil && !pending {
+			return forbidden(c, "msg.must_change_password")
+		}
+		if err := mayDo(c, a, action); err != nil {
+			return err
+		}
+		return jsonOnly(c)
+	}
+}
+
+// mayDo is nil when the caller's role may do action, else a 403 naming it.
+func mayDo(c *fiber.Ctx, a *auth, action string) error {
+	if inventory.Allowed(a.user.Role, action) {
+		return nil
+	}
+	return &apiError{status: fiber.StatusForbidden, code: "forbidden",
+		message: msg(c, "msg.forbidden", a.user.Role, action), fields: map[string]string{"action": action}}
+}
+
+func unauthorized(c *fiber.Ctx, key string) error {
+	return &apiError{status: fiber.StatusUnauthorized, code: "unauthorized", message: msg(c, key)}
+}
+
+func forbidden(c *fiber.Ctx, key string) error {
+	return &apiError{status: fiber.StatusForbidden, code: "forbidden", message: msg(c, key)}
+}
+
+// jsonOnly refuses a request body that is not sent as application/json
+// (415), so no web page can post JSON as text/plain. Every access check ends
+// with it (after 401 and 403), and signing in uses it. The document upload is
+// multipart and the sign-in page a form; both are checked by their handlers.
+func jsonOnly(c *fiber.Ctx) error {
+	if len(c.Request().Body()) == 0 || isUpload(c) {
+		return c.Next()
+	}
+	ct := strings.ToLower(strings.TrimSpace(c.Get(fiber.HeaderContentType)))
+	mt, _, _ := strings.Cut(ct, ";")
+	if strings.TrimSpace(mt) != fiber.MIMEApplicationJSON {
+		return &apiError{status: fiber.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			message: msg(c, "msg.json_only")}
+	}
+	return c.Next()
+}

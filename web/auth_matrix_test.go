@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"hostroll/inventory"
+	"hostroll/web"
+)
+
+// openRoutes are the routes anyone may call without credentials.
+var openRoutes = map[string]bool{
+	"GET /":                    true,
+	"GET /login":               true,
+	"POST /login":              true,
+	"GET /static/login.css":    true,
+	"GET /api/v1/health":       true,
+	"GET /api/v1/openapi.yaml": true,
+	"POST /api/v1/session":     true, // signing in
+}
+
+var pathParam = regexp.MustCompile(`:[a-z_]+`)
+
+// probe sends one request of the route table test: placeholder ids and empty
+// bodies, to see the access check's answer, so not checked against the API
+// description.
+func (c *client) probe(t *testing.T, method, path string, body any) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader("{}")
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	c.authorize(req)
+	return c.sendUnchecked(t, req)
+}
+
+// TestRouteTable walks the router: every route under /api/v1 but the open
+// ones declares a known action, every role is checked against every route
+// (403 forbidden naming the action, or through to the handler), and without
+// credentials every guarded route is 401.
+func TestRouteTable(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		unit := c.unit(t, "MATRIX")
+		as := map[string]*client{}
+		for _, role := range inventory.Roles {
+			if role == inventory.RoleUnitStaff {
+				as[role] = c.asUnit(t, role, &unit)
+			} else {
+				as[role] = c.as(t, role)
+			}
+		}
+		anon := c.anonymous()
+		routes := web.Routes(c.app)
+		if len(routes) < 70 {
+			t.Fatalf("only %d routes", len(routes))
+		}
+		for _, r := range routes {
+			op := r.Method + " " + r.Path
+			t.Run(op, func(t *testing.T) {
+				path := pathParam.ReplaceAllString(r.Path, "999999")
+				var body any
+				if r.Method != "GET" && r.Method != "DELETE" {
+					body = obj{}
+				}
+				if openRoutes[op] {
+					if r.Action != "" {
+						t.Errorf("open route declares %s", r.Action)
+					}
+					// Signing in may refuse; no open route asks for credentials.
+					if res := anon.probe(t, r.Method, path, body); strings.Contains(string(res.raw), "请先登录") {
+						t.Errorf("open route answered %d: %s", res.status, res.raw)
+					}
+					return
+				}
+				if !inventory.KnownAction(r.Action) {
+					t.Fatalf("route declares no known action (%q): put can(\"resource.verb\") first", r.Action)
+				}
+				d := wantErr(t, anon.probe(t, r.Method, path, body), 401, "unauthorized", "")
+				if message(d) == "" {
+					t.Error("401 without a message")
+				}
+				for _, role := range inventory.Roles {
+					res := as[role].probe(t, r.Method, path, body)
+					if inventory.Allowed(role, r.Action) {
+						if res.status == 401 || (res.status == 403 && strings.Contains(string(res.raw), `"action"`)) {
+							t.Errorf("%s may %s but got %d: %s", role, r.Action, res.status, res.raw)
+						}
+						continue
+					}
+					d := wantErr(t, res, 403, "forbidden", "action")
+					if fieldMsg(d, "action") != r.Action || !strings.Contains(message(d), r.Action) {
+						t.Errorf("%s: 403 names %q / %q, want %s", role, fieldMsg(d, "action"), message(d), r.Action)
+					}
+				}
+			})
+		}
+	})
+}
+
+// The role table as the issue words it, checked action by action.
+func TestAccessTable(t *testing.T) {
+	tests := []struct {
+		role   string
+		may    []string
+		mayNot []string
+	}{
+		{inventory.RoleAdmin, []string{"user.write", "token.write", "snmp.write", "device.write", "check.run",
+			"exemption.write", "spec.revision.review", "audit.verify", "project.step.submitted", "project.step.accepted"}, nil},
+		{inventory.RoleOperator, []string{"unit.write", "room.write", "rack.write", "device.write", "line.write", "device.poll",
+			"project.read", "audit.read", "report.read"},
+			[]string{"snmp.write", "project.write", "exemption.write", "user.read", "token.read", "check.run", "project.step.approved"}},
+		{inventory.RolePlanner, []string{"check.run", "exemption.write", "report.read", "plan.read", "device.read"},
+			[]string{"device.write", "project.step.approved", "spec.write", "user.write"}},
+		{inventory.RoleReviewer, []string{"project.step", "project.step.approved", "project.step.accepted", "project.step.settled",
+			"spec.write", "spec.revision.propose", "spec.revision.review", "evaluation.write", "document.write", "check.run"},
+			[]string{"project.step.submitted", "device.write", "exemption.write", "user.read", "project.write"}},
+		{inventory.RoleUnitStaff, []string{"project.write", "project.step", "project.step.submitted", "project.step.acceptance_requested",
+			"document.write", "spec.revision.propose", "device.read", "eligibility.read", "finding.read"},
+			[]string{"project.step.approved", "project.step.accepted", "spec.revision.review", "report.read", "plan.read",
+				"snmp.read", "device.write", "audit.verify", "exemption.write"}},
+		{inventory.RoleAuditor, []string{"audit.read", "audit.verify", "device.read", "report.read", "self"},
+			[]string{"device.write", "check.run", "project.step.accepted", "user.read", "token.write", "exemption.write"}},
+	}
+	for _, tt := range tests {
+		for _, a := range tt.may {
+			if !inventory.KnownAction(a) || !inventory.Allowed(tt.role, a) {
+				t.Errorf("%s may not %s, want may", tt.role, a)
+			}
+		}
+		for _, a := range tt.mayNot {
+			if !inventory.KnownAction(a) || inventory.Allowed(tt.role, a) {
+				t.Errorf("%s may %s, want may not", tt.role, a)
+			}
+		}
+	}
+	if inventory.Allowed("root", "device.read") || inventory.Allowed("", "self") {
+		t.Error("an unknown role is allowed something")
+	}
+}
