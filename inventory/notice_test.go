@@ -15,7 +15,7 @@ import (
 func TestEligibilityRectificationOrders(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
-		clk := &clock{at("2024-12-01", 9, 0)}
+		clk := &clock{t: at("2024-12-01", 9, 0)}
 		db.Store.SetClock(clk.now)
 		reviewer := user("li.reviewer", 1, inventory.RoleReviewer, 0)
 		order := func(f *fixture, due string) inventory.Rectification {
@@ -25,7 +25,7 @@ func TestEligibilityRectificationOrders(t *testing.T) {
 			return r
 		}
 		settle := func(f *fixture, r inventory.Rectification, day string) {
-			clk.t = at(day, 10, 0)
+			clk.set(at(day, 10, 0))
 			_, err := f.s.RespondRectification(f.ctx, r.ID, inventory.RectificationStep{Note: "done"})
 			noErr(t, err)
 			_, err = f.s.CloseRectification(reviewer, r.ID, inventory.RectificationStep{})
@@ -38,7 +38,7 @@ func TestEligibilityRectificationOrders(t *testing.T) {
 		order(dueLater, "2025-01-15")
 		late := order(closedLate, "2024-12-10")
 		settle(closedLate, late, "2025-01-05")
-		clk.t = at("2025-02-01", 9, 0)
+		clk.set(at("2025-02-01", 9, 0))
 		el, err := db.Store.Eligibility(none.ctx, 2025, 90)
 		noErr(t, err)
 		tests := []struct {
@@ -90,7 +90,7 @@ func TestEligibilityRectificationOrders(t *testing.T) {
 func TestNotices(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
-		db.Store.SetClock((&clock{at("2026-05-06", 9, 0)}).now)
+		db.Store.SetClock((&clock{t: at("2026-05-06", 9, 0)}).now)
 		f, other := newFixture(t, db.Store), newFixture(t, db.Store)
 		reviewer := user("li.reviewer", 1, inventory.RoleReviewer, 0)
 		staff := user("wang.staff", 2, inventory.RoleUnitStaff, f.unit.ID)

@@ -18,10 +18,8 @@ func at(day string, hour, minute int) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, time.FixedZone("CST", 8*3600))
 }
 
-// clock is a settable clock for the store.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
+// set moves the clock to t.
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // overdueFindings counts the open rectification-overdue findings.
 func overdueFindings(t *testing.T, f *fixture) int {
@@ -38,7 +36,7 @@ func overdueFindings(t *testing.T, f *fixture) int {
 func TestRectificationLifecycle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
-		clk := &clock{at("2026-03-10", 10, 0)}
+		clk := &clock{t: at("2026-03-10", 10, 0)}
 		db.Store.SetClock(clk.now)
 		f := newFixture(t, db.Store)
 		other := newFixture(t, db.Store)
@@ -61,9 +59,9 @@ func TestRectificationLifecycle(t *testing.T) {
 				t.Fatalf("%s: state %s overdue %v, want %s %v", ctxName, got.State, got.Overdue, want, overdue)
 			}
 		}
-		clk.t = at("2026-03-20", 23, 59)
+		clk.set(at("2026-03-20", 23, 59))
 		state("the due day's last minute", "open", false)
-		clk.t = at("2026-03-21", 0, 1) // 2026-03-20 16:01 UTC: the business day is the 21st
+		clk.set(at("2026-03-21", 0, 1)) // 2026-03-20 16:01 UTC: the business day is the 21st
 		state("the next business day", "overdue", true)
 		items, total, err := f.s.Rectifications(f.ctx, inventory.ListParams{Filters: map[string]string{"state": "overdue"}})
 		noErr(t, err)
@@ -104,7 +102,7 @@ func TestRectificationLifecycle(t *testing.T) {
 		}
 		_, err = f.s.CloseRectification(reviewer, r.ID, inventory.RectificationStep{})
 		wantErr(t, err, "conflict", "state")
-		clk.t = at("2026-03-25", 9, 0)
+		clk.set(at("2026-03-25", 9, 0))
 		_, err = f.s.RespondRectification(staff, r.ID, inventory.RectificationStep{Note: "已上架"})
 		noErr(t, err)
 		r, err = f.s.CloseRectification(reviewer, r.ID, inventory.RectificationStep{Note: "核查属实"})
@@ -158,7 +156,7 @@ func TestRectificationLifecycle(t *testing.T) {
 func TestRectificationInput(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
-		db.Store.SetClock((&clock{at("2026-03-10", 10, 0)}).now)
+		db.Store.SetClock((&clock{t: at("2026-03-10", 10, 0)}).now)
 		f := newFixture(t, db.Store)
 		p := f.newProject(t, "R-2", "self", false, 2026)
 		ok := inventory.RectificationInput{SubjectType: "unit", SubjectID: f.unit.ID, Problem: "p", Action: "a", DueOn: "2026-04-01"}

@@ -37,18 +37,18 @@ func paragraphs(body string) []string {
 // with the spreadsheet export.
 var NoticeFormats = []string{"json", "html"}
 
-// mountNotices registers notices of criticism (Art. 18). The action each
-// route will declare in the role × action table is beside it.
+// mountNotices registers notices of criticism (Art. 18): the office drafts,
+// publishes and withdraws; everyone who may read sees the published ones.
 func mountNotices(api fiber.Router, s *inventory.Store) {
 	r := crud[inventory.Notice, inventory.NoticeInput]{list: s.Notices, get: s.Notice, create: s.CreateNotice,
 		update: s.UpdateNotice, remove: s.DeleteNotice, defaults: func() inventory.NoticeInput { return inventory.NoticeInput{} }}
-	api.Get("/notices", r.handleList)                      // notice.read
-	api.Post("/notices", r.handleCreate)                   // notice.write (reviewer)
-	api.Get("/notices/:id", getNotice(s))                  // notice.read
-	api.Patch("/notices/:id", r.handlePatch)               // notice.write (reviewer; drafts only)
-	api.Delete("/notices/:id", r.handleDelete)             // notice.write (reviewer; drafts only)
-	api.Post("/notices/:id/publish", publishNotice(s))     // notice.publish (reviewer)
-	api.Post("/notices/:id/withdrawal", withdrawNotice(s)) // notice.publish (reviewer)
+	api.Get("/notices", can("notice.read"), r.handleList)
+	api.Post("/notices", can("notice.write"), r.handleCreate)
+	api.Get("/notices/:id", can("notice.read"), getNotice(s))
+	api.Patch("/notices/:id", can("notice.write"), r.handlePatch)
+	api.Delete("/notices/:id", can("notice.write"), r.handleDelete)
+	api.Post("/notices/:id/publish", can("notice.publish"), publishNotice(s))
+	api.Post("/notices/:id/withdrawal", can("notice.publish"), withdrawNotice(s))
 }
 
 func getNotice(s *inventory.Store) fiber.Handler {

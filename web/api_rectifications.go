@@ -9,14 +9,15 @@ import (
 )
 
 // mountRectifications registers rectification orders (Art. 12, 15, 18).
-// The action each route will declare in the role × action table is beside it.
+// Reviewers issue and review; the staff of the order's unit respond (the
+// store checks that the order is their unit's).
 func mountRectifications(api fiber.Router, s *inventory.Store) {
-	api.Get("/rectifications", listRectifications(s))                                    // rectification.read
-	api.Post("/rectifications", createRectification(s))                                  // rectification.issue (reviewer)
-	api.Get("/rectifications/:id", getRectification(s))                                  // rectification.read
-	api.Post("/rectifications/:id/responses", rectificationStep(s.RespondRectification)) // rectification.respond (unit_staff of the unit)
-	api.Post("/rectifications/:id/close", rectificationStep(s.CloseRectification))       // rectification.review (reviewer)
-	api.Post("/rectifications/:id/refusal", rectificationStep(s.RefuseRectification))    // rectification.review (reviewer)
+	api.Get("/rectifications", can("rectification.read"), listRectifications(s))
+	api.Post("/rectifications", can("rectification.issue"), createRectification(s))
+	api.Get("/rectifications/:id", can("rectification.read"), getRectification(s))
+	api.Post("/rectifications/:id/responses", can("rectification.respond"), rectificationStep(s.RespondRectification))
+	api.Post("/rectifications/:id/close", can("rectification.review"), rectificationStep(s.CloseRectification))
+	api.Post("/rectifications/:id/refusal", can("rectification.review"), rectificationStep(s.RefuseRectification))
 }
 
 func listRectifications(s *inventory.Store) fiber.Handler {
