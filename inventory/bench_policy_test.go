@@ -89,7 +89,7 @@ func BenchmarkPolicy(b *testing.B) {
 				resetPeakRSS(b)
 				for b.Loop() {
 					var err error
-					if plan, err = mv.MovePlan(ctx, nil); err != nil {
+					if plan, err = mv.MovePlan(ctx, inventory.MovePlanOptions{}); err != nil {
 						b.Fatal(err)
 					}
 				}

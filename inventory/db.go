@@ -39,7 +39,8 @@ type Store struct {
 	hasher  *password.Hasher
 	auth    AuthConfig // sign-in and session limits; zero means the defaults
 	tokens  *tokenCache
-	key     *secret.Key // seals secrets at rest (SetSecretKey); nil: none
+	key     *secret.Key    // seals secrets at rest (SetSecretKey); nil: none
+	zone    *time.Location // business time zone (SetZone; HOSTROLL_TZ)
 }
 
 // SetClock makes the store read the time from now (tests move it).
@@ -147,7 +148,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(rawURL), err)
 	}
 	return &Store{db: db, dialect: t.Dialect, now: time.Now, hasher: password.NewHasher(password.Default),
-		tokens: &tokenCache{}}, nil
+		tokens: &tokenCache{}, zone: defaultZone()}, nil
 }
 
 // Close releases the database.

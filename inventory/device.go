@@ -3,6 +3,8 @@ package inventory
 import (
 	"context"
 	"fmt"
+
+	"hostroll/fold"
 )
 
 // Device kinds and statuses.
@@ -157,7 +159,11 @@ var devices = &resource[Device, DeviceInput]{
 	},
 	check:  checkDevice,
 	insert: insertDevice,
-	load:   loadPollInfo,
+	folded: &folded[DeviceInput]{cols: []string{"manufacturer_fold", "serial_fold", "asset_tag_fold"},
+		vals: func(in *DeviceInput) []any {
+			return []any{fold.Key(in.Manufacturer), nullable(fold.Key(in.Serial)), nullable(fold.Key(in.AssetTag))}
+		}},
+	load: loadPollInfo,
 	update: func(tx *txn, id int64, in *DeviceInput) error {
 		return tx.exec(`UPDATE devices SET name = ?, kind = ?, manufacturer = ?, model = ?, serial = ?,
 			asset_tag = ?, unit_id = ?, project_id = ?, rack_id = ?, position = ?, u_height = ?, face = ?,
@@ -225,8 +231,8 @@ func checkDeviceUnique(tx *txn, self int64, in *DeviceInput) error {
 	}
 	sc := CallerOf(tx.ctx).Scope()
 	if in.Serial != "" {
-		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE manufacturer = ? AND serial = ? AND id <> ?`,
-			in.Manufacturer, in.Serial, self)
+		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE manufacturer_fold = ? AND serial_fold = ? AND id <> ?`,
+			fold.Key(in.Manufacturer), fold.Key(in.Serial), self)
 		if err == nil && !sc.Has(other.UnitID) {
 			return conflict("serial", "serial %q of manufacturer %q is already registered to another unit's device",
 				in.Serial, in.Manufacturer)
@@ -240,7 +246,7 @@ func checkDeviceUnique(tx *txn, self int64, in *DeviceInput) error {
 		}
 	}
 	if in.AssetTag != "" {
-		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE asset_tag = ? AND id <> ?`, in.AssetTag, self)
+		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE asset_tag_fold = ? AND id <> ?`, fold.Key(in.AssetTag), self)
 		if err == nil && !sc.Has(other.UnitID) {
 			return conflict("asset_tag", "asset tag %q is already on another unit's device", in.AssetTag)
 		}

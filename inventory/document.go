@@ -9,6 +9,8 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxDocumentSize is the largest document file accepted: 20 MiB.
@@ -85,11 +87,7 @@ func (in *DocumentInput) Validate() error {
 	checkRequired(ve, "title", in.Title, 300)
 	checkMaxLen(ve, "number", in.Number, 100)
 	checkDate(ve, "date", in.Date)
-	in.Filename = path.Base(strings.ReplaceAll(in.Filename, `\`, "/"))
-	if in.Filename == "." || in.Filename == "/" {
-		in.Filename = ""
-	}
-	checkMaxLen(ve, "file", in.Filename, 255)
+	in.Filename = CleanFilename(in.Filename)
 	switch {
 	case len(in.Content) == 0:
 		ve.Add("file", "is required and must not be empty: attach the document as the multipart part file")
@@ -119,6 +117,12 @@ func (s *Store) CreateDocument(ctx context.Context, projectID int64, in Document
 			len(in.Content), hex.EncodeToString(sum[:]), in.Content, tx.at)
 		if err != nil {
 			return dbErr(err, "create document")
+		}
+		if in.Filename == "" {
+			err := tx.exec(`UPDATE project_documents SET filename = ? WHERE id = ?`, fmt.Sprintf("document-%d", id), id)
+			if err != nil {
+				return dbErr(err, "name document")
+			}
 		}
 		if out, err = readDocument(tx.ctx, tx, projectID, id); err != nil {
 			return err
@@ -191,4 +195,49 @@ func (s *Store) DeleteDocument(ctx context.Context, projectID, id int64) error {
 		}
 		return tx.audit("delete", "project_document", id, before, nil)
 	})
+}
+
+// MaxFilenameLen caps a stored file name, in characters.
+const MaxFilenameLen = 255
+
+// CleanFilename keeps what is safe of an uploaded file's name: the base name
+// only (no directories, "..", or Windows paths), without invalid UTF-8,
+// control characters (CR, LF, NUL, ...) or the bidirectional controls that
+// can disguise an extension ("合同\u202efdp.exe"), trimmed and capped at
+// MaxFilenameLen characters with the extension kept. It returns "" when
+// nothing is left; the store then names the file document-<id>.
+func CleanFilename(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.TrimSpace(name)
+	if name == "." || name == ".." || name == "/" {
+		return ""
+	}
+	if utf8.RuneCountInString(name) <= MaxFilenameLen {
+		return name
+	}
+	ext := path.Ext(name)
+	if utf8.RuneCountInString(ext) > 16 {
+		ext = ""
+	}
+	stem := []rune(strings.TrimSuffix(name, ext))
+	return strings.TrimSpace(string(stem[:MaxFilenameLen-utf8.RuneCountInString(ext)])) + ext
+}
+
+// isBidiControl reports the Unicode bidirectional formatting characters
+// (marks, embeddings, overrides, isolates) and the zero-width no-break space.
+func isBidiControl(r rune) bool {
+	switch {
+	case r == 0x061C, r == 0x200E, r == 0x200F, r == 0xFEFF:
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }

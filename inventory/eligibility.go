@@ -70,7 +70,7 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 	if graceDays < 0 {
 		return Eligibility{}, Invalid("grace_days", "must be 0 or more")
 	}
-	out := Eligibility{Year: year, AsOf: today(s.now()), GraceDays: graceDays, Items: []UnitEligibility{}}
+	out := Eligibility{Year: year, AsOf: dayIn(s.zone, s.now()), GraceDays: graceDays, Items: []UnitEligibility{}}
 	var units []struct {
 		ID   int64  `db:"id"`
 		Code string `db:"code"`

@@ -119,7 +119,7 @@ func (s *Store) snapshot(ctx context.Context, opts CheckOptions) (snap *Snapshot
 	if opts.Now.IsZero() {
 		opts.Now = s.now().UTC()
 	}
-	return &Snapshot{Q: tx, Dialect: s.dialect, Now: opts.Now, Config: opts.Config}, func() { tx.Rollback() }, nil
+	return &Snapshot{Q: tx, Dialect: s.dialect, Now: opts.Now, Config: opts.Config, Zone: s.zone}, func() { tx.Rollback() }, nil
 }
 
 // evaluate runs every rule over one snapshot.
@@ -222,7 +222,7 @@ func reconcile(tx *txn, hits []*hitRow, now time.Time, c *Check) error {
 	for _, h := range hits {
 		byKey[h.findingK] = h
 	}
-	day := today(now) // an exemption runs to the end of its business day
+	day := dayIn(tx.zone, now) // an exemption runs to the end of its business day
 	var resolve []int64
 	for _, f := range stored {
 		h := byKey[findingKey{f.Rule, f.SubjectType, f.SubjectID, f.SubjectKey}]

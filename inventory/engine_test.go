@@ -268,13 +268,17 @@ func TestExemptionExpiresOnBusinessDay(t *testing.T) {
 func TestExemptionValidateBusinessDay(t *testing.T) {
 	// 23:00 UTC on 9 January is 07:00 on 10 January in the prefecture.
 	now := time.Date(2026, 1, 9, 23, 0, 0, 0, time.UTC)
+	shanghai, err := inventory.LoadZone("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		day string
 		ok  bool
 	}{{"2026-01-09", false}, {"2026-01-10", true}, {"2029-01-10", true}, {"2029-01-11", false}} {
 		d := inventory.Date(tt.day)
 		in := inventory.ExemptionInput{Reason: "classified per secrecy bureau filing", Basis: "classified", ExpiresOn: &d}
-		if err := in.Validate(now); (err == nil) != tt.ok {
+		if err := in.Validate(now, shanghai); (err == nil) != tt.ok {
 			t.Errorf("expires_on %s at %s: error %v, want ok %v", tt.day, now, err, tt.ok)
 		}
 	}

@@ -139,6 +139,9 @@ func dbErr(err error, what string) error {
 		return fmt.Errorf("inventory: %s: %w", what, ErrNotFound)
 	}
 	if cols, ok := uniqueViolation(err); ok {
+		for i, c := range cols { // a folded copy speaks for its column
+			cols[i] = strings.TrimSuffix(c, "_fold")
+		}
 		field := cols[len(cols)-1]
 		return &ConflictError{Field: field, Message: fmt.Sprintf("%s: another record already has this %s", what, strings.Join(cols, " and "))}
 	}

@@ -79,7 +79,7 @@ func readEvaluation(ctx context.Context, q querier, projectID, id int64, suffix 
 func (s *Store) CreateEvaluation(ctx context.Context, projectID int64, in EvaluationInput) (Evaluation, error) {
 	var out Evaluation
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := in.validate(today(tx.at)); err != nil {
+		if err := in.validate(tx.today()); err != nil {
 			return err
 		}
 		p, err := projects.lockAndGet(tx, projectID)
@@ -121,7 +121,7 @@ func (s *Store) UpdateEvaluation(ctx context.Context, projectID, id int64, apply
 		if err := apply(&in); err != nil {
 			return err
 		}
-		if err := in.validate(today(tx.at)); err != nil {
+		if err := in.validate(tx.today()); err != nil {
 			return err
 		}
 		err = tx.exec(`UPDATE evaluations SET date = ?, meets_target = ?, problems = ?, rectified = ?, rectified_on = ?

@@ -23,8 +23,8 @@ type ExemptionInput struct {
 	ExpiresOn *Date  `json:"expires_on"`
 }
 
-// Validate checks the input against the business day (UTC+8) of now.
-func (in *ExemptionInput) Validate(now time.Time) error {
+// Validate checks the input against the business day of now in zone.
+func (in *ExemptionInput) Validate(now time.Time, zone *time.Location) error {
 	trim(&in.Reason)
 	ve := &ValidationError{}
 	checkRequired(ve, "reason", in.Reason, 2000)
@@ -34,8 +34,8 @@ func (in *ExemptionInput) Validate(now time.Time) error {
 	checkEnum(ve, "basis", in.Basis, ExemptionBases)
 	checkDate(ve, "expires_on", in.ExpiresOn)
 	if in.ExpiresOn != nil && in.ExpiresOn.valid() {
-		day := today(now)
-		limit := now.In(businessZone).AddDate(MaxExemptionYears, 0, 0).Format(time.DateOnly)
+		day := dayIn(zone, now)
+		limit := now.In(zone).AddDate(MaxExemptionYears, 0, 0).Format(time.DateOnly)
 		switch {
 		case *in.ExpiresOn < day:
 			ve.Add("expires_on", "must be today (%s) or later", day)
@@ -50,7 +50,7 @@ func (in *ExemptionInput) Validate(now time.Time) error {
 // becomes exempted until the exemption is revoked or expires. Audited as an
 // update of the finding.
 func (s *Store) GrantExemption(ctx context.Context, id int64, in ExemptionInput) (Finding, error) {
-	if err := in.Validate(s.now()); err != nil {
+	if err := in.Validate(s.now(), s.zone); err != nil {
 		return Finding{}, err
 	}
 	return s.changeFinding(ctx, id, func(tx *txn, f findingRow) error {

@@ -28,12 +28,6 @@ var ProjectTransitions = map[string][]string{
 // complete: it has reached its trial run (Art. 16 (1)).
 var completedStatuses = []string{"trial_run", "acceptance_requested", "accepted", "settled", "acceptance_failed"}
 
-// businessZone is the prefecture's time zone: business dates are its days.
-var businessZone = time.FixedZone("CST", 8*3600)
-
-// today is the business day of t.
-func today(t time.Time) Date { return Date(t.In(businessZone).Format(time.DateOnly)) }
-
 // acceptanceDue is the last day on which acceptance may be requested for a
 // trial run that ended on trialRunEnd (Art. 13, 16); acceptance is overdue
 // from the day after.
@@ -141,7 +135,7 @@ func checkStep(tx *txn, p Project, in TransitionInput) error {
 		return conflict("to", "project %d is %s; from %s the next step is %s, not %s",
 			p.ID, p.Status, p.Status, strings.Join(next, " or "), in.To)
 	}
-	if now := today(tx.at); in.Date > now {
+	if now := tx.today(); in.Date > now {
 		return Invalid("date", "must not be after today (%s): record a step once it has happened", now)
 	}
 	var last Date

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"hostroll/fold"
 )
 
 // Line platforms and statuses.
@@ -103,6 +105,8 @@ var lines = &resource[Line, LineInput]{
 	check:  checkLine,
 	insert: insertLine,
 	update: updateLine,
+	folded: &folded[LineInput]{cols: []string{"carrier_fold", "circuit_id_fold"},
+		vals: func(in *LineInput) []any { return []any{fold.Key(in.Carrier), fold.Key(in.CircuitID)} }},
 }
 
 func checkLine(tx *txn, in *LineInput, self int64, _ *Line) error {
@@ -119,8 +123,8 @@ func checkLine(tx *txn, in *LineInput, self int64, _ *Line) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	other, err := taken(tx, `SELECT id FROM lines WHERE carrier = ? AND circuit_id = ? AND id <> ?`,
-		in.Carrier, in.CircuitID, self)
+	other, err := taken(tx, `SELECT id FROM lines WHERE carrier_fold = ? AND circuit_id_fold = ? AND id <> ?`,
+		fold.Key(in.Carrier), fold.Key(in.CircuitID), self)
 	if err != nil {
 		return dbErr(err, "check circuit id")
 	}

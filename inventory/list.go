@@ -100,7 +100,7 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 		conds = append(conds, cond)
 	}
 	if strings.TrimSpace(p.Q) != "" && len(ls.search) == 0 {
-		ve.Add("q", "this list has no text search; filter with %s", strings.Join(ls.filterNames(), ", "))
+		ve.Add("q", "%s", ls.noSearch())
 	}
 	if msg := badText(p.Q); msg != "" {
 		ve.Add("q", "%s", msg)
@@ -131,6 +131,15 @@ func (ls listSpec) paramNames() []string {
 	}
 	names = append(names, ls.params...)
 	return append(names, ls.filterNames()...)
+}
+
+// noSearch says that the list has no text search, and what it takes instead.
+func (ls listSpec) noSearch() string {
+	names := ls.filterNames()
+	if len(names) == 0 {
+		return "this list has no text search and no filters; page through it with limit and offset"
+	}
+	return "this list has no text search; filter with " + strings.Join(names, ", ")
 }
 
 func (ls listSpec) filterNames() []string {

@@ -11,11 +11,13 @@ import (
 // racked in a unit's own room. It is a proposal only: nothing is moved.
 type MovePlan struct {
 	UnitID   *int64     `json:"unit_id"`  // the unit planned for; null for all
+	RoomID   *int64     `json:"room_id"`  // the central room planned into; null for every active one
 	Devices  int        `json:"devices"`  // devices to move
 	Placed   int        `json:"placed"`   // of which a place was found
 	UNeeded  int        `json:"u_needed"` // rack units the devices take
 	Moves    []Move     `json:"moves"`    // in the order they were placed
 	Unplaced []Unplaced `json:"unplaced"` // what does not fit, and why
+	Kept     []Kept     `json:"kept"`     // what stays where it is, and why (classified projects, Art. 5)
 	Racks    int        `json:"racks"`    // central racks considered
 	FreeU    int        `json:"free_u"`   // free U (both faces) left after the plan
 }
@@ -61,6 +63,18 @@ type movable struct {
 	Position  int    `db:"position"`
 	RoomID    int64  `db:"room_id"`
 	Room      string `db:"room"`
+	// ProjectID, ProjectCode and Classified are the device's project's.
+	ProjectID   *int64 `db:"project_id"`
+	ProjectCode string `db:"project_code"`
+	Classified  bool   `db:"classified"`
+}
+
+// MovePlanOptions narrow a move plan: the devices of one unit, into the
+// racks of one central room. Nil plans every unit into every active
+// central room at once, so no place is offered twice.
+type MovePlanOptions struct {
+	UnitID *int64
+	RoomID *int64
 }
 
 // MovePlan plans the devices of unitID (all units when nil) that are racked
@@ -68,25 +82,24 @@ type movable struct {
 // central rooms: first fit, tallest first, obeying the store's placement
 // rules (rack height; faces; full depth takes both; the devices already
 // there and the plan's own earlier placements).
-func (s *Store) MovePlan(ctx context.Context, unitID *int64) (MovePlan, error) {
+//
+// Devices of classified projects stay where they are (Art. 5 hosts them
+// centrally only "在符合保密要求的前提下"): they are listed in Kept.
+func (s *Store) MovePlan(ctx context.Context, opts MovePlanOptions) (MovePlan, error) {
 	snap, done, err := s.snapshot(ctx, CheckOptions{})
 	if err != nil {
 		return MovePlan{}, err
 	}
 	defer done()
-	if unitID != nil {
-		query, args := andScope(ctx, "SELECT 1 FROM units WHERE units.id = ?", []any{*unitID}, scopeUnits, true)
-		ok, err := exists(ctx, snap.Q, query, args...)
-		if err != nil {
-			return MovePlan{}, dbErr(err, "move plan")
-		}
-		if !ok {
-			return MovePlan{}, Invalid("unit_id", "no unit with id %d", *unitID)
-		}
+	if err := checkPlanScope(ctx, snap, opts); err != nil {
+		return MovePlan{}, err
 	}
+	unitID := opts.UnitID
 	q := `SELECT d.id, d.name, d.unit_id, d.u_height, d.face, d.full_depth, d.rack_id, d.position,
-		m.id AS room_id, m.name AS room
+		m.id AS room_id, m.name AS room, d.project_id, COALESCE(p.code, '') AS project_code,
+		CASE WHEN p.classified THEN 1 ELSE 0 END AS classified
 		FROM devices d JOIN racks r ON r.id = d.rack_id JOIN rooms m ON m.id = r.room_id
+		LEFT JOIN projects p ON p.id = d.project_id
 		WHERE m.kind = 'unit' AND d.status <> 'decommissioned'`
 	var args []any
 	if unitID != nil {
@@ -98,15 +111,16 @@ func (s *Store) MovePlan(ctx context.Context, unitID *int64) (MovePlan, error) {
 	if err := snap.Select(ctx, &devs, q+" ORDER BY d.id", args...); err != nil {
 		return MovePlan{}, dbErr(err, "move plan: devices")
 	}
-	racks, err := centralRacks(ctx, snap)
+	racks, err := centralRacks(ctx, snap, opts.RoomID)
 	if err != nil {
 		return MovePlan{}, err
 	}
+	devs, kept := keepClassified(devs)
 	plan, err := planMoves(devs, racks)
 	if err != nil {
 		return MovePlan{}, err
 	}
-	plan.UnitID = unitID
+	plan.UnitID, plan.RoomID, plan.Kept = unitID, opts.RoomID, kept
 	return plan, nil
 }
 
@@ -254,11 +268,17 @@ func (r *rackSpace) largestFree() int {
 
 // centralRacks loads the racks of the active central rooms with their
 // occupants, in room and rack order.
-func centralRacks(ctx context.Context, snap *Snapshot) ([]*rackSpace, error) {
+func centralRacks(ctx context.Context, snap *Snapshot, roomID *int64) ([]*rackSpace, error) {
 	var racks []*rackSpace
-	err := snap.Select(ctx, &racks, `SELECT r.id, r.name, r.u_height, m.id AS room_id, m.name AS room
+	q := `SELECT r.id, r.name, r.u_height, m.id AS room_id, m.name AS room
 		FROM racks r JOIN rooms m ON m.id = r.room_id
-		WHERE m.kind = 'central' AND m.status = 'active' ORDER BY m.id, r.id`)
+		WHERE m.kind = 'central' AND m.status = 'active'`
+	var args []any
+	if roomID != nil {
+		q += " AND m.id = ?"
+		args = append(args, *roomID)
+	}
+	err := snap.Select(ctx, &racks, q+" ORDER BY m.id, r.id", args...)
 	if err != nil {
 		return nil, dbErr(err, "central racks")
 	}
@@ -277,7 +297,9 @@ func centralRacks(ctx context.Context, snap *Snapshot) ([]*rackSpace, error) {
 		byID[r.ID] = r
 	}
 	for _, o := range occ {
-		byID[o.RackID].mark(o.Occupant)
+		if r := byID[o.RackID]; r != nil {
+			r.mark(o.Occupant)
+		}
 	}
 	return racks, nil
 }

@@ -73,7 +73,7 @@ func (s *Store) PublishNotice(ctx context.Context, id int64) (Notice, error) {
 				fmt.Sprintf("notice %d has no document number (文号): set number on the draft before publishing", id))
 		}
 		err := tx.exec(`UPDATE notices SET status = 'published', published_on = ?, published_by = ? WHERE id = ?`,
-			today(tx.at), tx.actor, id)
+			tx.today(), tx.actor, id)
 		return dbErr(err, fmt.Sprintf("publish notice %d", id))
 	})
 }

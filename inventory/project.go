@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/jmoiron/sqlx"
+
+	"hostroll/fold"
 )
 
 // Project categories (Art. 2), funding sources and lifecycle statuses.
@@ -57,6 +59,9 @@ type ProjectInput struct {
 	ApprovalNumber *string `json:"approval_number,omitempty"`
 }
 
+// MaxUnitIDs caps a project's participating units.
+const MaxUnitIDs = 1000
+
 // DefaultProjectInput is the base a new project's JSON is read onto.
 func DefaultProjectInput() ProjectInput { return ProjectInput{UnitIDs: []int64{}} }
 
@@ -83,13 +88,18 @@ func (in *ProjectInput) Validate() error {
 		ve.Add("approval_number", "is recorded by the approval step: POST /api/v1/projects/{id}/transitions with {\"to\": \"approved\", \"approval_number\": ...}")
 	}
 	// The participating units: each once, the lead unit not among them.
-	ids := []int64{}
-	for _, id := range in.UnitIDs {
-		if id != in.LeadUnitID && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
+	// Sorting first keeps this O(n log n) for any list that gets here.
+	if len(in.UnitIDs) > MaxUnitIDs {
+		ve.Add("unit_ids", "must have at most %d units", MaxUnitIDs)
+		return ve.Err()
 	}
+	ids := slices.Clone(in.UnitIDs)
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return id == in.LeadUnitID })
+	if ids == nil {
+		ids = []int64{}
+	}
 	in.UnitIDs = ids
 	return ve.Err()
 }
@@ -133,6 +143,8 @@ var projects = &resource[Project, ProjectInput]{
 	load:         loadProjectUnits,
 	dependants:   []dependant{{"devices", "project_id", "devices"}, {"lines", "project_id", "lines"}},
 	beforeDelete: deleteProjectUnits,
+	folded: &folded[ProjectInput]{cols: []string{"code_fold"},
+		vals: func(in *ProjectInput) []any { return []any{fold.Key(in.Code)} }},
 }
 
 // deleteProjectUnits lets only a draft go: once submitted, a project's
@@ -173,7 +185,7 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 	if err := ve.Err(); err != nil {
 		return err
 	}
-	other, err := taken(tx, `SELECT id FROM projects WHERE code = ? AND id <> ?`, in.Code, self)
+	other, err := taken(tx, `SELECT id FROM projects WHERE code_fold = ? AND id <> ?`, fold.Key(in.Code), self)
 	if err != nil {
 		return dbErr(err, "check project code")
 	}
@@ -296,6 +308,9 @@ func (s *Store) Projects(ctx context.Context, p ListParams) ([]Project, int, err
 
 // CreateProject adds a project.
 func (s *Store) CreateProject(ctx context.Context, in ProjectInput) (Project, error) {
+	if len(in.UnitIDs) > MaxUnitIDs { // refused before the write transaction opens
+		return Project{}, Invalid("unit_ids", "must have at most %d units", MaxUnitIDs)
+	}
 	return projects.create(ctx, s, in)
 }
 

@@ -3,6 +3,8 @@ package inventory
 import (
 	"context"
 	"fmt"
+
+	"hostroll/fold"
 )
 
 // Rack heights, in rack units (U).
@@ -75,7 +77,7 @@ var racks = &resource[Rack, RackInput]{
 		if err := ve.Err(); err != nil {
 			return err
 		}
-		other, err := taken(tx, `SELECT id FROM racks WHERE room_id = ? AND name = ? AND id <> ?`, in.RoomID, in.Name, self)
+		other, err := taken(tx, `SELECT id FROM racks WHERE room_id = ? AND name_fold = ? AND id <> ?`, in.RoomID, fold.Key(in.Name), self)
 		if err != nil {
 			return dbErr(err, "check rack name")
 		}
@@ -94,6 +96,8 @@ var racks = &resource[Rack, RackInput]{
 		return tx.exec(`UPDATE racks SET room_id = ?, name = ?, u_height = ? WHERE id = ?`, in.RoomID, in.Name, in.UHeight, id)
 	},
 	dependants: []dependant{{"devices", "rack_id", "devices"}},
+	folded: &folded[RackInput]{cols: []string{"name_fold"},
+		vals: func(in *RackInput) []any { return []any{fold.Key(in.Name)} }},
 }
 
 // checkShrink refuses a rack height that would cut off a mounted device. The

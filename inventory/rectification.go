@@ -171,7 +171,7 @@ func (s *Store) readRectification(ctx context.Context, q querier, id int64, suff
 
 // completeRectifications adds the finding ids and the overdue state.
 func (s *Store) completeRectifications(ctx context.Context, q querier, items []Rectification) error {
-	day := today(s.now())
+	day := dayIn(s.zone, s.now())
 	ids := make([]int64, len(items))
 	for i := range items {
 		ids[i] = items[i].ID

@@ -17,7 +17,7 @@ func (s *Store) CreateRectification(ctx context.Context, in RectificationInput) 
 	}
 	var out Rectification
 	err := s.inTx(ctx, func(tx *txn) error {
-		ve, err := fieldErrors(in.validate(today(tx.at)))
+		ve, err := fieldErrors(in.validate(tx.today()))
 		if err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (s *Store) stepRectification(ctx context.Context, id int64, kind string, in
 		if kind != "response" && len(in.DocumentIDs) > 0 {
 			return Invalid("document_ids", "go with a response of the unit, not with the office's %s", kind)
 		}
-		day := today(tx.at)
+		day := tx.today()
 		var closedOn *Date
 		if state == "closed" {
 			closedOn = &day
@@ -272,7 +272,7 @@ var rectificationList = listSpec{
 // (inclusive days).
 func (s *Store) Rectifications(ctx context.Context, p ListParams) ([]Rectification, int, error) {
 	p.Filters = cloneFilters(p.Filters)
-	extra, xargs, err := rectificationConds(&p, today(s.now()))
+	extra, xargs, err := rectificationConds(&p, dayIn(s.zone, s.now()))
 	if err != nil {
 		return nil, 0, err
 	}

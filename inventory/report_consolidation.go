@@ -2,10 +2,8 @@ package inventory
 
 import (
 	"context"
-	"encoding/csv"
-	"io"
+	"slices"
 	"sort"
-	"strconv"
 )
 
 // ConsolidationReport is the planners' view of what competes with the central
@@ -15,6 +13,8 @@ import (
 type ConsolidationReport struct {
 	Units   []ConsolidationRow `json:"units"`
 	Totals  ConsolidationRow   `json:"totals"`
+	Lines   []LineRow          `json:"lines"` // the private lines, one row each
+	Rooms   []RoomRow          `json:"rooms"` // the units' own rooms, one row each
 	Central CentralCapacity    `json:"central"`
 }
 
@@ -28,10 +28,14 @@ type ConsolidationRow struct {
 	PrivateRoomDevices    int     `json:"private_room_devices"`    // devices racked in them
 	PrivateRoomUUsed      int     `json:"private_room_u_used"`     // rack units those devices take
 	DevicesOutsideCentral int     `json:"devices_outside_central"` // the unit's racked devices outside central rooms
-	PrivateLines          int     `json:"private_lines"`           // requested or active, platform private
+	PrivateLines          int     `json:"private_lines"`           // requested or active, platform private, not exempted
 	PrivateBandwidthMbps  int     `json:"private_bandwidth_mbps"`
 	PrivateMonthlyFee     float64 `json:"private_monthly_fee"`
 	PrivateAnnualFee      float64 `json:"private_annual_fee"`
+	ExemptedLines         int     `json:"exempted_lines"` // private lines whose finding is exempted
+	ExemptedBandwidthMbps int     `json:"exempted_bandwidth_mbps"`
+	ExemptedMonthlyFee    float64 `json:"exempted_monthly_fee"`
+	ExemptedAnnualFee     float64 `json:"exempted_annual_fee"`
 	DuplicateLines        int     `json:"duplicate_lines"` // lines sharing both ends with another of the unit
 }
 
@@ -84,6 +88,14 @@ func (s *Store) ConsolidationReport(ctx context.Context) (ConsolidationReport, e
 		rep.Units = append(rep.Units, *r)
 		rep.Totals.add(r)
 	}
+	if rep.Lines, err = privateLines(ctx, snap); err != nil {
+		return ConsolidationReport{}, err
+	}
+	if rep.Rooms, err = privateRooms(ctx, snap); err != nil {
+		return ConsolidationReport{}, err
+	}
+	rep.Lines = slices.DeleteFunc(rep.Lines, func(l LineRow) bool { return !sc.Has(l.UnitID) })
+	rep.Rooms = slices.DeleteFunc(rep.Rooms, func(r RoomRow) bool { return !sc.Has(r.UnitID) })
 	sort.Slice(rep.Units, func(i, j int) bool { return rep.Units[i].UnitCode < rep.Units[j].UnitCode })
 	rep.Central, err = centralCapacity(ctx, snap)
 	return rep, err
@@ -114,12 +126,6 @@ func unitFigures(ctx context.Context, snap *Snapshot) (map[int64]*ConsolidationR
 			FROM devices d JOIN racks r ON r.id = d.rack_id JOIN rooms m ON m.id = r.room_id
 			WHERE m.kind <> 'central' AND d.status <> 'decommissioned' GROUP BY d.unit_id`,
 			func(r *ConsolidationRow, f unitFigure) { r.DevicesOutsideCentral = f.N }},
-		{`SELECT unit_id, COUNT(*) AS n, SUM(bandwidth_mbps) AS sum, SUM(monthly_fee) AS fee FROM lines
-			WHERE platform = 'private' AND status IN ('requested', 'active') GROUP BY unit_id`,
-			func(r *ConsolidationRow, f unitFigure) {
-				r.PrivateLines, r.PrivateBandwidthMbps = f.N, f.Sum
-				r.PrivateMonthlyFee, r.PrivateAnnualFee = money(f.Fee), money(f.Fee*12)
-			}},
 	}
 	for _, q := range queries {
 		var figs []unitFigure
@@ -129,6 +135,13 @@ func unitFigures(ctx context.Context, snap *Snapshot) (map[int64]*ConsolidationR
 		for _, f := range figs {
 			q.apply(row(f.UnitID), f)
 		}
+	}
+	lines, err := privateLines(ctx, snap)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lines {
+		row(l.UnitID).addLine(l)
 	}
 	dups, err := evalDuplicateLines(ctx, snap)
 	if err != nil {
@@ -149,6 +162,10 @@ func (t *ConsolidationRow) add(r *ConsolidationRow) {
 	t.PrivateBandwidthMbps += r.PrivateBandwidthMbps
 	t.PrivateMonthlyFee = money(t.PrivateMonthlyFee + r.PrivateMonthlyFee)
 	t.PrivateAnnualFee = money(t.PrivateAnnualFee + r.PrivateAnnualFee)
+	t.ExemptedLines += r.ExemptedLines
+	t.ExemptedBandwidthMbps += r.ExemptedBandwidthMbps
+	t.ExemptedMonthlyFee = money(t.ExemptedMonthlyFee + r.ExemptedMonthlyFee)
+	t.ExemptedAnnualFee = money(t.ExemptedAnnualFee + r.ExemptedAnnualFee)
 	t.DuplicateLines += r.DuplicateLines
 }
 
@@ -170,7 +187,7 @@ func nameUnits(ctx context.Context, snap *Snapshot, rows map[int64]*Consolidatio
 }
 
 func centralCapacity(ctx context.Context, snap *Snapshot) (CentralCapacity, error) {
-	racks, err := centralRacks(ctx, snap)
+	racks, err := centralRacks(ctx, snap, nil)
 	if err != nil {
 		return CentralCapacity{}, err
 	}
@@ -181,36 +198,4 @@ func centralCapacity(ctx context.Context, snap *Snapshot) (CentralCapacity, erro
 		c.FreeU += c.Racks[i].FreeU
 	}
 	return c, nil
-}
-
-// ConsolidationCSVHeader is the first line of the report as CSV.
-var ConsolidationCSVHeader = []string{"unit_id", "unit_code", "unit_name", "private_rooms",
-	"private_room_devices", "private_room_u_used", "devices_outside_central", "private_lines",
-	"private_bandwidth_mbps", "private_monthly_fee", "private_annual_fee", "duplicate_lines"}
-
-// WriteCSV writes the per-unit rows and a last row "TOTAL"; the central
-// capacity is in the JSON report only.
-func (rep ConsolidationReport) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ConsolidationCSVHeader); err != nil {
-		return err
-	}
-	total := rep.Totals
-	total.UnitCode = "TOTAL"
-	for _, r := range append(rep.Units, total) {
-		id := ""
-		if r.UnitID != nil {
-			id = strconv.FormatInt(*r.UnitID, 10)
-		}
-		rec := []string{id, csvCell(r.UnitCode), csvCell(r.UnitName), strconv.Itoa(r.PrivateRooms),
-			strconv.Itoa(r.PrivateRoomDevices), strconv.Itoa(r.PrivateRoomUUsed),
-			strconv.Itoa(r.DevicesOutsideCentral), strconv.Itoa(r.PrivateLines),
-			strconv.Itoa(r.PrivateBandwidthMbps), strconv.FormatFloat(r.PrivateMonthlyFee, 'f', 2, 64),
-			strconv.FormatFloat(r.PrivateAnnualFee, 'f', 2, 64), strconv.Itoa(r.DuplicateLines)}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }

@@ -107,7 +107,7 @@ func TestMovePlan(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		t.Parallel()
 		p := seedPrefecture(t, db.Store)
-		plan, err := db.Store.MovePlan(p.ctx, &p.fin)
+		plan, err := db.Store.MovePlan(p.ctx, inventory.MovePlanOptions{UnitID: &p.fin})
 		noErr(t, err)
 		// A01 (42U) has U39-U40 and U42 free on both faces and U41 on the
 		// rear; A02 (12U) has U5-U12. The 12U array fits nowhere; the
@@ -133,12 +133,12 @@ func TestMovePlan(t *testing.T) {
 			}
 		}
 		// Everything that fitted has moved: planning again finds only the array.
-		again, err := db.Store.MovePlan(p.ctx, nil)
+		again, err := db.Store.MovePlan(p.ctx, inventory.MovePlanOptions{})
 		noErr(t, err)
 		if again.Devices != 1 || again.Placed != 0 {
 			t.Errorf("second plan: %d devices, %d placed; want the 12U array only", again.Devices, again.Placed)
 		}
-		_, err = db.Store.MovePlan(p.ctx, ptr(int64(9999)))
+		_, err = db.Store.MovePlan(p.ctx, inventory.MovePlanOptions{UnitID: ptr(int64(9999))})
 		wantErr(t, err, "validation", "unit_id")
 	})
 }

@@ -33,6 +33,28 @@ type resource[T any, I any] struct {
 	// beforeDelete runs inside the delete transaction, after the dependants
 	// check; optional.
 	beforeDelete func(tx *txn, id int64) error
+	// folded are the stored folded forms of the row's unique identifiers,
+	// written after each insert and update; optional.
+	folded *folded[I]
+}
+
+// folded names the <col>_fold columns of a table and computes their values
+// (fold.Key of each identifier, nil where it is empty and stored as NULL).
+// Their unique indexes are the last word on look-alikes racing in.
+type folded[I any] struct {
+	cols []string
+	vals func(in *I) []any
+}
+
+func (r *resource[T, I]) writeFolded(tx *txn, id int64, in *I) error {
+	if r.folded == nil {
+		return nil
+	}
+	set := make([]string, len(r.folded.cols))
+	for i, c := range r.folded.cols {
+		set[i] = c + " = ?"
+	}
+	return tx.exec("UPDATE "+r.table+" SET "+strings.Join(set, ", ")+" WHERE id = ?", append(r.folded.vals(in), id)...)
 }
 
 // dependant is a table whose rows refer to the entity through col.
@@ -93,6 +115,9 @@ func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) 
 			return err
 		}
 		id, err := r.insert(tx, &in)
+		if err == nil {
+			err = r.writeFolded(tx, id, &in)
+		}
 		if err != nil {
 			return dbErr(err, "create "+r.entity)
 		}
@@ -128,7 +153,11 @@ func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply fu
 		if err := r.check(tx, &in, id, &before); err != nil {
 			return err
 		}
-		if err := r.update(tx, id, &in); err != nil {
+		err = r.update(tx, id, &in)
+		if err == nil {
+			err = r.writeFolded(tx, id, &in)
+		}
+		if err != nil {
 			return dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
 		}
 		if out, err = r.get(ctx, tx, id); err != nil {

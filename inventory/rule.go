@@ -83,6 +83,7 @@ type Snapshot struct {
 	Dialect string
 	Now     time.Time
 	Config  RuleConfig
+	Zone    *time.Location // business time zone: whose day "today" is
 }
 
 // Select runs a query on the snapshot into dest (a pointer to a slice).

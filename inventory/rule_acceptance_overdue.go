@@ -31,7 +31,7 @@ func evalAcceptanceOverdue(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	now, err := time.Parse(time.DateOnly, string(today(s.Now)))
+	now, err := time.Parse(time.DateOnly, string(dayIn(s.Zone, s.Now)))
 	if err != nil {
 		return nil, fmt.Errorf("inventory: acceptance-overdue: %w", err)
 	}

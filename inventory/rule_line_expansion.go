@@ -53,7 +53,7 @@ func evalLineExpansion(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		for end < len(rows) && rows[end].LineID == rows[start].LineID {
 			end++
 		}
-		if h, ok := lineExpansion(rows[start:end]); ok {
+		if h, ok := lineExpansion(rows[start:end], s.Zone); ok {
 			hits = append(hits, h)
 		}
 		start = end
@@ -62,7 +62,7 @@ func evalLineExpansion(ctx context.Context, s *Snapshot) ([]Hit, error) {
 }
 
 // lineExpansion reads one line's history, oldest first.
-func lineExpansion(hist []lineStateRow) (Hit, bool) {
+func lineExpansion(hist []lineStateRow, zone *time.Location) (Hit, bool) {
 	before, raisedAt := 0, time.Time{}
 	for i := 1; i < len(hist); i++ {
 		prev, cur := hist[i-1], hist[i]
@@ -80,5 +80,5 @@ func lineExpansion(hist []lineStateRow) (Hit, bool) {
 	return Hit{SubjectType: "line", SubjectID: last.LineID, UnitID: &last.UnitID, Severity: "medium",
 		Params: map[string]any{"unit_code": last.UnitCode, "carrier": last.Carrier, "circuit_id": last.CircuitID,
 			"before_mbps": before, "after_mbps": last.Current,
-			"raised_on": string(today(raisedAt))}}, true
+			"raised_on": string(dayIn(zone, raisedAt))}}, true
 }

@@ -27,7 +27,7 @@ func init() {
 // evalRectificationOverdue finds orders still open or reopened after their
 // due day, by the business day of the run.
 func evalRectificationOverdue(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	day := today(s.Now)
+	day := dayIn(s.Zone, s.Now)
 	var rows []struct {
 		ID          int64  `db:"id"`
 		SubjectType string `db:"subject_type"`

@@ -165,7 +165,7 @@ func TestScopeReads(t *testing.T) {
 			{"finding summary", func(ctx context.Context) (any, error) { return s.FindingSummary(ctx) }, "UA"},
 			{"consolidation", func(ctx context.Context) (any, error) { return s.ConsolidationReport(ctx) }, "UA"},
 			{"eligibility", func(ctx context.Context) (any, error) { return s.Eligibility(ctx, 2026, 30) }, "UA"},
-			{"move plan", func(ctx context.Context) (any, error) { return s.MovePlan(ctx, nil) }, ""},
+			{"move plan", func(ctx context.Context) (any, error) { return s.MovePlan(ctx, inventory.MovePlanOptions{}) }, ""},
 			{"plan", func(ctx context.Context) (any, error) { return s.Plan(ctx, 2025) }, "PA-1"},
 			{"central elevation", func(ctx context.Context) (any, error) { return s.RackElevation(ctx, w.rack.ID) }, "dev-a"},
 			{"joint project", func(ctx context.Context) (any, error) { return s.Project(ctx, w.projJoin.ID) }, "PJ-1"},
@@ -256,7 +256,7 @@ func TestScopeGetsAreNotFound(t *testing.T) {
 			})
 		}
 		// Move plan of another unit: as if there were no such unit.
-		_, err = s.MovePlan(w.staffA, &w.b.ID)
+		_, err = s.MovePlan(w.staffA, inventory.MovePlanOptions{UnitID: &w.b.ID})
 		wantErr(t, err, "validation", "unit_id")
 	})
 }

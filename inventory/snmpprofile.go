@@ -1,6 +1,10 @@
 package inventory
 
-import "context"
+import (
+	"context"
+
+	"hostroll/fold"
+)
 
 // SNMP versions and the v3 protocols hostroll polls with (authPriv only).
 var (
@@ -122,7 +126,7 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		other, err := taken(tx, `SELECT id FROM snmp_profiles WHERE name = ? AND id <> ?`, in.Name, self)
+		other, err := taken(tx, `SELECT id FROM snmp_profiles WHERE name_fold = ? AND id <> ?`, fold.Key(in.Name), self)
 		if err != nil {
 			return dbErr(err, "check profile name")
 		}
@@ -150,6 +154,8 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 			timeout_ms = ?, retries = ?, max_repetitions = ? WHERE id = ?`, append(args, id)...)
 	},
 	dependants: []dependant{{"devices", "snmp_profile_id", "devices"}},
+	folded: &folded[SNMPProfileInput]{cols: []string{"name_fold"},
+		vals: func(in *SNMPProfileInput) []any { return []any{fold.Key(in.Name)} }},
 }
 
 // sealedArgs are the columns of the profile with its secrets sealed under the

@@ -22,7 +22,8 @@ type txn struct {
 	caller  Caller
 	actor   string // caller.Name
 	at      time.Time
-	key     *secret.Key // seals and opens secrets; nil when the store has none
+	key     *secret.Key    // seals and opens secrets; nil when the store has none
+	zone    *time.Location // the store's business time zone
 	audited int
 
 	// chained is set when the transaction holds the audit chain's lock (inTx);
@@ -37,7 +38,7 @@ const auditLockKey = 7_402_117_011
 
 func (s *Store) newTxn(ctx context.Context, sqltx *sqlx.Tx) *txn {
 	c := CallerOf(ctx)
-	return &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, caller: c, actor: c.Name, at: s.now().UTC(), key: s.key}
+	return &txn{Tx: sqltx, ctx: ctx, dialect: s.dialect, caller: c, actor: c.Name, at: s.now().UTC(), key: s.key, zone: s.zone}
 }
 
 // inTx runs fn in a transaction and commits when it returns nil. On SQLite the

@@ -1,6 +1,10 @@
 package inventory
 
-import "context"
+import (
+	"context"
+
+	"hostroll/fold"
+)
 
 // UnitKinds are the kinds of unit (单位).
 var UnitKinds = []string{"department", "county", "park", "other"}
@@ -50,7 +54,7 @@ var units = &resource[Unit, UnitInput]{
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		other, err := taken(tx, `SELECT id FROM units WHERE code = ? AND id <> ?`, in.Code, self)
+		other, err := taken(tx, `SELECT id FROM units WHERE code_fold = ? AND id <> ?`, fold.Key(in.Code), self)
 		if err != nil {
 			return dbErr(err, "check unit code")
 		}
@@ -65,6 +69,8 @@ var units = &resource[Unit, UnitInput]{
 	update: func(tx *txn, id int64, in *UnitInput) error {
 		return tx.exec(`UPDATE units SET code = ?, name = ?, kind = ? WHERE id = ?`, in.Code, in.Name, in.Kind, id)
 	},
+	folded: &folded[UnitInput]{cols: []string{"code_fold"},
+		vals: func(in *UnitInput) []any { return []any{fold.Key(in.Code)} }},
 	dependants: []dependant{
 		{"rooms", "unit_id", "rooms"},
 		{"devices", "unit_id", "devices"},

@@ -8,7 +8,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,10 +74,17 @@ func Latest(dialect string) (int, error) {
 // Apply brings the database up to the latest schema and returns the versions it
 // applied (none when it was already current).
 func Apply(ctx context.Context, db *sqlx.DB, dialect string) ([]int, error) {
+	return ApplyUpTo(ctx, db, dialect, math.MaxInt)
+}
+
+// ApplyUpTo applies the pending migrations numbered up to last: an older
+// schema for tests of an upgrade.
+func ApplyUpTo(ctx context.Context, db *sqlx.DB, dialect string, last int) ([]int, error) {
 	ms, err := List(dialect)
 	if err != nil {
 		return nil, err
 	}
+	ms = slices.DeleteFunc(ms, func(m Migration) bool { return m.Version > last })
 	if dialect == "postgres" {
 		// A session-level advisory lock lives on one connection: hold that
 		// connection for the whole run.
@@ -132,7 +141,7 @@ func applyOne(ctx context.Context, conn *sqlx.Conn, m Migration) error {
 		return fmt.Errorf("migrations: %s: begin: %w", m.Name, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+	if err := execMigration(ctx, tx, m.SQL); err != nil {
 		return fmt.Errorf("migrations: %s: %w", m.Name, err)
 	}
 	at := time.Now().UTC().Format(time.RFC3339)

@@ -82,12 +82,12 @@ func TestConcurrentApplyOnPostgres(t *testing.T) {
 		}
 		total += len(applied[i])
 	}
-	latest, _ := migrations.Latest("postgres")
-	if total != latest {
-		t.Fatalf("%d migrations applied in all, want %d (each exactly once)", total, latest)
+	all, _ := migrations.List("postgres") // numbers may have gaps while branches land
+	if total != len(all) {
+		t.Fatalf("%d migrations applied in all, want %d (each exactly once)", total, len(all))
 	}
 	var rows int
-	if err := stores[0].DB().Get(&rows, "SELECT COUNT(*) FROM schema_migrations"); err != nil || rows != latest {
-		t.Fatalf("schema_migrations has %d rows (%v), want %d", rows, err, latest)
+	if err := stores[0].DB().Get(&rows, "SELECT COUNT(*) FROM schema_migrations"); err != nil || rows != len(all) {
+		t.Fatalf("schema_migrations has %d rows (%v), want %d", rows, err, len(all))
 	}
 }

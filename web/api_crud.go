@@ -74,6 +74,9 @@ func (r crud[T, I]) handlePatch(c *fiber.Ctx) error {
 		return err
 	}
 	body := c.Body()
+	if err := strictJSON(body, new(I)); err != nil { // before the write transaction
+		return err
+	}
 	out, err := r.update(c.UserContext(), id, func(in *I) error { return decodeJSON(body, in) })
 	if err != nil {
 		return err

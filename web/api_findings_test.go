@@ -139,8 +139,19 @@ func TestReportsAPI(t *testing.T) {
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("csv: %d %s", r.status, r.header.Get("Content-Type"))
 		}
+		// A byte order mark, the units and their total, then the sections
+		// with the lines, the rooms and the central room's free space, every
+		// row as wide as the first.
 		lines := strings.Split(strings.TrimSpace(string(r.raw)), "\n")
-		if len(lines) != 3 || !strings.HasPrefix(lines[0], "unit_id,unit_code,") || !strings.HasPrefix(lines[2], ",TOTAL,") {
+		width := strings.Count(lines[0], ",")
+		for _, l := range lines {
+			if strings.Count(l, ",") != width {
+				t.Errorf("row %q is not %d fields wide", l, width+1)
+			}
+		}
+		if !strings.HasPrefix(lines[0], "\ufeffunit_id,unit_code,") || !strings.HasPrefix(lines[2], ",TOTAL,") ||
+			!strings.Contains(string(r.raw), "\nlines,,") || !strings.Contains(string(r.raw), "\ncentral,,") ||
+			!strings.HasPrefix(lines[len(lines)-1], ",TOTAL,,,,42,") {
 			t.Errorf("csv:\n%s", r.raw)
 		}
 

@@ -76,6 +76,9 @@ func patchEvaluation(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		body := c.Body()
+		if err := strictJSON(body, new(inventory.EvaluationInput)); err != nil {
+			return err
+		}
 		ev, err := s.UpdateEvaluation(c.UserContext(), id, evID, func(in *inventory.EvaluationInput) error {
 			return decodeJSON(body, in)
 		})

@@ -58,21 +58,47 @@ func consolidationReport(s *inventory.Store) fiber.Handler {
 
 func movePlan(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := onlyQuery(c, "unit_id"); err != nil {
+		if err := onlyQuery(c, "unit_id", "room_id", "format"); err != nil {
 			return err
 		}
-		var unitID *int64
-		if raw := c.Query("unit_id"); raw != "" {
-			id, err := strconv.ParseInt(raw, 10, 64)
-			if err != nil || id < 1 {
-				return inventory.Invalid("unit_id", "must be a positive integer id, not %q", raw)
-			}
-			unitID = &id
+		var opts inventory.MovePlanOptions
+		ve := &inventory.ValidationError{}
+		opts.UnitID = queryID(c, ve, "unit_id")
+		opts.RoomID = queryID(c, ve, "room_id")
+		format := c.Query("format", "json")
+		if format != "json" && format != "csv" {
+			ve.Add("format", "must be json or csv, not %q", format)
 		}
-		plan, err := s.MovePlan(c.UserContext(), unitID)
+		if err := ve.Err(); err != nil {
+			return err
+		}
+		plan, err := s.MovePlan(c.UserContext(), opts)
 		if err != nil {
 			return err
 		}
-		return c.JSON(plan)
+		if format == "json" {
+			return c.JSON(plan)
+		}
+		var buf bytes.Buffer
+		if err := plan.WriteCSV(&buf); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="move-plan.csv"`)
+		return c.Send(buf.Bytes())
 	}
+}
+
+// queryID reads an optional positive id from the query; nil when absent.
+func queryID(c *fiber.Ctx, ve *inventory.ValidationError, name string) *int64 {
+	raw := c.Query(name)
+	if raw == "" {
+		return nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		ve.Add(name, "must be a positive integer id, not %q", raw)
+		return nil
+	}
+	return &id
 }

@@ -64,6 +64,9 @@ func patchSpecItem(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		body := c.Body()
+		if err := strictJSON(body, new(inventory.SpecItemInput)); err != nil {
+			return err
+		}
 		out, err := s.UpdateSpecItem(c.UserContext(), id, itemID, func(in *inventory.SpecItemInput) error {
 			// Sent requirements replace the old ones: decoded onto them, an
 			// entry would keep what the old entry at its index had.

@@ -29,6 +29,9 @@ func TestPolicySchemasMatchGoTypes(t *testing.T) {
 		{"MovePlan", inventory.MovePlan{}, false},
 		{"Move", inventory.Move{}, false},
 		{"Unplaced", inventory.Unplaced{}, false},
+		{"Kept", inventory.Kept{}, false},
+		{"ConsolidationLine", inventory.LineRow{}, false},
+		{"ConsolidationRoom", inventory.RoomRow{}, false},
 		{"ExemptionInput", inventory.ExemptionInput{}, true},
 		{"CheckRunInput", CheckRunInput{}, true},
 	}

@@ -16,12 +16,12 @@ import (
 	"hostroll/inventory"
 )
 
-// decodeJSON reads a JSON object onto v strictly: unknown fields, wrong types,
-// malformed JSON and trailing data are refused with a message that names the
-// field.
+// decodeJSON reads a JSON object onto v strictly: what strictJSON refuses,
+// unknown fields, wrong types, malformed JSON and trailing data are refused
+// with a message that names the field.
 func decodeJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("request body is empty: send a JSON object")
+	if err := strictJSON(body, v); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -4,6 +4,7 @@ package web
 import (
 	_ "embed"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,6 +53,7 @@ func New(cfg Config) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		RequestMethods:        append(slices.Clone(fiber.DefaultMethods), unknownMethod),
 	})
 	if cfg.SignInLimit <= 0 {
 		cfg.SignInLimit = 20
@@ -62,10 +64,8 @@ func New(cfg Config) *fiber.App {
 	app.Use(limitBody)
 	app.Use(authenticate(cfg))
 	routes(app, cfg)
-	app.Use(func(c *fiber.Ctx) error {
-		return &apiError{status: fiber.StatusNotFound, code: "not_found",
-			message: "no route " + c.Method() + " " + c.Path() + "; the API is described at /api/v1/openapi.yaml"}
-	})
+	app.Use(noRoute)
+	catchUnknownMethods(app)
 	return app
 }
 

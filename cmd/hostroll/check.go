@@ -30,6 +30,23 @@ type checkReport struct {
 	Total  inventory.Counts      `json:"total"`
 	ByRule []inventory.RuleCount `json:"by_rule"`
 	ByUnit []inventory.UnitCount `json:"by_unit"`
+	open   []inventory.Finding   // text only: the open findings themselves
+}
+
+// openFindings reads every open finding, page by page.
+func openFindings(ctx context.Context, s *inventory.Store) ([]inventory.Finding, error) {
+	var all []inventory.Finding
+	for {
+		page, total, err := s.Findings(ctx, inventory.ListParams{Limit: inventory.MaxLimit, Offset: len(all),
+			Filters: map[string]string{"status": "open"}})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) == 0 || len(all) >= total {
+			return all, nil
+		}
+	}
 }
 
 func cmdCheck(ctx context.Context, args []string, w streams) error {
@@ -43,7 +60,7 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 	}
 	graceDays, err := grace()
 	if err != nil {
-		return err
+		return badValue(err)
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(w.err, "hostroll check: --format must be text or json, not %q\n", *format)
@@ -53,7 +70,7 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 		fmt.Fprintf(w.err, "hostroll check: --fail-on must be high, medium or low, not %q\n", *failOn)
 		return errUsage
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -68,6 +85,11 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	rep := checkReport{Check: c, Total: sum.Total(), ByRule: sum.ByRule, ByUnit: sum.ByUnit}
+	if *format == "text" {
+		if rep.open, err = openFindings(ctx, s); err != nil {
+			return err
+		}
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(w.out)
 		enc.SetIndent("", "  ")
@@ -119,7 +141,43 @@ func (r checkReport) writeText(out io.Writer) error {
 		c := uc.Counts
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", code, c.High, c.Medium, c.Low, c.Info, c.Open, c.Exempted, name)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return r.writeOpen(out)
+}
+
+// writeOpen prints the open findings themselves, grouped by unit in the
+// order of the unit table (most findings first), then those of no unit.
+func (r checkReport) writeOpen(out io.Writer) error {
+	byUnit := map[int64][]inventory.Finding{}
+	for _, f := range r.open {
+		var u int64 // 0: no unit
+		if f.UnitID != nil {
+			u = *f.UnitID
+		}
+		byUnit[u] = append(byUnit[u], f)
+	}
+	for _, uc := range r.ByUnit {
+		var u int64
+		head := "(no unit)"
+		if uc.UnitID != nil {
+			u, head = *uc.UnitID, uc.UnitCode+" "+uc.UnitName
+		}
+		fs := byUnit[u]
+		if len(fs) == 0 {
+			continue
+		}
+		fmt.Fprintf(out, "\nopen findings of %s:\n", head)
+		for _, f := range fs {
+			art := ""
+			if f.Article != "" {
+				art = " Art. " + strings.ReplaceAll(f.Article, ",", ", ")
+			}
+			fmt.Fprintf(out, "  #%d %-6s %s%s, %s %d: %s\n", f.ID, f.Severity, f.Rule, art, f.SubjectType, f.SubjectID, f.Message)
+		}
+	}
+	return nil
 }
 
 func countRow(w io.Writer, label string, c inventory.Counts) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/robfig/cron/v3"
+
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
 )
@@ -119,5 +121,37 @@ func TestCheckSchedule(t *testing.T) {
 	checks, total, err := db.Store.Checks(ctx, inventory.ListParams{})
 	if err != nil || total != 1 || checks[0].Actor != "schedule" {
 		t.Errorf("after one scheduled run: %v %d %v, want one check by schedule", checks, total, err)
+	}
+}
+
+// TestScheduleZone: "0 2 * * *" is two in the morning in HOSTROLL_TZ
+// (default Asia/Shanghai), not on the server's clock; a bad zone exits 2.
+func TestScheduleZone(t *testing.T) {
+	for _, tc := range []struct {
+		tz      string
+		utcHour int
+	}{{"", 18}, {"Asia/Shanghai", 18}, {"UTC", 2}, {"Europe/London", 2}} {
+		t.Run("HOSTROLL_TZ="+tc.tz, func(t *testing.T) {
+			t.Setenv("HOSTROLL_TZ", tc.tz)
+			zone, err := businessZone()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newCron(zone, cron.DiscardLogger)
+			if _, err := c.AddFunc(DefaultCheckSchedule, func() {}); err != nil {
+				t.Fatal(err)
+			}
+			c.Start()
+			defer c.Stop()
+			next := c.Entries()[0].Next
+			if got := next.UTC().Hour(); got != tc.utcHour && !(tc.tz == "Europe/London" && got == 1) {
+				t.Errorf("next run %s (UTC hour %d), want UTC hour %d", next, got, tc.utcHour)
+			}
+		})
+	}
+	t.Setenv("HOSTROLL_TZ", "Mars/Olympus")
+	db := "sqlite://" + filepath.Join(t.TempDir(), "tz.db")
+	if code, _, stderr := runCLI(t, "migrate", "--db", db); code != 2 || !strings.Contains(stderr, "HOSTROLL_TZ") {
+		t.Errorf("bad HOSTROLL_TZ: exit %d, %s; want 2 naming HOSTROLL_TZ", code, stderr)
 	}
 }

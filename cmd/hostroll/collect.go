@@ -69,6 +69,14 @@ func (pc pollConfig) validate() error {
 			"must fit in the two thirds of a lease left between renewals (every lease/3)",
 			minLease, pc.Lease, collector.DefaultDeviceTimeout, collector.DefaultWriteTimeout, collector.MaxClockSkew))
 	}
+	if pc.Schedule != "" && pc.Schedule != "off" {
+		if _, _, err := schedule(pc.Schedule); err != nil {
+			errs = append(errs, err)
+		}
+		if _, err := cron.ParseStandard(pc.PruneSchedule); pc.PruneSchedule != "" && err != nil {
+			errs = append(errs, fmt.Errorf("prune schedule %q: %v", pc.PruneSchedule, err))
+		}
+	}
 	err := errors.Join(errs...)
 	if shortLease { // a lease that cannot be honoured is a usage error: exit 2
 		return &exitError{code: 2, msg: err.Error()}
@@ -111,7 +119,7 @@ func startCollector(ctx context.Context, s *inventory.Store, pc pollConfig, log 
 	}
 	col := collector.New(s, pc.collectorConfig(log, interval))
 	clog := cron.PrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelInfo))
-	c := cron.New(cron.WithChain(cron.Recover(clog), cron.SkipIfStillRunning(clog)))
+	c := newCron(s.Zone(), clog)
 	c.Schedule(sched, cron.FuncJob(func() {
 		sum, err := col.RunDue(ctx, nil)
 		switch {
@@ -130,7 +138,7 @@ func startCollector(ctx context.Context, s *inventory.Store, pc pollConfig, log 
 		}
 	}))
 	c.Start()
-	log.Info("collector scheduled", "schedule", pc.Schedule, "interval", interval, "workers", pc.Workers,
+	log.Info("collector scheduled", "schedule", pc.Schedule, "zone", s.Zone().String(), "interval", interval, "workers", pc.Workers,
 		"prune", pc.PruneSchedule, "keep", pc.Keep)
 	stop := func() {
 		<-c.Stop().Done()
@@ -154,7 +162,7 @@ func cmdCollect(ctx context.Context, args []string, w streams, log *slog.Logger)
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
 	}
 	return runCollectorOnly(ctx, cfg, pc, log)
 }
@@ -163,9 +171,9 @@ func cmdCollect(ctx context.Context, args []string, w streams, log *slog.Logger)
 // collect, and serve --collector-only.
 func runCollectorOnly(ctx context.Context, cfg Config, pc pollConfig, log *slog.Logger) error {
 	if pc.Schedule == "off" {
-		return errors.New("a collector with --poll-schedule off would do nothing")
+		return badValue(errors.New("a collector with --poll-schedule off would do nothing"))
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -192,9 +200,9 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -218,7 +226,7 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 			sum.Failed = 1
 		}
 		fmt.Fprintln(w.out, sum)
-		return nil
+		return failedPolls(sum)
 	}
 	targets, err := s.PollTargets(ctx)
 	if err != nil {
@@ -247,7 +255,19 @@ func cmdPoll(ctx context.Context, args []string, w streams, log *slog.Logger) er
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return failedPolls(sum)
+}
+
+// failedPolls makes poll exit 4 when any device failed, so a script can
+// tell a bad round from a broken command (1).
+func failedPolls(sum collector.Summary) error {
+	if sum.Failed == 0 {
+		return nil
+	}
+	return &exitError{code: 4, msg: fmt.Sprintf("%d of %d devices failed to answer", sum.Failed, sum.Polled)}
 }
 
 // printObservation writes one poll's result for a person.

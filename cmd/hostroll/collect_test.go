@@ -73,12 +73,12 @@ func TestPollCommand(t *testing.T) {
 			"polled 1 device: 1 ok, 0 failed", ""},
 		{"all", []string{"poll", "--db", url, "--workers", "2"}, 0, "polled 3 devices: 3 ok, 0 failed", "polled 3/3: 3 ok, 0 failed"},
 		{"no such device", []string{"poll", "--db", url, "--device", "999"}, 1, "", "device 999: not found"},
-		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 1, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
-		{"bad schedule", []string{"collect", "--db", url, "--poll-schedule", "every five"}, 1, "", `poll schedule "every five"`},
+		{"bad workers", []string{"poll", "--db", url, "--workers", "0"}, 2, "", "--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000"},
+		{"bad schedule", []string{"collect", "--db", url, "--poll-schedule", "every five"}, 2, "", `poll schedule "every five"`},
 		{"lease shorter than a device may take", []string{"collect", "--db", url, "--poll-lease", "30s"}, 2, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 1m52.5s, not 30s: a device's poll (up to 1m0s) and the database write of its result (up to 10s)"},
 		{"lease just below the minimum", []string{"collect", "--db", url, "--poll-lease", "112s"}, 2, "", "must fit in the two thirds of a lease left between renewals"},
-		{"keeps fewer polls than the unreachable rule reads", []string{"collect", "--db", url, "--keep", "2"}, 1, "", "--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3"},
-		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 1, "", "would do nothing"},
+		{"keeps fewer polls than the unreachable rule reads", []string{"collect", "--db", url, "--keep", "2"}, 2, "", "--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3"},
+		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 2, "", "would do nothing"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,7 +174,7 @@ func TestServeBadScheduleFreesAddr(t *testing.T) {
 	db := "sqlite://" + t.TempDir() + "/h.db"
 	for _, flag := range []string{"--poll-schedule", "--prune-schedule"} {
 		code, _, stderr := runCLI(t, "serve", "--db", db, "--addr", addr, flag, "every five")
-		if code != 1 || !strings.Contains(stderr, "every five") {
+		if code != 2 || !strings.Contains(stderr, "every five") {
 			t.Fatalf("serve %s: exit %d: %s", flag, code, stderr)
 		}
 		l, err := net.Listen("tcp", addr)
@@ -200,7 +200,7 @@ func TestPollEnvironment(t *testing.T) {
 			`HOSTROLL_POLL_WORKERS="many" is not a valid value for --workers`},
 		{"lease not a duration", "HOSTROLL_POLL_LEASE", "5", []string{"collect"}, 2,
 			`HOSTROLL_POLL_LEASE="5" is not a valid value for --poll-lease`},
-		{"keep from the environment is checked", "HOSTROLL_OBSERVATIONS_KEEP", "1", []string{"collect"}, 1,
+		{"keep from the environment is checked", "HOSTROLL_OBSERVATIONS_KEEP", "1", []string{"collect"}, 2,
 			"--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3 (the polls the unreachable rule reads), not 1"},
 		{"the command line wins", "HOSTROLL_POLL_WORKERS", "0", []string{"poll", "--workers", "2"}, 0, ""},
 	}
@@ -212,6 +212,34 @@ func TestPollEnvironment(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
 			}
 		})
+	}
+}
+
+// TestPollExitsFourOnFailures: a round in which a device did not answer
+// exits 4, for the whole round and for one device alike.
+func TestPollExitsFourOnFailures(t *testing.T) {
+	url, store, _ := simulated(t, 1)
+	ctx := inventory.WithActor(t.Context(), "test")
+	prof, err := store.CreateSNMPProfile(ctx, inventory.SNMPProfileInput{Name: "silent", Version: "2c",
+		Community: "nobody-home", Port: 9, TimeoutMS: 100, Retries: 0, MaxRepetitions: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, _, err := store.Units(ctx, inventory.ListParams{})
+	if err != nil || len(units) == 0 {
+		t.Fatal(units, err)
+	}
+	in := inventory.DefaultDeviceInput()
+	in.Name, in.Kind, in.UnitID, in.MgmtIP, in.SNMPProfileID = "silent", "server", units[0].ID, "127.0.0.1", &prof.ID
+	d, err := store.CreateDevice(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"poll", "--db", url}, {"poll", "--db", url, "--device", fmt.Sprint(d.ID)}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 4 || !strings.Contains(stdout, "1 failed") || !strings.Contains(stderr, "devices failed to answer") {
+			t.Errorf("%v: exit %d (want 4)\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+		}
 	}
 }
 

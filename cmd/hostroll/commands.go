@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hostroll/inventory"
+	"hostroll/migrations"
 	"hostroll/web"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,7 +95,8 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database, with its secret key (loadKey).
+// openStore opens and migrates the database, with its secret key (loadKey),
+// creating it if need be: only serve, migrate and demo do that.
 func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
 	return openStoreNoting(ctx, url, nil)
 }
@@ -108,6 +110,10 @@ func noteKeyFile(w streams) func(file, fingerprint string) {
 
 // openStoreNoting is openStore that tells note when it made a new key file.
 func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
+	zone, err := businessZone()
+	if err != nil {
+		return nil, nil, err
+	}
 	key, keyFile, created, err := loadKey(url)
 	if err != nil {
 		return nil, nil, err
@@ -120,6 +126,59 @@ func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerp
 		return nil, nil, err
 	}
 	s.SetSecretKey(key)
+	s.SetZone(zone)
+	return migrateStore(ctx, s, url)
+}
+
+// businessZone reads HOSTROLL_TZ (default Asia/Shanghai): the store's
+// business days and the cron schedules both run on it; a bad name exits 2.
+func businessZone() (*time.Location, error) {
+	zone, err := inventory.LoadZone(os.Getenv("HOSTROLL_TZ"))
+	if err != nil {
+		return nil, badValue(fmt.Errorf("HOSTROLL_TZ: %w", err))
+	}
+	return zone, nil
+}
+
+// openExisting opens a database that hostroll has already created and
+// brings its schema up to date; a missing SQLite file or a database without
+// the schema is an error that says what to run, instead of an empty
+// database that would answer "nothing found".
+func openExisting(ctx context.Context, url string) (*inventory.Store, error) {
+	t, err := inventory.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := businessZone()
+	if err != nil {
+		return nil, err
+	}
+	if file := t.File; file != "" && file != ":memory:" {
+		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database %s does not exist; create it with: hostroll migrate --db %s",
+				inventory.Redact(url), inventory.Redact(url))
+		}
+	}
+	key, _, _, err := loadKey(url)
+	if err != nil {
+		return nil, err
+	}
+	s, err := inventory.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	s.SetZone(zone)
+	s.SetSecretKey(key)
+	if v, err := migrations.Current(ctx, s.DB()); err != nil || v == 0 {
+		s.Close()
+		return nil, fmt.Errorf("database %s has no hostroll schema; set it up with: hostroll migrate --db %s",
+			inventory.Redact(url), inventory.Redact(url))
+	}
+	s, _, err = migrateStore(ctx, s, url)
+	return s, err
+}
+
+func migrateStore(ctx context.Context, s *inventory.Store, url string) (*inventory.Store, []int, error) {
 	applied, err := s.Migrate(ctx)
 	if err != nil {
 		s.Close()
@@ -184,14 +243,17 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 		return err
 	}
 	if err := pc.validate(); err != nil {
-		return err
+		return badValue(err)
+	}
+	if err := checkSchedule(cfg.CheckSchedule); err != nil {
+		return badValue(err)
 	}
 	if *collectorOnly {
 		return runCollectorOnly(ctx, cfg, pc, log)
 	}
 	var err error
 	if cfg.GraceDays, err = grace(); err != nil {
-		return err
+		return badValue(err)
 	}
 	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
 		log.Warn("created the secret key file: back it up apart from the database; without it the SNMP secrets cannot be opened", "file", file, "key", fp)
@@ -252,7 +314,7 @@ func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, l
 		return wc, err
 	}
 	if cfg.Demo {
-		if err := serveDemo(ctx, s, log); err != nil {
+		if err := serveDemo(ctx, s, w, log); err != nil {
 			return wc, err
 		}
 		if err := demoUsers(ctx, s, w.err); err != nil {
@@ -264,11 +326,11 @@ func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, l
 
 // serveDemo loads the demo data set into an empty database; a database
 // that has data is left alone.
-func serveDemo(ctx context.Context, s *inventory.Store, log *slog.Logger) error {
+func serveDemo(ctx context.Context, s *inventory.Store, w streams, log *slog.Logger) error {
 	n, err := loadDemo(ctx, s)
 	switch {
 	case errors.Is(err, errNotEmpty):
-		log.Info("demo data not loaded: the database already has units")
+		fmt.Fprintln(w.err, "hostroll: --demo: the database already has data, so the demo data set was not loaded")
 	case err != nil:
 		return err
 	default:
@@ -316,3 +378,6 @@ func graceDaysFlag(fs *flag.FlagSet) func() (int, error) {
 		return grace, nil
 	}
 }
+
+// badValue makes a bad flag or environment value exit 2, like a bad flag.
+func badValue(err error) error { return &exitError{code: 2, msg: err.Error()} }

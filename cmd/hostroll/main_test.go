@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -60,7 +63,9 @@ func TestCommands(t *testing.T) {
 		{"demo twice", []string{"demo", "--db", db}, 1, "", "only into an empty database"},
 		{"bad flag", []string{"migrate", "--bogus"}, 2, "", "flag provided but not defined"},
 		{"stray argument", []string{"migrate", "extra"}, 2, "", `unexpected argument "extra"`},
-		{"bad acceptance grace days", []string{"serve", "--db", db, "--acceptance-grace-days", "0"}, 1, "", "from 1 to 3650"},
+		{"bad acceptance grace days", []string{"serve", "--db", db, "--acceptance-grace-days", "0"}, 2, "", "from 1 to 3650"},
+		{"bad check schedule", []string{"serve", "--db", db, "--check-schedule", "nightly"}, 2, "", `check schedule "nightly"`},
+		{"check: bad acceptance grace days", []string{"check", "--db", db, "--acceptance-grace-days", "x"}, 2, "", "from 1 to 3650"},
 		{"malformed database URL", []string{"migrate", "--db", "mysql://u:pw@h/db"}, 1, "", `unknown scheme "mysql"`},
 		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "", "cannot reach database"},
 	}
@@ -199,5 +204,70 @@ func getJSON(t *testing.T, url string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// TestOnlySomeCommandsCreate: check, poll and collect on a missing SQLite
+// file or a database without the schema exit 1 with one line saying what to
+// run, and create nothing; serve --demo on a database with data says so.
+func TestOnlySomeCommandsCreate(t *testing.T) {
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.db")
+	bare := filepath.Join(dir, "bare.db")
+	raw, err := sql.Open("sqlite", bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`CREATE TABLE other (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	for _, tc := range []struct {
+		name, file, says string
+		args             []string
+	}{
+		{"check, missing file", typo, "does not exist; create it with: hostroll migrate", []string{"check", "--fail-on", "high"}},
+		{"poll, missing file", typo, "does not exist", []string{"poll"}},
+		{"collect, missing file", typo, "does not exist", []string{"collect"}},
+		{"check, no schema", bare, "has no hostroll schema; set it up with: hostroll migrate", []string{"check"}},
+		{"poll, no schema", bare, "has no hostroll schema", []string{"poll"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append(tc.args, "--db", "sqlite://"+tc.file)...)
+			if code != 1 || !strings.Contains(stderr, tc.says) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stdout != "" {
+				t.Errorf("exit %d (want 1)\nstdout: %s\nstderr: %s\nwant one line saying %q", code, stdout, stderr, tc.says)
+			}
+		})
+	}
+	if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused command created %s (%v)", typo, err)
+	}
+}
+
+// TestServeDemoOnData: serve --demo on a database with data says on stderr,
+// in one line, that it did not load the demo.
+func TestServeDemoOnData(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "d.db")
+	if code, _, stderr := runCLI(t, "demo", "--db", db); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo", "--poll-schedule", "off"}, &out, &errb)
+	}()
+	for !addrRe.MatchString(errb.String()) {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	<-done
+	const want = "hostroll: --demo: the database already has data, so the demo data set was not loaded\n"
+	if !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr does not have the line %q:\n%s", want, errb.String())
 	}
 }

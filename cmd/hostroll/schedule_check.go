@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -22,6 +23,24 @@ func checkScheduleFlag(fs *flag.FlagSet, cfg *Config) {
 		`when to run the policy checks: a cron spec such as "0 2 * * *" or "CRON_TZ=Asia/Shanghai 0 2 * * *", or "off" (env HOSTROLL_CHECK_SCHEDULE)`)
 }
 
+// newCron is the scheduler of serve and collect: its specs run on the
+// business zone's clock (HOSTROLL_TZ), a run still going when the next is due
+// is skipped, and a panic in one is logged, not fatal.
+func newCron(zone *time.Location, logger cron.Logger) *cron.Cron {
+	return cron.New(cron.WithLocation(zone), cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+}
+
+// checkSchedule says what is wrong with a --check-schedule value.
+func checkSchedule(spec string) error {
+	if strings.EqualFold(strings.TrimSpace(spec), "off") {
+		return nil
+	}
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("check schedule %q: %w (want a cron spec such as %q, or off)", spec, err, DefaultCheckSchedule)
+	}
+	return nil
+}
+
 // startCheckSchedule runs the policy engine on the cron spec until stop is
 // called; "off" schedules nothing. A run still going when the next is due is
 // skipped, and a panic in one is logged, not fatal.
@@ -31,12 +50,12 @@ func startCheckSchedule(ctx context.Context, s *inventory.Store, spec string, lo
 		return func() {}, nil
 	}
 	logger := cron.VerbosePrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
-	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	c := newCron(s.Zone(), logger)
 	if _, err := c.AddFunc(spec, checkJob(ctx, s, log)); err != nil {
 		return nil, fmt.Errorf("check schedule %q: %w (want a cron spec such as %q, or off)", spec, err, DefaultCheckSchedule)
 	}
 	c.Start()
-	log.Info("scheduled policy checks", "schedule", spec)
+	log.Info("scheduled policy checks", "schedule", spec, "zone", s.Zone().String())
 	return func() { <-c.Stop().Done() }, nil
 }
 
