@@ -70,7 +70,7 @@ type AuditEntry struct {
 // AuditEntities are the entity names audit rows use.
 var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile",
 	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding",
-	"user", "session", "api_token", "secret_key", "rectification", "notice"}
+	"user", "session", "api_token", "secret_key", "project_procurement", "rectification", "notice"}
 
 var auditList = listSpec{
 	filters: map[string]filter{

@@ -16,33 +16,35 @@ import (
 // MaxDocumentSize is the largest document file accepted: 20 MiB.
 const MaxDocumentSize = 20 << 20
 
-// DocumentTypes are the kinds of project document (Art. 6, 7, 13, 14).
+// DocumentTypes are the kinds of project document (Art. 6, 7, 9, 13, 14).
 var DocumentTypes = []string{
 	"project_plan", "feasibility_study", "preliminary_design", "funding_estimate",
 	"upward_application_copy", "technical_plan", "secrecy_filing",
 	"implementation_plan", "completion_report", "supervision_report", "trial_run_report",
 	"training_report", "test_report",
-	"joint_acceptance", "settlement_audit", "other",
+	"joint_acceptance", "settlement_audit", "procurement_contract", "single_source_justification", "other",
 }
 
 // documentLabels name each document type in messages.
 var documentLabels = map[string]string{
-	"project_plan":            "project plan",
-	"feasibility_study":       "feasibility study",
-	"preliminary_design":      "preliminary design",
-	"funding_estimate":        "funding source and estimate",
-	"upward_application_copy": "filing copy of the upward application",
-	"technical_plan":          "technical plan",
-	"secrecy_filing":          "secrecy-bureau filing",
-	"implementation_plan":     "implementation plan",
-	"completion_report":       "completion report",
-	"supervision_report":      "supervision report",
-	"trial_run_report":        "trial-run and preliminary acceptance report",
-	"training_report":         "user training report",
-	"test_report":             "network and hardware/software test report",
-	"joint_acceptance":        "joint acceptance record with the secrecy bureau",
-	"settlement_audit":        "settlement audit",
-	"other":                   "document",
+	"project_plan":                "project plan",
+	"feasibility_study":           "feasibility study",
+	"preliminary_design":          "preliminary design",
+	"funding_estimate":            "funding source and estimate",
+	"upward_application_copy":     "filing copy of the upward application",
+	"technical_plan":              "technical plan",
+	"secrecy_filing":              "secrecy-bureau filing",
+	"implementation_plan":         "implementation plan",
+	"completion_report":           "completion report",
+	"supervision_report":          "supervision report",
+	"trial_run_report":            "trial-run and preliminary acceptance report",
+	"training_report":             "user training report",
+	"test_report":                 "network and hardware/software test report",
+	"joint_acceptance":            "joint acceptance record with the secrecy bureau",
+	"settlement_audit":            "settlement audit",
+	"procurement_contract":        "procurement contract",
+	"single_source_justification": "justification of the single-source procurement",
+	"other":                       "document",
 }
 
 // documentArticles cite the article that asks for each document type.
@@ -51,7 +53,8 @@ var documentArticles = map[string]string{
 	"funding_estimate": "Art. 7", "upward_application_copy": "Art. 6", "technical_plan": "Art. 6",
 	"secrecy_filing": "Art. 6", "implementation_plan": "Art. 13", "completion_report": "Art. 13",
 	"supervision_report": "Art. 13", "trial_run_report": "Art. 13", "training_report": "Art. 13",
-	"test_report": "Art. 13", "joint_acceptance": "Art. 13", "settlement_audit": "Art. 14", "other": "-",
+	"test_report": "Art. 13", "joint_acceptance": "Art. 13", "settlement_audit": "Art. 14",
+	"procurement_contract": "Art. 9", "single_source_justification": "Art. 9", "other": "-",
 }
 
 // Document is a file filed with a project. The content is read separately.

@@ -37,13 +37,15 @@ func acceptanceDue(trialRunEnd time.Time, graceDays int) time.Time {
 
 // TransitionInput is one lifecycle step: where to, on which business day,
 // and why. ApprovalNumber goes with the step to approved, TrialRunEnd with
-// the step to trial_run.
+// the step to trial_run, SettlementAmount (the audited settlement, Art. 14)
+// with the step to settled.
 type TransitionInput struct {
-	To             string `json:"to"`
-	Date           Date   `json:"date"`
-	Note           string `json:"note"`
-	ApprovalNumber string `json:"approval_number"`
-	TrialRunEnd    *Date  `json:"trial_run_end"`
+	To               string   `json:"to"`
+	Date             Date     `json:"date"`
+	Note             string   `json:"note"`
+	ApprovalNumber   string   `json:"approval_number"`
+	TrialRunEnd      *Date    `json:"trial_run_end"`
+	SettlementAmount *float64 `json:"settlement_amount"`
 }
 
 // Validate checks the fields on their own.
@@ -64,6 +66,13 @@ func (in *TransitionInput) Validate() error {
 	checkDate(ve, "trial_run_end", in.TrialRunEnd)
 	if in.TrialRunEnd != nil && in.To != "trial_run" {
 		ve.Add("trial_run_end", "goes only with the step to trial_run; change it later with PATCH /api/v1/projects/{id}")
+	}
+	if in.SettlementAmount != nil {
+		checkMoney(ve, "settlement_amount", *in.SettlementAmount)
+		*in.SettlementAmount = money(*in.SettlementAmount)
+		if in.To != "settled" {
+			ve.Add("settlement_amount", "goes only with the step to settled")
+		}
 	}
 	if _, bad := ve.Fields["date"]; !bad && in.TrialRunEnd != nil && in.TrialRunEnd.valid() && *in.TrialRunEnd < in.Date {
 		ve.Add("trial_run_end", "must not be before the date the trial run starts (%s)", in.Date)
@@ -162,6 +171,12 @@ func writeStep(tx *txn, p Project, in TransitionInput) error {
 		in.To, approval, trialEnd, p.ID)
 	if err != nil {
 		return dbErr(err, fmt.Sprintf("update project %d", p.ID))
+	}
+	if in.SettlementAmount != nil {
+		err := tx.exec(`UPDATE projects SET settlement_amount = ? WHERE id = ?`, *in.SettlementAmount, p.ID)
+		if err != nil {
+			return dbErr(err, fmt.Sprintf("record the settlement of project %d", p.ID))
+		}
 	}
 	err = tx.exec(`INSERT INTO project_history (project_id, from_status, to_status, date, note, at, actor)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Status, in.To, in.Date, in.Note, tx.at, tx.actor)

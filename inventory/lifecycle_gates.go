@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // The documents each gate requires, by the type of document.
@@ -37,6 +38,8 @@ func requiredDocuments(p Project, to string) []string {
 		if p.Classified {
 			need = append(need, "joint_acceptance")
 		}
+	case "implementing":
+		need = append(need, "procurement_contract") // Art. 9
 	case "settled":
 		need = append(need, "settlement_audit")
 	}
@@ -45,25 +48,12 @@ func requiredDocuments(p Project, to string) []string {
 
 // prerequisites returns every prerequisite of the step that is missing, by
 // field (a document type, approval_number, spec_items, supervisor,
-// trial_run_end, compliance.N), each with a message that says what to do.
+// procurement, trial_run_end, compliance.N, settlement_amount), each with a
+// message that says what to do.
 func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput) (map[string]string, error) {
 	missing := map[string]string{}
-	if need := requiredDocuments(p, in.To); len(need) > 0 {
-		var have []string
-		err := q.SelectContext(ctx, &have, q.Rebind(`SELECT DISTINCT type FROM project_documents WHERE project_id = ?`), p.ID)
-		if err != nil {
-			return nil, dbErr(err, "read project documents")
-		}
-		got := map[string]bool{}
-		for _, t := range have {
-			got[t] = true
-		}
-		for _, t := range need {
-			if !got[t] {
-				missing[t] = fmt.Sprintf("the %s (%s) is missing: upload it with POST /api/v1/projects/%d/documents, type %s",
-					documentLabels[t], documentArticles[t], p.ID, t)
-			}
-		}
+	if err := missingDocuments(ctx, q, p, requiredDocuments(p, in.To), missing); err != nil {
+		return nil, err
 	}
 	switch in.To {
 	case "approved":
@@ -82,6 +72,9 @@ func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput
 		if p.Supervisor == "" {
 			missing["supervisor"] = fmt.Sprintf("no supervision firm is recorded (Art. 11): set supervisor with PATCH /api/v1/projects/%d", p.ID)
 		}
+		if err := procurementGate(ctx, q, p, missing); err != nil {
+			return nil, err
+		}
 	case "trial_run":
 		if in.TrialRunEnd == nil && p.TrialRunEnd == nil {
 			missing["trial_run_end"] = "the end of the trial run is needed to know when acceptance is due: send trial_run_end with this step"
@@ -92,6 +85,10 @@ func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput
 		}
 		if err := complianceGate(ctx, q, p.ID, missing); err != nil {
 			return nil, err
+		}
+	case "settled":
+		if in.SettlementAmount == nil {
+			missing["settlement_amount"] = "the audited settlement amount is required (Art. 14, 18): send it as settlement_amount with this step"
 		}
 	}
 	return missing, nil
@@ -112,6 +109,26 @@ func complianceGate(ctx context.Context, q querier, projectID int64, missing map
 	}
 	for i, r := range c.Reasons {
 		missing[fmt.Sprintf("compliance.%d", i+1)] = r
+	}
+	return nil
+}
+
+// missingDocuments adds, by type, each document of need the project has not
+// filed.
+func missingDocuments(ctx context.Context, q querier, p Project, need []string, missing map[string]string) error {
+	if len(need) == 0 {
+		return nil
+	}
+	var have []string
+	err := q.SelectContext(ctx, &have, q.Rebind(`SELECT DISTINCT type FROM project_documents WHERE project_id = ?`), p.ID)
+	if err != nil {
+		return dbErr(err, "read project documents")
+	}
+	for _, t := range need {
+		if !slices.Contains(have, t) {
+			missing[t] = fmt.Sprintf("the %s (%s) is missing: upload it with POST /api/v1/projects/%d/documents, type %s",
+				documentLabels[t], documentArticles[t], p.ID, t)
+		}
 	}
 	return nil
 }

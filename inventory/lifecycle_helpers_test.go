@@ -35,6 +35,8 @@ func wantDocs(p inventory.Project, to string) []string {
 		if p.Classified {
 			return []string{"joint_acceptance"}
 		}
+	case "implementing":
+		return []string{"procurement_contract"}
 	case "settled":
 		return []string{"settlement_audit"}
 	}
@@ -86,6 +88,9 @@ func (f *fixture) satisfy(t *testing.T, p inventory.Project, to string) {
 			})
 			noErr(t, err)
 		}
+		if _, err := f.s.Procurement(f.ctx, p.ID); err != nil {
+			f.procure(t, p, "public_tender", 90000)
+		}
 	case "acceptance_requested":
 		_, n, err := f.s.Devices(f.ctx, inventory.ListParams{Filters: map[string]string{"project_id": fmt.Sprint(p.ID)}})
 		noErr(t, err)
@@ -96,6 +101,18 @@ func (f *fixture) satisfy(t *testing.T, p inventory.Project, to string) {
 			noErr(t, err)
 		}
 	}
+}
+
+// procure records the procurement of p, contracted on 1 March of its plan
+// year.
+func (f *fixture) procure(t *testing.T, p inventory.Project, method string, amount float64) inventory.Procurement {
+	t.Helper()
+	day := inventory.Date(fmt.Sprintf("%d-03-01", p.PlanYear))
+	out, _, err := f.s.SetProcurement(f.ctx, p.ID, inventory.ProcurementInput{Method: method,
+		ProcurementNumber: fmt.Sprintf("XXZC-%d-%d", p.PlanYear, p.ID), Supplier: "湘西云数据科技有限公司",
+		ContractNumber: fmt.Sprintf("HT-%d", p.ID), ContractAmount: &amount, ContractDate: &day})
+	noErr(t, err)
+	return out
 }
 
 // step takes one step on date with its prerequisites fulfilled first.
@@ -111,6 +128,8 @@ func (f *fixture) step(t *testing.T, p inventory.Project, to, date string) inven
 			end := inventory.Date(date[:4] + "-12-31")
 			in.TrialRunEnd = &end
 		}
+	case "settled":
+		in.SettlementAmount = &p.Budget
 	}
 	out, err := f.s.TransitionProject(f.ctx, p.ID, in)
 	if err != nil {

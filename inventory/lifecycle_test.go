@@ -111,14 +111,16 @@ func TestLifecyclePrerequisites(t *testing.T) {
 			{"approval number", "self", false, "approved", []string{"approval_number"},
 				func(in *inventory.TransitionInput) { in.ApprovalNumber = "州政务办〔2025〕7号" }},
 			{"spec items (Art. 8)", "self", false, "spec_reviewed", []string{"spec_items"}, nil},
-			{"supervisor (Art. 11)", "self", false, "implementing", []string{"supervisor"}, nil},
+			{"supervisor (Art. 11) and procurement (Art. 9)", "self", false, "implementing",
+				[]string{"procurement", "procurement_contract", "supervisor"}, nil},
 			{"trial run end", "self", false, "trial_run", []string{"trial_run_end"},
 				func(in *inventory.TransitionInput) { in.TrialRunEnd = ptr(inventory.Date("2025-09-30")) }},
 			{"acceptance documents and compliance (Art. 10, 13)", "self", false, "acceptance_requested",
 				[]string{"completion_report", "compliance.1", "implementation_plan", "supervision_report", "test_report",
 					"training_report", "trial_run_report"}, nil},
 			{"joint acceptance of a classified project", "self", true, "accepted", []string{"joint_acceptance"}, nil},
-			{"settlement audit (Art. 14)", "self", false, "settled", []string{"settlement_audit"}, nil},
+			{"settlement audit and amount (Art. 14)", "self", false, "settled", []string{"settlement_amount", "settlement_audit"},
+				func(in *inventory.TransitionInput) { in.SettlementAmount = ptr(95000.0) }},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				n++
@@ -139,9 +141,7 @@ func TestLifecyclePrerequisites(t *testing.T) {
 				if auditCount(t, s, "project") != audit || historyLen(t, s, p.ID) != steps {
 					t.Errorf("a refused step wrote audit or history rows")
 				}
-				if tc.body == nil {
-					f.satisfy(t, p, tc.to)
-				}
+				f.satisfy(t, p, tc.to)
 				in := inventory.TransitionInput{To: tc.to, Date: "2025-03-01"}
 				if tc.body != nil {
 					tc.body(&in)

@@ -38,6 +38,9 @@ type Project struct {
 	// Supervisor is the supervision firm (Art. 11).
 	Supervisor  string `db:"supervisor" json:"supervisor"`
 	TrialRunEnd *Date  `db:"trial_run_end" json:"trial_run_end"`
+	// SettlementAmount is the audited settlement (Art. 14), recorded by the
+	// step to settled; null before.
+	SettlementAmount *float64 `db:"settlement_amount" json:"settlement_amount"`
 }
 
 // ProjectInput creates or patches a project.
@@ -57,6 +60,8 @@ type ProjectInput struct {
 	// (POST /projects/{id}/transitions) set them.
 	Status         *string `json:"status,omitempty"`
 	ApprovalNumber *string `json:"approval_number,omitempty"`
+	// SettlementAmount is refused too: the step to settled records it.
+	SettlementAmount *float64 `json:"settlement_amount,omitempty"`
 }
 
 // MaxUnitIDs caps a project's participating units.
@@ -86,6 +91,9 @@ func (in *ProjectInput) Validate() error {
 	}
 	if in.ApprovalNumber != nil {
 		ve.Add("approval_number", "is recorded by the approval step: POST /api/v1/projects/{id}/transitions with {\"to\": \"approved\", \"approval_number\": ...}")
+	}
+	if in.SettlementAmount != nil {
+		ve.Add("settlement_amount", "is recorded by the step to settled: POST /api/v1/projects/{id}/transitions with {\"to\": \"settled\", \"settlement_amount\": ...}")
 	}
 	// The participating units: each once, the lead unit not among them.
 	// Sorting first keeps this O(n log n) for any list that gets here.
@@ -122,7 +130,7 @@ var projects = &resource[Project, ProjectInput]{
 	entity: "project",
 	table:  "projects",
 	cols: `id, code, name, lead_unit_id, category, funding_source, classified, plan_year, budget, status,
-		approval_number, supervisor, trial_run_end`,
+		approval_number, supervisor, trial_run_end, settlement_amount`,
 	input: func(p Project) ProjectInput {
 		return ProjectInput{Code: p.Code, Name: p.Name, LeadUnitID: p.LeadUnitID, UnitIDs: slices.Clone(p.UnitIDs),
 			Category: p.Category, FundingSource: p.FundingSource, Classified: p.Classified,

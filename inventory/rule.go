@@ -53,11 +53,33 @@ type RuleConfig struct {
 	// AcceptanceGraceDays is how long after the end of a trial run
 	// acceptance may be requested (Art. 13, 16).
 	AcceptanceGraceDays int
+	// CostOverrunPercent is how far, in percent of the approved budget, the
+	// audited settlement may exceed it before "cost-overrun" holds (Art. 18);
+	// past CostOverrunHighPercent the finding is high.
+	CostOverrunPercent     int
+	CostOverrunHighPercent int
 }
 
 // DefaultRuleConfig is the configuration the rules use unless told otherwise.
 func DefaultRuleConfig() RuleConfig {
-	return RuleConfig{UnreachablePolls: 3, AcceptanceGraceDays: 90}
+	return RuleConfig{UnreachablePolls: 3, AcceptanceGraceDays: 90, CostOverrunPercent: 10, CostOverrunHighPercent: 20}
+}
+
+// MaxCostOverrunPercent bounds the cost-overrun thresholds.
+const MaxCostOverrunPercent = 1000
+
+// costOverrun returns the cost-overrun thresholds in percent, the defaults
+// where unset; the high one is never below the other.
+func (c RuleConfig) costOverrun() (medium, high int) {
+	def := DefaultRuleConfig()
+	medium, high = c.CostOverrunPercent, c.CostOverrunHighPercent
+	if medium <= 0 {
+		medium = def.CostOverrunPercent
+	}
+	if high <= 0 {
+		high = max(def.CostOverrunHighPercent, medium)
+	}
+	return medium, max(high, medium)
 }
 
 // SetRuleConfig sets the thresholds the policy rules and eligibility use
@@ -73,6 +95,7 @@ func (s *Store) RuleConfig() RuleConfig {
 	if c.AcceptanceGraceDays <= 0 {
 		c.AcceptanceGraceDays = def.AcceptanceGraceDays
 	}
+	c.CostOverrunPercent, c.CostOverrunHighPercent = c.costOverrun()
 	return c
 }
 

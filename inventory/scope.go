@@ -73,6 +73,7 @@ var scopeAudit = "audit.id IN (" + strings.Join([]string{
 	auditOf("evaluation", "(SELECT id FROM evaluations WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("spec_item", "(SELECT id FROM spec_items WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("spec_revision", "(SELECT id FROM spec_revisions WHERE project_id IN "+scopeProjectIDs+")"),
+	auditOf("project_procurement", "(SELECT id FROM project_procurements WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("rectification", "(SELECT id FROM rectifications WHERE unit_id IN {units} OR project_id IN "+scopeProjectIDs+")"),
 	auditOf("notice", "(SELECT id FROM notices WHERE status <> 'draft')"),
 }, "\n\tUNION ALL ") + ")"

@@ -30,9 +30,7 @@ func TestDialectsInStep(t *testing.T) {
 		if pg[i].Version != lite[i].Version || pg[i].Name != lite[i].Name {
 			t.Errorf("migration %d: postgres %s, sqlite %s", i, pg[i].Name, lite[i].Name)
 		}
-		if pg[i].Version != i+1 {
-			t.Errorf("migration %s: want version %d (no gaps)", pg[i].Name, i+1)
-		}
+		// Numbers may have gaps while the branches that hold them land.
 	}
 	if _, err := migrations.List("oracle"); err == nil {
 		t.Error("an unknown dialect should be an error")

@@ -106,8 +106,10 @@ func listChecks(s *inventory.Store) fiber.Handler {
 
 // CheckRunInput optionally tunes a run; an empty body runs with the defaults.
 type CheckRunInput struct {
-	UnreachablePolls    *int `json:"unreachable_polls"`
-	AcceptanceGraceDays *int `json:"acceptance_grace_days"`
+	UnreachablePolls       *int `json:"unreachable_polls"`
+	AcceptanceGraceDays    *int `json:"acceptance_grace_days"`
+	CostOverrunPercent     *int `json:"cost_overrun_percent"`
+	CostOverrunHighPercent *int `json:"cost_overrun_high_percent"`
 }
 
 // config is the store's rule configuration with the run's overrides.
@@ -126,7 +128,32 @@ func (in CheckRunInput) config(base inventory.RuleConfig) (inventory.RuleConfig,
 		}
 		cfg.AcceptanceGraceDays = *in.AcceptanceGraceDays
 	}
+	in.costOverrun(&cfg, ve)
 	return cfg, ve.Err()
+}
+
+// costOverrun applies the cost-overrun thresholds of the run (Art. 18).
+func (in CheckRunInput) costOverrun(cfg *inventory.RuleConfig, ve *inventory.ValidationError) {
+	for _, f := range []struct {
+		name string
+		v    *int
+		dest *int
+	}{
+		{"cost_overrun_percent", in.CostOverrunPercent, &cfg.CostOverrunPercent},
+		{"cost_overrun_high_percent", in.CostOverrunHighPercent, &cfg.CostOverrunHighPercent},
+	} {
+		if f.v == nil {
+			continue
+		}
+		if *f.v < 1 || *f.v > inventory.MaxCostOverrunPercent {
+			ve.Add(f.name, "must be a percentage between 1 and %d (got %d)", inventory.MaxCostOverrunPercent, *f.v)
+		}
+		*f.dest = *f.v
+	}
+	if cfg.CostOverrunHighPercent < cfg.CostOverrunPercent {
+		ve.Add("cost_overrun_high_percent", "must not be below cost_overrun_percent (%d < %d)",
+			cfg.CostOverrunHighPercent, cfg.CostOverrunPercent)
+	}
 }
 
 func runCheck(s *inventory.Store) fiber.Handler {

@@ -11,7 +11,8 @@ import (
 )
 
 // mountLifecycle registers the project reviewers' routes: lifecycle steps and
-// history, documents, evaluations, eligibility and the annual plan.
+// history, documents, the procurement record, evaluations, eligibility and
+// the annual plan.
 func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
 	api.Post("/projects/:id/transitions", can("project.step"), transitionProject(s))
@@ -20,6 +21,8 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	api.Post("/projects/:id/documents", can("document.write"), uploadDocument(s))
 	api.Get("/projects/:id/documents/:document_id", can("project.read"), downloadDocument(s))
 	api.Delete("/projects/:id/documents/:document_id", can("document.write"), deleteDocument(s))
+	api.Get("/projects/:id/procurement", can("project.read"), getProcurement(s))
+	api.Put("/projects/:id/procurement", can("procurement.write"), putProcurement(s))
 	api.Get("/projects/:id/evaluations", can("project.read"), partList(s.Evaluations))
 	api.Post("/projects/:id/evaluations", can("evaluation.write"), createEvaluation(s))
 	api.Patch("/projects/:id/evaluations/:evaluation_id", can("evaluation.write"), patchEvaluation(s))

@@ -100,8 +100,12 @@ func TestLifecycleWalk(t *testing.T) {
 					"requirements": []obj{{"field": "memory_gb", "op": "min", "value": 256}}})
 			}, nil},
 			{"procuring", "2025-02-01", nil, nil, nil},
-			{"implementing", "2025-04-01", []string{"supervisor"}, func() {
+			{"implementing", "2025-04-01", []string{"procurement", "procurement_contract", "supervisor"}, func() {
 				c.patch(t, base, obj{"supervisor": "湘西信息工程监理有限公司"})
+				c.do(t, "PUT", base+"/procurement", obj{"method": "public_tender", "procurement_number": "XXZC2025-G-017",
+					"supplier": "湘西云数据科技有限公司", "contract_number": "HT-2025-017", "contract_amount": 95000,
+					"contract_date": "2025-03-20"}).want(t, 201)
+				c.fileDoc(t, id, "procurement_contract")
 			}, nil},
 			{"trial_run", "2025-06-01", []string{"trial_run_end"}, nil, obj{"trial_run_end": "2025-08-31"}},
 			{"acceptance_requested", "2025-09-15", []string{"completion_report", "compliance.1", "implementation_plan",
@@ -113,7 +117,8 @@ func TestLifecycleWalk(t *testing.T) {
 				c.device(t, unit, "db-01", obj{"project_id": id, "specs": obj{"memory_gb": 512}})
 			}, nil},
 			{"accepted", "2025-10-10", []string{"joint_acceptance"}, func() { c.fileDoc(t, id, "joint_acceptance") }, nil},
-			{"settled", "2025-11-20", []string{"settlement_audit"}, func() { c.fileDoc(t, id, "settlement_audit") }, nil},
+			{"settled", "2025-11-20", []string{"settlement_amount", "settlement_audit"}, func() { c.fileDoc(t, id, "settlement_audit") },
+				obj{"settlement_amount": 98500.5}},
 		} {
 			t.Run(tc.to, func(t *testing.T) {
 				if tc.missing != nil {
@@ -131,7 +136,8 @@ func TestLifecycleWalk(t *testing.T) {
 			})
 		}
 		final := c.get(t, base)
-		if final["approval_number"] != "州发改〔2024〕88号" || final["trial_run_end"] != "2025-08-31" || final["status"] != "settled" {
+		if final["approval_number"] != "州发改〔2024〕88号" || final["trial_run_end"] != "2025-08-31" || final["status"] != "settled" ||
+			num(t, final["settlement_amount"]) != 98500.5 {
 			t.Errorf("project after the walk = %v", final)
 		}
 		steps, total := c.list(t, base+"/history")

@@ -55,11 +55,16 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 	format := fs.String("format", "text", "output: text or json")
 	failOn := fs.String("fail-on", "", "exit with code 3 when open findings of this severity or higher exist: high, medium or low")
 	grace := graceDaysFlag(fs)
+	overrun := costOverrunFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	graceDays, err := grace()
 	if err != nil {
+		return badValue(err)
+	}
+	rules := inventory.RuleConfig{AcceptanceGraceDays: graceDays}
+	if err := overrun(&rules); err != nil {
 		return badValue(err)
 	}
 	if *format != "text" && *format != "json" {
@@ -75,7 +80,7 @@ func cmdCheck(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	defer s.Close()
-	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: graceDays})
+	s.SetRuleConfig(rules)
 	c, err := s.RunCheck(ctx, inventory.CheckOptions{})
 	if err != nil {
 		return err

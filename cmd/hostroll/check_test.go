@@ -71,7 +71,7 @@ func TestCheckCommand(t *testing.T) {
 			stderr string
 		}{
 			{"high findings exist", []string{"--fail-on", "high"}, 3, "3 open findings of severity high or higher"},
-			{"low and up", []string{"--fail-on", "low"}, 3, "9 open findings of severity low or higher"},
+			{"low and up", []string{"--fail-on", "low"}, 3, "11 open findings of severity low or higher"},
 			{"bad threshold", []string{"--fail-on", "urgent"}, 2, "--fail-on must be high, medium or low"},
 			{"bad format", []string{"--format", "xml"}, 2, "--format must be text or json"},
 			{"stray argument", []string{"now"}, 2, `unexpected argument "now"`},

@@ -28,6 +28,8 @@ type Config struct {
 	// GraceDays is how long after a trial run acceptance may be requested
 	// (Art. 13, 16).
 	GraceDays int
+	// Rules are the thresholds of the policy rules (GraceDays among them).
+	Rules inventory.RuleConfig
 
 	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
@@ -235,6 +237,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	fs.StringVar(&cfg.Addr, "addr", envOr("HOSTROLL_ADDR", "127.0.0.1:8080"), "listen address (env HOSTROLL_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	grace := graceDaysFlag(fs)
+	overrun := costOverrunFlags(fs)
 	checkScheduleFlag(fs, &cfg)
 	var pc pollConfig
 	pollFlags(fs, &pc, true)
@@ -255,6 +258,10 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if cfg.GraceDays, err = grace(); err != nil {
 		return badValue(err)
 	}
+	cfg.Rules.AcceptanceGraceDays = cfg.GraceDays
+	if err := overrun(&cfg.Rules); err != nil {
+		return badValue(err)
+	}
 	s, applied, err := openStoreNoting(ctx, cfg.DB, func(file, fp string) {
 		log.Warn("created the secret key file: back it up apart from the database; without it the SNMP secrets cannot be opened", "file", file, "key", fp)
 	})
@@ -265,7 +272,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err := s.CheckSecretKey(ctx); err != nil {
 		log.Error("the collector will poll nothing", "err", err)
 	}
-	s.SetRuleConfig(inventory.RuleConfig{AcceptanceGraceDays: cfg.GraceDays})
+	s.SetRuleConfig(cfg.Rules)
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", joinInts(applied))
 	}

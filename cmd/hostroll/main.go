@@ -41,6 +41,8 @@ commands:
 Run 'hostroll COMMAND -h' for a command's flags.
 Environment: HOSTROLL_DB (database URL), HOSTROLL_ADDR (listen address),
 HOSTROLL_ACCEPTANCE_GRACE_DAYS (serve: days to request acceptance after a trial run, default 90),
+HOSTROLL_COST_OVERRUN_PERCENT, HOSTROLL_COST_OVERRUN_HIGH_PERCENT (serve, check: a settlement
+more than this far over budget is a cost overrun, high past the second; default 10 and 20),
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
 HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices"),
 HOSTROLL_SECRET_KEY_FILE (key that seals SNMP secrets, see docs/auditor.md), HOSTROLL_TOKEN_PEPPER,

@@ -66,6 +66,10 @@ func TestCommands(t *testing.T) {
 		{"bad acceptance grace days", []string{"serve", "--db", db, "--acceptance-grace-days", "0"}, 2, "", "from 1 to 3650"},
 		{"bad check schedule", []string{"serve", "--db", db, "--check-schedule", "nightly"}, 2, "", `check schedule "nightly"`},
 		{"check: bad acceptance grace days", []string{"check", "--db", db, "--acceptance-grace-days", "x"}, 2, "", "from 1 to 3650"},
+		{"bad cost-overrun percent", []string{"serve", "--db", db, "--cost-overrun-percent", "0"}, 2, "", "from 1 to 1000"},
+		{"cost-overrun percent not a number", []string{"check", "--db", db, "--cost-overrun-high-percent", "x"}, 2, "", `not "x"`},
+		{"cost-overrun high below medium", []string{"check", "--db", db, "--cost-overrun-percent", "30",
+			"--cost-overrun-high-percent", "20"}, 2, "", "must not be below"},
 		{"malformed database URL", []string{"migrate", "--db", "mysql://u:pw@h/db"}, 1, "", `unknown scheme "mysql"`},
 		{"unreachable database", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "", "cannot reach database"},
 	}
