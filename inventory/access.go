@@ -21,6 +21,8 @@ var Actions = []string{
 	"finding.read", "exemption.write", "check.read", "check.run",
 	"eligibility.read", "plan.read", "report.read",
 	"audit.read", "audit.verify",
+	"rectification.read", "rectification.issue", "rectification.respond", "rectification.review",
+	"notice.read", "notice.write", "notice.publish",
 	"user.read", "user.write", "token.read", "token.write",
 	"self", // your own account: /me, password, sessions, tokens
 }
@@ -41,11 +43,13 @@ var access = map[string][]string{
 		"procurement.write", StepAction("approved"), StepAction("rejected"), StepAction("spec_reviewed"),
 		StepAction("procuring"), StepAction("implementing"), StepAction("trial_run"),
 		StepAction("acceptance_requested"), StepAction("accepted"),
-		StepAction("acceptance_failed"), StepAction("settled")},
+		StepAction("acceptance_failed"), StepAction("settled"),
+		"rectification.issue", "rectification.review", "notice.write", "notice.publish"},
 	RoleUnitStaff: {"self", "unit.read", "room.read", "rack.read", "device.read", "line.read",
 		"project.read", "finding.read", "check.read", "eligibility.read", "audit.read",
 		"project.write", "project.step", "document.write", "spec.revision.propose",
-		StepAction("submitted"), StepAction("acceptance_requested")},
+		StepAction("submitted"), StepAction("acceptance_requested"),
+		"rectification.read", "rectification.respond", "notice.read"},
 	RoleAuditor: {"*.read", "self", "audit.verify"},
 }
 

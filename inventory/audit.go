@@ -70,7 +70,8 @@ type AuditEntry struct {
 // AuditEntities are the entity names audit rows use.
 var AuditEntities = []string{"unit", "room", "rack", "device", "line", "project", "snmp_profile",
 	"project_document", "evaluation", "spec_item", "spec_revision", "check", "finding",
-	"user", "session", "api_token", "secret_key", "project_procurement", "project_amendment"}
+	"user", "session", "api_token", "secret_key", "project_procurement", "project_amendment",
+	"rectification", "notice"}
 
 var auditList = listSpec{
 	filters: map[string]filter{

@@ -9,7 +9,7 @@ import (
 )
 
 // Reasons a unit gets no project in next year's plan (Art. 16).
-var EligibilityReasons = []string{"unfinished", "acceptance_not_requested", "acceptance_failed", "unrectified_evaluation"}
+var EligibilityReasons = []string{"unfinished", "acceptance_not_requested", "acceptance_failed", "unrectified_evaluation", "unrectified_order"}
 
 // Eligibility answers, for a plan year, which units may have projects in it
 // (Art. 16). AsOf is the business day the answer was computed on: overdue
@@ -39,7 +39,9 @@ type EligibilityReason struct {
 	Article     string `json:"article"`
 	ProjectID   int64  `json:"project_id"`
 	ProjectCode string `json:"project_code"`
-	Message     string `json:"message"`
+	// RectificationID is the order behind an unrectified_order reason.
+	RectificationID int64  `json:"rectification_id,omitempty"`
+	Message         string `json:"message"`
 	// CanChange: the fact behind the reason may still change before the
 	// plan is decided (a project may still reach its trial run this year, be
 	// accepted after failing, or have its problems rectified); false for
@@ -68,7 +70,8 @@ type eligibilityFacts struct {
 // a project of the previous year's plan that had not reached its trial run
 // by the end of that year; one whose acceptance was not requested within
 // graceDays of the end of its trial run, or failed and has not been accepted
-// since; or any project with evaluation problems not yet rectified.
+// since; or any project with evaluation problems not yet rectified; or a
+// rectification order open past its due day at the end of that year.
 func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibility, error) {
 	if year < 2001 || year > 2101 {
 		return Eligibility{}, Invalid("year", "must be a plan year between 2001 and 2101 (got %d)", year)
@@ -119,6 +122,9 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 	byUnit := map[int64][]EligibilityReason{}
 	for _, f := range facts {
 		byUnit[f.LeadUnitID] = append(byUnit[f.LeadUnitID], f.reasons(year, out.AsOf, graceDays)...)
+	}
+	if err := s.unrectifiedOrders(ctx, year, out.AsOf, byUnit); err != nil {
+		return out, err
 	}
 	for _, u := range units {
 		reasons := byUnit[u.ID]
@@ -208,4 +214,49 @@ func (f eligibilityFacts) acceptanceDue(graceDays int) (Date, bool) {
 		return "", false
 	}
 	return Date(acceptanceDue(end, graceDays).Format(time.DateOnly)), true
+}
+
+// unrectifiedOrders adds the reason unrectified_order (Art. 16 (3)) for each
+// rectification order that, at the end of the previous plan year (or today,
+// while that year runs), was past its due day and not closed. A response the
+// office has not yet accepted does not rectify; closing the order later does
+// not undo a year end it was open at.
+func (s *Store) unrectifiedOrders(ctx context.Context, year int, asOf Date, byUnit map[int64][]EligibilityReason) error {
+	day := min(asOf, Date(fmt.Sprintf("%d-12-31", year-1)))
+	var orders []struct {
+		ID          int64   `db:"id"`
+		UnitID      int64   `db:"unit_id"`
+		ProjectID   *int64  `db:"project_id"`
+		ProjectCode *string `db:"project_code"`
+		DueOn       Date    `db:"due_on"`
+		ClosedOn    *Date   `db:"closed_on"`
+	}
+	err := s.db.SelectContext(ctx, &orders, s.db.Rebind(`SELECT r.id, r.unit_id, r.project_id, p.code AS project_code,
+			r.due_on, r.closed_on
+		FROM rectifications r LEFT JOIN projects p ON p.id = r.project_id
+		WHERE r.issued_on <= ? AND r.due_on < ? AND (r.closed_on IS NULL OR r.closed_on > ?)
+		ORDER BY r.due_on, r.id`), day, day, day)
+	if err != nil {
+		return dbErr(err, "read rectification orders for eligibility")
+	}
+	for _, o := range orders {
+		r := EligibilityReason{Reason: "unrectified_order", Article: "16(3)", RectificationID: o.ID,
+			Message: fmt.Sprintf("rectification order %d was due by %s and was not closed on %s", o.ID, o.DueOn, day)}
+		if o.ProjectID != nil {
+			r.ProjectID, r.ProjectCode = *o.ProjectID, *o.ProjectCode
+			r.Message = fmt.Sprintf("project %s: ", *o.ProjectCode) + r.Message
+		}
+		if o.ClosedOn != nil {
+			r.Message += fmt.Sprintf(" (closed only on %s)", *o.ClosedOn)
+		}
+		// While the year runs the order may still be closed in time.
+		r.CanChange = day < yearEnd(year-1)
+		if r.CanChange {
+			r.Message += " (this can still change)"
+		} else {
+			r.Message += " (this is final)"
+		}
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], r)
+	}
+	return nil
 }

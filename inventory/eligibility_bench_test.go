@@ -50,7 +50,64 @@ func BenchmarkEligibility(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
 				b.ReportMetric(float64(ineligible), "ineligible-units")
 			})
+			// The same answer with 10,000 rectification orders (Art. 16
+			// (3) unrectified_order), against the run above as baseline.
+			seedOrders(b, db, units, 10000)
+			b.Run("EligibilityWithOrders", func(b *testing.B) {
+				ctx := context.Background()
+				var reasons int
+				for b.Loop() {
+					e, err := db.Store.Eligibility(ctx, 2025, 90)
+					if err != nil {
+						b.Fatal(err)
+					}
+					reasons = 0
+					for _, u := range e.Items {
+						for _, r := range u.Reasons {
+							if r.Reason == "unrectified_order" {
+								reasons++
+							}
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+				b.ReportMetric(float64(reasons), "unrectified-orders")
+			})
 		})
+	}
+}
+
+// seedOrders inserts n rectification orders about units, issued in 2024 and
+// due on a day of 2024 or 2025 in turn; every third is closed, on a day in
+// turn before and after the end of 2024.
+func seedOrders(b *testing.B, db dbtest.DB, units, n int) {
+	b.Helper()
+	ctx := context.Background()
+	x := db.Store.DB()
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for start := 0; start < n; start += 500 {
+		var vals []string
+		var args []any
+		for i := start; i < min(n, start+500); i++ {
+			unit := int64(i%units + 1)
+			due := fmt.Sprintf("%d-%02d-%02d", 2024+i%2, 1+i%12, 1+i%28)
+			state, closed := "open", any(nil)
+			if i%3 == 0 {
+				state, closed = "closed", fmt.Sprintf("%d-12-20", 2024+i%2)
+			}
+			vals = append(vals, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, "unit", unit, unit, "问题", "整改", "2023-12-01", due, state, closed, "bench", at)
+		}
+		q := `INSERT INTO rectifications (subject_type, subject_id, unit_id, problem, action, issued_on, due_on, state,
+			closed_on, issued_by, created_at) VALUES ` + strings.Join(vals, ", ")
+		if _, err := x.ExecContext(ctx, x.Rebind(q), args...); err != nil {
+			b.Fatalf("seed rectifications: %v", err)
+		}
+	}
+	if db.Name == inventory.Postgres {
+		if _, err := x.ExecContext(ctx, "ANALYZE rectifications"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -96,9 +96,25 @@ type ConflictError struct {
 	Field   string
 	Message string
 	Fields  map[string]string
+	// MessageZH, when set, is Message in Chinese; Text picks by language.
+	MessageZH string
 }
 
 func (e *ConflictError) Error() string { return e.Message }
+
+// Text is the message in lang ("zh" or "en"); English when there is no
+// Chinese one.
+func (e *ConflictError) Text(lang string) string {
+	if lang == "zh" && e.MessageZH != "" {
+		return e.MessageZH
+	}
+	return e.Message
+}
+
+// conflictL is a conflict on field with its message in Chinese and English.
+func conflictL(field, zh, en string) error {
+	return &ConflictError{Field: field, Message: en, MessageZH: zh}
+}
 
 // Is makes errors.Is(err, ErrConflict) hold.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }

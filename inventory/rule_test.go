@@ -104,6 +104,20 @@ func (p *policy) observeAt(deviceID int64, at time.Time, reachable bool, serial,
 	noErr(p.t, err)
 }
 
+// order issues an order to the fixture's unit on paper ten days ago, due
+// dueIn days from today (negative: already past).
+func (p *policy) order(dueIn int) {
+	p.t.Helper()
+	day := func(d int) inventory.Date {
+		return inventory.Date(time.Now().In(cst).AddDate(0, 0, d).Format(time.DateOnly))
+	}
+	_, err := p.s.CreateRectification(p.ctx, inventory.RectificationInput{SubjectType: "unit", SubjectID: p.unit.ID,
+		Problem: "自建机房未撤并", Action: "撤并", IssuedOn: ptr(day(-10)), DueOn: day(dueIn)})
+	noErr(p.t, err)
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
 func (p *policy) run(now time.Time) inventory.Check {
 	p.t.Helper()
 	c, err := p.s.RunCheck(p.ctx, inventory.CheckOptions{Now: now})
@@ -163,6 +177,17 @@ var ruleCases = []ruleCase{
 			_, err := p.s.UpdateRoom(p.ctx, id, func(in *inventory.RoomInput) error { in.Kind = "central"; return nil })
 			noErr(p.t, err)
 		}},
+	{name: "rectification order past its due day", rule: "rectification-overdue", severity: "high",
+		zh: "第十二条：整改通知", en: "Art. 12: rectification order",
+		setup: func(p *policy) (string, int64) { p.order(-2); return "unit", p.unit.ID },
+		fix: func(p *policy, id int64) {
+			rs, _, err := p.s.Rectifications(p.ctx, inventory.ListParams{Filters: map[string]string{"unit_id": fmt.Sprint(id)}})
+			noErr(p.t, err)
+			_, err = p.s.RespondRectification(p.ctx, rs[0].ID, inventory.RectificationStep{Note: "已整改"})
+			noErr(p.t, err)
+		}},
+	{name: "rectification order due in two days", rule: "rectification-overdue",
+		setup: func(p *policy) (string, int64) { p.order(2); return "unit", p.unit.ID }},
 	{name: "retired private room", rule: "private-room",
 		setup: func(p *policy) (string, int64) { r, _ := p.unitRoom("retired"); return "room", r.ID }},
 	{name: "central room", rule: "private-room",

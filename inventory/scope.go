@@ -26,6 +26,14 @@ const (
 	scopeOwnRacks = "racks.room_id IN (SELECT id FROM rooms WHERE unit_id IN {units})"
 	// Of a project, unit staff change only what their unit leads.
 	scopeLedProjects = "projects.lead_unit_id IN {units}"
+	// A rectification order belongs to the unit that answers it and to the
+	// units of its project; only the answering unit responds.
+	scopeRectifications = "(rectifications.unit_id IN {units} OR rectifications.project_id IN " +
+		scopeProjectIDs + ")"
+	scopeOwnRectifications = "rectifications.unit_id IN {units}"
+	// A notice is public once published; drafts are the office's alone, and
+	// only the office writes notices (the store checks the role).
+	scopeNotices = "notices.status <> 'draft'"
 )
 
 // scopeRule is what a scoped caller may read of a table, and what of that
@@ -36,13 +44,15 @@ type scopeRule struct{ read, write string }
 // rule (snmp_profiles, checks) holds no unit's records; whether a role may
 // read it at all is the route table's call.
 var scopeRules = map[string]scopeRule{
-	"units":    {scopeUnits, scopeUnits},
-	"rooms":    {scopeRooms, scopeOwnRooms},
-	"racks":    {scopeRacks, scopeOwnRacks},
-	"devices":  {scopeDevices, scopeDevices},
-	"lines":    {scopeLines, scopeLines},
-	"projects": {scopeProjects, scopeLedProjects},
-	"findings": {scopeFindings, scopeFindings},
+	"units":          {scopeUnits, scopeUnits},
+	"rooms":          {scopeRooms, scopeOwnRooms},
+	"racks":          {scopeRacks, scopeOwnRacks},
+	"devices":        {scopeDevices, scopeDevices},
+	"lines":          {scopeLines, scopeLines},
+	"projects":       {scopeProjects, scopeLedProjects},
+	"findings":       {scopeFindings, scopeFindings},
+	"rectifications": {scopeRectifications, scopeOwnRectifications},
+	"notices":        {scopeNotices, "1 = 0"},
 }
 
 // scopeAudit keeps the audit rows of the entities in scope: those that still
@@ -65,6 +75,8 @@ var scopeAudit = "audit.id IN (" + strings.Join([]string{
 	auditOf("spec_revision", "(SELECT id FROM spec_revisions WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("project_procurement", "(SELECT id FROM project_procurements WHERE project_id IN "+scopeProjectIDs+")"),
 	auditOf("project_amendment", "(SELECT id FROM project_amendments WHERE project_id IN "+scopeProjectIDs+")"),
+	auditOf("rectification", "(SELECT id FROM rectifications WHERE unit_id IN {units} OR project_id IN "+scopeProjectIDs+")"),
+	auditOf("notice", "(SELECT id FROM notices WHERE status <> 'draft')"),
 }, "\n\tUNION ALL ") + ")"
 
 // auditOf selects the audit rows of entity whose ids are in ids.
@@ -186,6 +198,10 @@ func noun(table string) string {
 		return "专线"
 	case "findings":
 		return "问题"
+	case "rectifications":
+		return "整改通知"
+	case "notices":
+		return "通报"
 	}
 	return table
 }

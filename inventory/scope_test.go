@@ -28,6 +28,8 @@ type twoUnits struct {
 	lineA, lineB           inventory.Line
 	projA, projB, projJoin inventory.Project
 	findingA, findingB     int64
+	orderA, orderB         int64           // rectification orders to A and B
+	draftB                 int64           // a draft notice about B
 	staffA                 context.Context // unit_staff of A, a signed-in user
 }
 
@@ -74,9 +76,23 @@ func seedTwoUnits(t *testing.T, s *inventory.Store) *twoUnits {
 	_, err = s.RunCheck(ctx, inventory.CheckOptions{Now: time.Now()})
 	noErr(t, err)
 	w.findingA, w.findingB = w.findingOf(t, w.a.ID), w.findingOf(t, w.b.ID)
+	w.orderA, w.orderB = w.order(t, w.a.ID, "整改-A"), w.order(t, w.b.ID, "整改-"+secretB)
+	draft, err := s.CreateNotice(ctx, inventory.NoticeInput{Title: "通报-" + secretB, Body: "b", UnitIDs: []int64{w.b.ID},
+		RectificationIDs: []int64{w.orderB}})
+	noErr(t, err)
+	w.draftB = draft.ID
 	w.staffA = inventory.WithCaller(context.Background(), inventory.Caller{Name: "staff-a", UserID: 7,
 		Role: inventory.RoleUnitStaff, UnitID: w.a.ID})
 	return w
+}
+
+// order issues a rectification order to unit, its problem named problem.
+func (w *twoUnits) order(t *testing.T, unit int64, problem string) int64 {
+	t.Helper()
+	r, err := w.s.CreateRectification(w.ctx, inventory.RectificationInput{SubjectType: "unit", SubjectID: unit,
+		Problem: problem, Action: "整改", DueOn: "2099-12-31"})
+	noErr(t, err)
+	return r.ID
 }
 
 func (w *twoUnits) line(t *testing.T, unit int64, circuit string) inventory.Line {
@@ -154,6 +170,8 @@ func TestScopeReads(t *testing.T) {
 			{"central elevation", func(ctx context.Context) (any, error) { return s.RackElevation(ctx, w.rack.ID) }, "dev-a"},
 			{"joint project", func(ctx context.Context) (any, error) { return s.Project(ctx, w.projJoin.ID) }, "PJ-1"},
 			{"compliance of A", func(ctx context.Context) (any, error) { return s.Compliance(ctx, w.projA.ID) }, ""},
+			{"rectifications", func(ctx context.Context) (any, error) { return page(s.Rectifications(ctx, all)) }, "整改-A"},
+			{"notices", func(ctx context.Context) (any, error) { return page(s.Notices(ctx, all)) }, ""},
 		}
 		for _, r := range reads {
 			t.Run(r.name, func(t *testing.T) {
@@ -226,6 +244,9 @@ func TestScopeGetsAreNotFound(t *testing.T) {
 			{"evaluations", func(ctx context.Context) (any, error) { return s.Evaluations(ctx, w.projB.ID) }},
 			{"compliance", func(ctx context.Context) (any, error) { return s.Compliance(ctx, w.projB.ID) }},
 			{"finding", func(ctx context.Context) (any, error) { return s.Finding(ctx, w.findingB, "zh") }},
+			{"rectification", func(ctx context.Context) (any, error) { return s.Rectification(ctx, w.orderB) }},
+			{"draft notice", func(ctx context.Context) (any, error) { return s.Notice(ctx, w.draftB) }},
+			{"draft notice page", func(ctx context.Context) (any, error) { return s.NoticePage(ctx, w.draftB, "zh") }},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := tc.get(w.ctx)

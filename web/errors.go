@@ -124,6 +124,12 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if xe := (*inventory.ForbiddenError)(nil); errors.As(err, &xe) {
 			detail.Message = xe.Text(lang(c))
 		}
+		if ce := (*inventory.ConflictError)(nil); errors.As(err, &ce) && ce.MessageZH != "" {
+			detail.Message = ce.Text(lang(c))
+			if ce.Field != "" {
+				detail.Fields[ce.Field] = detail.Message
+			}
+		}
 		var ae *apiError
 		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) {
 			detail.Message = "request body is larger than 1 MiB"

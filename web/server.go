@@ -114,6 +114,8 @@ func routes(app *fiber.App, cfg Config) {
 	mountFindings(api, s)
 	mountReports(api, s)
 	mountObservations(api, cfg)
+	mountRectifications(api, s)
+	mountNotices(api, s)
 }
 
 // userOf names who made a request, for the log: "-" when nobody signed in.

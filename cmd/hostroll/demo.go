@@ -159,4 +159,5 @@ func (d *demo) load() {
 	d.line("中国电信", "XXCT-2020-1024", fh, "凤凰县政务中心", "州政府中心机房", 200, 2600, "intranet")
 	d.line("中国移动", "XXCM-2022-0520", park, "经开区管委会", "互联网出口", 500, 4500, "extranet")
 	d.projectLifecycles(pay, gov, sec)
+	d.rectifications(fin, fh, pay)
 }

@@ -1,0 +1,84 @@
+-- Rectification orders (Art. 12, 15, 18) and notices of criticism (Art. 18).
+
+-- An order to rectify within a deadline (限期整改). Its subject is a project
+-- or a unit; unit_id is the unit that answers it (the project's lead unit).
+-- state is what was last done; "overdue" is derived from due_on and the
+-- business day. closed_on is the business day the office closed it.
+CREATE TABLE rectifications (
+    id            BIGSERIAL PRIMARY KEY,
+    subject_type  TEXT NOT NULL CHECK (subject_type IN ('project', 'unit')),
+    subject_id    BIGINT NOT NULL,
+    unit_id       BIGINT NOT NULL REFERENCES units (id),
+    project_id    BIGINT REFERENCES projects (id),
+    evaluation_id BIGINT REFERENCES evaluations (id),
+    problem       TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    issued_on     DATE NOT NULL,
+    due_on        DATE NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'open'
+                  CHECK (state IN ('open', 'responded', 'reopened', 'closed')),
+    closed_on     DATE,
+    issued_by     TEXT NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL,
+    CHECK (due_on > issued_on),
+    CHECK ((subject_type = 'project') = (project_id IS NOT NULL))
+);
+CREATE INDEX rectifications_unit_idx ON rectifications (unit_id, state, due_on);
+CREATE INDEX rectifications_project_idx ON rectifications (project_id);
+
+CREATE TABLE rectification_findings (
+    rectification_id BIGINT NOT NULL REFERENCES rectifications (id) ON DELETE CASCADE,
+    finding_id       BIGINT NOT NULL REFERENCES findings (id),
+    PRIMARY KEY (rectification_id, finding_id)
+);
+
+-- The exchange: issue, the unit's responses, the office's refusals and the
+-- close, in order. documents are ids of project documents, as JSON.
+CREATE TABLE rectification_events (
+    id               BIGSERIAL PRIMARY KEY,
+    rectification_id BIGINT NOT NULL REFERENCES rectifications (id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('issue', 'response', 'refuse', 'close')),
+    date             DATE NOT NULL,
+    note             TEXT NOT NULL DEFAULT '',
+    documents        TEXT NOT NULL DEFAULT '[]',
+    at               TIMESTAMPTZ NOT NULL,
+    actor            TEXT NOT NULL
+);
+CREATE INDEX rectification_events_order_idx ON rectification_events (rectification_id, id);
+
+-- A notice of criticism (通报批评): drafted, published, withdrawn; never
+-- edited once published.
+CREATE TABLE notices (
+    id                BIGSERIAL PRIMARY KEY,
+    title             TEXT NOT NULL,
+    number            TEXT NOT NULL,
+    body              TEXT NOT NULL,
+    status            TEXT NOT NULL DEFAULT 'draft'
+                      CHECK (status IN ('draft', 'published', 'withdrawn')),
+    published_on      DATE,
+    published_by      TEXT,
+    withdrawn_at      TIMESTAMPTZ,
+    withdrawn_by      TEXT,
+    withdrawal_reason TEXT NOT NULL DEFAULT '',
+    created_at        TIMESTAMPTZ NOT NULL,
+    created_by        TEXT NOT NULL
+);
+CREATE UNIQUE INDEX notices_number_key ON notices (number) WHERE number <> '';
+
+CREATE TABLE notice_units (
+    notice_id BIGINT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    unit_id   BIGINT NOT NULL REFERENCES units (id),
+    PRIMARY KEY (notice_id, unit_id)
+);
+
+CREATE TABLE notice_rectifications (
+    notice_id        BIGINT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    rectification_id BIGINT NOT NULL REFERENCES rectifications (id),
+    PRIMARY KEY (notice_id, rectification_id)
+);
+
+CREATE TABLE notice_findings (
+    notice_id  BIGINT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    finding_id BIGINT NOT NULL REFERENCES findings (id),
+    PRIMARY KEY (notice_id, finding_id)
+);
