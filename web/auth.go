@@ -173,18 +173,24 @@ func sameSite(c *fiber.Ctx) error {
 // allowed action. Without credentials it is 401; a user who must change
 // their password may do nothing else first.
 func can(action string) fiber.Handler {
-	return guard(action, false)
+	return guard(action, false, jsonOnly)
 }
 
 // canPending is can for the few routes a user who must change their
 // password may still use: /me, /me/password and signing out.
 func canPending(action string) fiber.Handler {
-	return guard(action, true)
+	return guard(action, true, jsonOnly)
+}
+
+// canForm is canPending for a page's form (application/x-www-form-urlencoded):
+// the first sign-in's password form.
+func canForm(action string) fiber.Handler {
+	return guard(action, true, func(c *fiber.Ctx) error { return c.Next() })
 }
 
 const probeKey = "hostroll.probe"
 
-func guard(action string, pending bool) fiber.Handler {
+func guard(action string, pending bool, body fiber.Handler) fiber.Handler {
 	if !inventory.KnownAction(action) {
 		panic("web: route declares unknown action " + action)
 	}
@@ -205,7 +211,7 @@ func guard(action string, pending bool) fiber.Handler {
 		if err := mayDo(c, a, action); err != nil {
 			return err
 		}
-		return jsonOnly(c)
+		return body(c)
 	}
 }
 

@@ -6,8 +6,13 @@ import (
 	_ "embed"
 	"errors"
 	"html/template"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"hostroll/inventory"
 )
 
 //go:embed templates/login.html
@@ -25,16 +30,29 @@ const loginCSRFCookie = "hostroll_login_csrf"
 
 type loginTexts struct {
 	Title, Username, Password, Submit, Other, SignedIn string
+	// The form to change a generated password at the first sign-in.
+	MustChange, Current, New, Again, Rules, Change, Mismatch, Changed string
 }
 
 var loginT = map[string]loginTexts{
-	"zh": {"登录 hostroll", "用户名", "密码", "登录", "English", "已登录："},
-	"en": {"Sign in to hostroll", "Username", "Password", "Sign in", "中文", "Signed in as"},
+	"zh": {"登录 hostroll", "用户名", "密码", "登录", "English", "已登录：",
+		"首次登录须先修改密码，修改前不能使用其他功能。", "当前密码", "新密码", "再次输入新密码",
+		"至少 10 个字符，包含小写字母、大写字母、数字、其他字符中的三类，不含用户名，不能是常见密码。",
+		"修改密码", "两次输入的新密码不一致", "密码已修改。"},
+	"en": {"Sign in to hostroll", "Username", "Password", "Sign in", "中文", "Signed in as",
+		"Change your password first: nothing else can be used before.", "Current password", "New password",
+		"New password again",
+		"At least 10 characters, three of: lower case, upper case, digits, other characters; not containing the username; not a common password.",
+		"Change password", "the two new passwords differ", "The password was changed."},
 }
 
 type loginView struct {
-	Lang, CSRF, Error, Username, SignedIn string
-	T                                     loginTexts
+	Lang, CSRF, Error, Username, SignedIn, Done string
+	// MustChange shows the password form, posted with the session's CSRF
+	// token (SessionCSRF) to /login/password.
+	MustChange  bool
+	SessionCSRF string
+	T           loginTexts
 }
 
 // renderLogin renders the sign-in page with a fresh form token.
@@ -87,11 +105,60 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 		if err := rateLimit(c, lim); err != nil {
 			return refuse(err)
 		}
-		_, u, err := startSession(c, cfg, v.Username, c.FormValue("password"))
+		ns, u, err := startSession(c, cfg, v.Username, c.FormValue("password"))
 		if err != nil {
 			return refuse(err)
 		}
-		v.SignedIn = u.Username
+		v.SignedIn, v.MustChange, v.SessionCSRF = u.Username, u.MustChangePassword, ns.CSRF
 		return renderLogin(c, cfg, fiber.StatusOK, v)
 	}
+}
+
+// loginPassword changes the password from the sign-in page's form, for the
+// first sign-in with a generated password. The session and its CSRF token
+// (the form's csrf_token) were checked by authenticate; the rules and the
+// store are those of POST /api/v1/me/password.
+func loginPassword(cfg Config) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := authOf(c) // canForm: someone signed in
+		if a.session == nil { // a token: scripts use POST /api/v1/me/password
+			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+		}
+		v := loginView{SignedIn: a.user.Username, MustChange: true, SessionCSRF: a.csrf}
+		current, next := c.FormValue("current_password"), c.FormValue("password")
+		err := checkPassword(c, a.user.Username, next)
+		if err == nil && next != c.FormValue("password_again") {
+			err = inventory.Invalid("password_again", "%s", loginT[langOf(c)].Mismatch)
+		}
+		if err == nil {
+			err = cfg.Store.ChangePassword(c.UserContext(), a.user.ID, current, next, a.session.ID)
+		}
+		var ve *inventory.ValidationError
+		if errors.As(err, &ve) {
+			t := loginT[langOf(c)]
+			v.Error = fieldMessages(ve, map[string]string{"current_password": t.Current,
+				"password": t.New, "password_again": t.Again})
+			return renderLogin(c, cfg, fiber.StatusBadRequest, v)
+		}
+		if err != nil {
+			return err
+		}
+		v.MustChange, v.Done = false, loginT[langOf(c)].Changed
+		return renderLogin(c, cfg, fiber.StatusOK, v)
+	}
+}
+
+// fieldMessages joins a validation error's messages, each after its
+// field's label on the form.
+func fieldMessages(ve *inventory.ValidationError, labels map[string]string) string {
+	keys := slices.Sorted(maps.Keys(ve.Fields))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		label := labels[k]
+		if label == "" {
+			label = k
+		}
+		parts[i] = label + ": " + ve.Fields[k]
+	}
+	return strings.Join(parts, "; ")
 }

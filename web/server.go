@@ -79,6 +79,7 @@ func routes(app *fiber.App, cfg Config) {
 
 	app.Get("/login", loginPage(cfg))
 	app.Post("/login", loginForm(cfg, lim))
+	app.Post("/login/password", canForm("self"), loginPassword(cfg))
 	app.Get("/static/login.css", loginCSS)
 
 	api := app.Group("/api/v1")
