@@ -1,0 +1,202 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"hostroll/inventory"
+	"hostroll/web"
+)
+
+// A unit's records in the sweep carry its marker in every name, serial, tag,
+// circuit, code and text; the markers hold letters outside hex, so no token
+// or hash can contain them by chance.
+const markA, markB = "qz7a", "qz7b"
+
+// sweepUnit is what the sweep seeds for one unit: ids by path parameter.
+type sweepUnit struct {
+	unit, room, rack, device, line, project, item, doc, finding, rect int64
+}
+
+// seedSweepUnit creates, as the admin, one unit's private room, rack, device,
+// line, project with a spec item, a document and an evaluation, and an order.
+func seedSweepUnit(t *testing.T, c *client, mark string) sweepUnit {
+	t.Helper()
+	var s sweepUnit
+	s.unit = idOf(t, c.create(t, "/api/v1/units", obj{"code": strings.ToUpper(mark), "name": "unit-of-" + mark}))
+	s.room = idOf(t, c.create(t, "/api/v1/rooms", obj{"name": "room-of-" + mark, "unit_id": s.unit, "kind": "unit"}))
+	s.rack = c.rack(t, s.room, "rack-of-"+mark, 42)
+	s.line = idOf(t, c.create(t, "/api/v1/lines", lineBody(s.unit, "carrier-of-"+mark, "CIRCUIT-OF-"+mark)))
+	s.project = idOf(t, c.create(t, "/api/v1/projects", merge(projectBody("PRJ-OF-"+mark, s.unit),
+		obj{"name": "project-of-" + mark, "plan_year": 2026})))
+	s.device = idOf(t, c.device(t, s.unit, "dev-of-"+mark, obj{"rack_id": s.rack, "position": 1, "u_height": 1,
+		"serial": "SERIAL-OF-" + mark, "asset_tag": "TAG-OF-" + mark, "project_id": s.project}))
+	base := p("/api/v1/projects/%d", s.project)
+	s.item = idOf(t, c.create(t, base+"/spec-items", obj{"kind": "server", "name": "spec-of-" + mark, "quantity": 1}))
+	s.doc = idOf(t, c.uploadForm(t, base+"/documents", map[string]string{"type": "project_plan", "title": "doc-of-" + mark,
+		"number": "DOC-OF-" + mark, "date": "2025-01-02"}, "plan-of-"+mark+".pdf", []byte("%PDF-1.4\n"+mark)).want(t, 201))
+	c.setProjectStatus(t, s.project, "accepted") // evaluations are of accepted projects
+	c.create(t, base+"/evaluations", obj{"date": "2026-03-01", "meets_target": false, "problems": "eval-of-" + mark})
+	s.rect = idOf(t, c.create(t, "/api/v1/rectifications", obj{"subject_type": "unit", "subject_id": s.unit,
+		"problem": "rect-of-" + mark, "action": "action-of-" + mark, "due_on": "2099-01-01"}))
+	return s
+}
+
+// sweepSkipped are the GET routes the sweep does not fill, and why: a new
+// route must be added to sweepParams or here, never skipped silently.
+var sweepSkipped = map[string]string{
+	"/api/v1/snmp-profiles/:id": "SNMP profiles belong to no unit (no scope rule); the list route is swept",
+}
+
+// sweepParams gives, per route, the path values to try: A's, B's, and
+// mixtures (A's project with B's document).
+func sweepParams(a, b sweepUnit, central, centralRack, centralDev, notice int64) map[string][][]int64 {
+	both := func(f func(sweepUnit) int64, extra ...int64) [][]int64 {
+		out := [][]int64{{f(a)}, {f(b)}}
+		for _, e := range extra {
+			out = append(out, []int64{e})
+		}
+		return out
+	}
+	pair := func(f func(sweepUnit) int64) [][]int64 {
+		return [][]int64{{a.project, f(a)}, {b.project, f(b)}, {a.project, f(b)}}
+	}
+	proj := both(func(s sweepUnit) int64 { return s.project })
+	m := map[string][][]int64{
+		"/api/v1/units/:id":                           both(func(s sweepUnit) int64 { return s.unit }),
+		"/api/v1/rooms/:id":                           both(func(s sweepUnit) int64 { return s.room }, central),
+		"/api/v1/racks/:id":                           both(func(s sweepUnit) int64 { return s.rack }, centralRack),
+		"/api/v1/racks/:id/elevation":                 both(func(s sweepUnit) int64 { return s.rack }, centralRack),
+		"/api/v1/devices/:id":                         both(func(s sweepUnit) int64 { return s.device }, centralDev),
+		"/api/v1/devices/:id/observations":            both(func(s sweepUnit) int64 { return s.device }, centralDev),
+		"/api/v1/lines/:id":                           both(func(s sweepUnit) int64 { return s.line }),
+		"/api/v1/lines/:id/history":                   both(func(s sweepUnit) int64 { return s.line }),
+		"/api/v1/findings/:id":                        both(func(s sweepUnit) int64 { return s.finding }),
+		"/api/v1/rectifications/:id":                  both(func(s sweepUnit) int64 { return s.rect }),
+		"/api/v1/notices/:id":                         {{notice}},
+		"/api/v1/users/:id":                           {{1}, {2}, {3}},
+		"/api/v1/plans/:year":                         {{2026}},
+		"/api/v1/projects/:id/documents/:document_id": pair(func(s sweepUnit) int64 { return s.doc }),
+		"/api/v1/projects/:id/spec-items/:item_id":    pair(func(s sweepUnit) int64 { return s.item }),
+		"/api/v1/projects/:id":                        proj,
+		"/api/v1/projects/:id/transitions":            proj,
+		"/api/v1/projects/:id/history":                proj,
+		"/api/v1/projects/:id/amendments":             proj,
+		"/api/v1/projects/:id/documents":              proj,
+		"/api/v1/projects/:id/procurement":            proj,
+		"/api/v1/projects/:id/evaluations":            proj,
+		"/api/v1/projects/:id/spec-items":             proj,
+		"/api/v1/projects/:id/spec-revisions":         proj,
+		"/api/v1/projects/:id/compliance":             proj,
+	}
+	return m
+}
+
+// fill puts values into a route's parameters, in order.
+func fill(path string, vals []int64) string {
+	parts := strings.Split(path, "/")
+	i := 0
+	for k, part := range parts {
+		if strings.HasPrefix(part, ":") && i < len(vals) {
+			parts[k] = p("%d", vals[i])
+			i++
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// TestScopeSweep signs in as unit A's staff and GETs every route the app
+// serves, with A's and B's ids, in every format and with B's ids as filters:
+// nothing of unit B appears in any body, A's own records do, no answer is a
+// 500, and every JSON list's total is the number of its items.
+func TestScopeSweep(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		a, b := seedSweepUnit(t, c, markA), seedSweepUnit(t, c, markB)
+		ctr := c.unit(t, "CTR")
+		central := c.room(t, ctr, "中心机房")
+		centralRack := c.rack(t, central, "C01", 42)
+		centralDev := idOf(t, c.device(t, b.unit, "central-dev-of-"+markB, obj{"rack_id": centralRack, "position": 10,
+			"u_height": 2, "serial": "SERIAL2-OF-" + markB, "asset_tag": "TAG2-OF-" + markB}))
+		c.do(t, "POST", "/api/v1/checks/run", nil).want(t, 201)
+		for _, s := range []*sweepUnit{&a, &b} {
+			items, _ := c.list(t, p("/api/v1/findings?unit_id=%d&rule=private-room", s.unit))
+			if len(items) == 0 {
+				t.Fatalf("no private-room finding of unit %d", s.unit)
+			}
+			s.finding = idOf(t, items[0])
+		}
+		reviewer := c.as(t, inventory.RoleReviewer)
+		notice := idOf(t, reviewer.create(t, "/api/v1/notices", obj{"title": "notice-of-" + markB, "number": "N-" + markB,
+			"body": "body-of-" + markB, "unit_ids": []int64{b.unit}}))
+		staff := c.asUnit(t, inventory.RoleUnitStaff, &a.unit)
+
+		params := sweepParams(a, b, central, centralRack, centralDev, notice)
+		queries := []string{"", "?format=csv", "?format=html", "?lang=en",
+			p("?unit_id=%d", b.unit), p("?project_id=%d", b.project), p("?room_id=%d", central), "?q=" + markB}
+		var seen strings.Builder
+		routes := 0
+		for _, r := range web.Routes(c.app) {
+			if r.Method != "GET" {
+				continue
+			}
+			var paths []string
+			switch vals, ok := params[r.Path]; {
+			case ok:
+				for _, v := range vals {
+					paths = append(paths, fill(r.Path, v))
+				}
+			case sweepSkipped[r.Path] != "":
+				continue
+			case strings.Contains(r.Path, ":"):
+				t.Errorf("GET %s: not in sweepParams nor sweepSkipped", r.Path)
+				continue
+			default:
+				paths = []string{r.Path}
+			}
+			routes++
+			for _, path := range paths {
+				for _, q := range queries {
+					body := sweepGet(t, staff, path+q)
+					seen.WriteString(strings.ToLower(body))
+				}
+			}
+		}
+		t.Logf("swept %d GET routes", routes)
+		for _, want := range []string{"serial-of-", "tag-of-", "circuit-of-", "prj-of-", "project-of-", "spec-of-", "doc-of-",
+			"eval-of-", "rect-of-", "room-of-", "rack-of-", "unit-of-", "dev-of-"} {
+			if !strings.Contains(seen.String(), want+markA) {
+				t.Errorf("unit A's staff never saw %s%s", want, markA)
+			}
+		}
+	})
+}
+
+// sweepGet GETs one path as the staff member and checks its body: no marker
+// of B, no 500, and a JSON list's total equal to its items. It returns the body.
+func sweepGet(t *testing.T, staff *client, path string) string {
+	t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	staff.authorize(req)
+	r := staff.sendUnchecked(t, req)
+	if r.status >= 500 {
+		t.Errorf("GET %s: %d %s", path, r.status, r.raw)
+	}
+	body := string(r.raw)
+	if i := strings.Index(strings.ToLower(body), markB); i >= 0 {
+		t.Errorf("GET %s (%d) shows unit B's record: …%s…", path, r.status, body[max(0, i-80):min(len(body), i+40)])
+	}
+	var list struct {
+		Items *[]json.RawMessage `json:"items"`
+		Total *int               `json:"total"`
+	}
+	if r.status == 200 && json.NewDecoder(bytes.NewReader(r.raw)).Decode(&list) == nil && list.Items != nil && list.Total != nil {
+		if *list.Total != len(*list.Items) {
+			t.Errorf("GET %s: total %d, %d items", path, *list.Total, len(*list.Items))
+		}
+	}
+	return body
+}
