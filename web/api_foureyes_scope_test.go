@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"hostroll/inventory"
+)
+
+// doIn sends a JSON request with an Accept-Language header ("" sends none).
+func (c *client) doIn(t *testing.T, lang, method, path string, body any) response {
+	t.Helper()
+	js, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(js))
+	req.Header.Set("Content-Type", "application/json")
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
+	c.authorize(req)
+	return c.send(t, req)
+}
+
+// wantFourEyes checks that who is refused the request with a 403 whose
+// message gives the reason, in Chinese by default and in English on request,
+// and that nothing was changed (a retry by other then succeeds).
+func wantFourEyes(t *testing.T, who *client, method, path string, body any, zh, en string) {
+	t.Helper()
+	for _, l := range []struct{ lang, want string }{{"", zh}, {"en", en}} {
+		d := wantErr(t, who.doIn(t, l.lang, method, path, body), 403, "forbidden", "")
+		if !strings.Contains(message(d), l.want) {
+			t.Errorf("%s %s by %s (Accept-Language %q): %q, want it to say %q", method, path, who.user, l.lang, message(d), l.want)
+		}
+	}
+}
+
+// TestFourEyesOverHTTP: each decision refused to the one who proposed,
+// submitted or requested it, and to a unit's own people on their finding,
+// then taken by a second real user.
+func TestFourEyesOverHTTP(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		unit := c.unit(t, "SYJ")
+		rev1, rev2 := c.as(t, inventory.RoleReviewer), c.as(t, inventory.RoleReviewer)
+		t.Run("spec revision", func(t *testing.T) {
+			pid := idOf(t, c.create(t, "/api/v1/projects", projectBody("FE-REV", unit)))
+			c.create(t, p("/api/v1/projects/%d/spec-items", pid), obj{"kind": "server", "quantity": 1})
+			c.setProjectStatus(t, pid, "procuring")
+			revs := p("/api/v1/projects/%d/spec-revisions", pid)
+			rid := idOf(t, rev1.create(t, revs, obj{"reason": "model discontinued", "items": []obj{{"kind": "server", "quantity": 2}}}))
+			wantFourEyes(t, rev1, "POST", p("%s/%d/approve", revs, rid), obj{}, "提出人不能批准或驳回", "cannot approve or reject it")
+			wantFourEyes(t, rev1, "POST", p("%s/%d/reject", revs, rid), obj{"note": "no"}, "提出人不能批准或驳回", "cannot approve or reject it")
+			if got := rev2.do(t, "POST", p("%s/%d/approve", revs, rid), obj{}).want(t, 200); got["status"] != "current" || got["reviewed_by"] != rev2.user {
+				t.Errorf("approved by the second reviewer: %v", got)
+			}
+		})
+		t.Run("approval and acceptance", func(t *testing.T) {
+			pid := idOf(t, c.create(t, "/api/v1/projects", merge(projectBody("FE-PRJ", unit), obj{"plan_year": 2025})))
+			for _, typ := range []string{"project_plan", "feasibility_study", "preliminary_design", "funding_estimate"} {
+				c.fileDoc(t, pid, typ)
+			}
+			steps := p("/api/v1/projects/%d/transitions", pid)
+			c.do(t, "POST", steps, obj{"to": "submitted", "date": "2024-10-20", "note": "recorded late"}).want(t, 200)
+			approve := obj{"to": "approved", "date": "2024-12-01", "approval_number": "州发改〔2024〕9号", "note": "recorded late"}
+			wantFourEyes(t, c, "POST", steps, approve, "提交人不能审批", "cannot approve or reject it")
+			wantFourEyes(t, c, "POST", steps, obj{"to": "rejected", "date": "2024-12-01", "note": "no"}, "提交人不能审批", "cannot approve or reject it")
+			rev1.do(t, "POST", steps, approve).want(t, 200)
+			c.create(t, p("/api/v1/projects/%d/spec-items", pid), obj{"kind": "server", "quantity": 1})
+			c.device(t, unit, "fe-01", obj{"project_id": pid})
+
+			c.setProjectStatus(t, pid, "trial_run")
+			c.patch(t, p("/api/v1/projects/%d", pid), obj{"trial_run_end": "2025-08-31"})
+			for _, typ := range []string{"implementation_plan", "completion_report", "supervision_report",
+				"trial_run_report", "training_report", "test_report", "joint_acceptance"} {
+				c.fileDoc(t, pid, typ)
+			}
+			rev1.do(t, "POST", steps, obj{"to": "acceptance_requested", "date": "2025-09-15", "note": "recorded late"}).want(t, 200)
+			for _, to := range []string{"accepted", "acceptance_failed"} {
+				wantFourEyes(t, rev1, "POST", steps, obj{"to": to, "date": "2025-10-10", "note": "n"},
+					"申请人不能自己验收", "cannot accept it or fail it")
+			}
+			if got := rev2.do(t, "POST", steps, obj{"to": "accepted", "date": "2025-10-10", "note": "recorded late"}).want(t, 200); got["status"] != "accepted" {
+				t.Errorf("accepted by the second reviewer: %v", got)
+			}
+		})
+		t.Run("exemption", func(t *testing.T) {
+			own, _ := seedPolicy(t, c)
+			c.do(t, "POST", "/api/v1/checks/run", nil).want(t, 201)
+			items, _ := c.list(t, p("/api/v1/findings?unit_id=%d", own))
+			if len(items) == 0 {
+				t.Fatal("no finding to exempt")
+			}
+			ex := p("/api/v1/findings/%d/exemption", idOf(t, items[0]))
+			body := obj{"reason": "经州电子政务办审核，保留至合同期满", "basis": "other"}
+			for _, role := range []string{inventory.RolePlanner, inventory.RoleAdmin} {
+				insider := c.asUnit(t, role, &own)
+				wantFourEyes(t, insider, "POST", ex, body, "本单位人员不能为其批准或撤销豁免", "a unit's own people cannot grant or revoke")
+			}
+			outsider := c.as(t, inventory.RolePlanner)
+			if got := outsider.do(t, "POST", ex, body).want(t, 200); got["status"] != "exempted" {
+				t.Errorf("exempted by a planner of no unit: %v", got)
+			}
+			insider := c.asUnit(t, inventory.RolePlanner, &own)
+			wantFourEyes(t, insider, "DELETE", ex, nil, "本单位人员不能为其批准或撤销豁免", "a unit's own people cannot grant or revoke")
+		})
+	})
+}
