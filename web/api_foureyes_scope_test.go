@@ -110,3 +110,66 @@ func TestFourEyesOverHTTP(t *testing.T) {
 		})
 	})
 }
+
+// TestScopedWritesOverHTTP: unit A's staff write to unit B's records through
+// the API as if they did not exist, and a role without the action is told
+// which action it lacks.
+func TestScopedWritesOverHTTP(t *testing.T) {
+	t.Parallel()
+	eachAPI(t, func(t *testing.T, c *client) {
+		a, b := c.unit(t, "WA"), c.unit(t, "WBQZ7B")
+		projA := idOf(t, c.create(t, "/api/v1/projects", projectBody("W-A", a)))
+		projB := idOf(t, c.create(t, "/api/v1/projects", projectBody("W-B", b)))
+		devB := idOf(t, c.device(t, b, "w-dev-b", obj{"serial": "W-SERIAL-B"}))
+		staff := c.asUnit(t, inventory.RoleUnitStaff, &a)
+
+		wantErr(t, staff.do(t, "PATCH", p("/api/v1/projects/%d", projB), obj{"name": "taken"}), 404, "not_found", "")
+		wantErr(t, staff.do(t, "DELETE", p("/api/v1/projects/%d", projB), nil), 404, "not_found", "")
+		if got := c.get(t, p("/api/v1/projects/%d", projB)); got["name"] != "Project W-B" {
+			t.Errorf("B's project after A's staff wrote to it: %v", got)
+		}
+		if got := staff.patch(t, p("/api/v1/projects/%d", projA), obj{"name": "甲项目"}); got["name"] != "甲项目" {
+			t.Errorf("A's staff on their own project: %v", got)
+		}
+		// Devices are the operators' to write: the same 403 for B's device as for
+		// none at all, so it tells nothing of B's.
+		for _, id := range []int64{devB, 99999} {
+			for _, m := range []string{"PATCH", "DELETE"} {
+				d := wantErr(t, staff.do(t, m, p("/api/v1/devices/%d", id), obj{"name": "taken"}), 403, "forbidden", "action")
+				if fieldMsg(d, "action") != "device.write" {
+					t.Errorf("%s device %d: 403 names %q", m, id, fieldMsg(d, "action"))
+				}
+			}
+		}
+		if got := c.get(t, p("/api/v1/devices/%d", devB)); got["name"] != "w-dev-b" {
+			t.Errorf("B's device after A's staff wrote to it: %v", got)
+		}
+
+		// A project led by B, or with B taking part, is refused on the field like
+		// a unit that does not exist, and the message does not name B.
+		for _, tt := range []struct{ field string }{{"lead_unit_id"}, {"unit_ids"}} {
+			body := func(id int64) obj {
+				if tt.field == "lead_unit_id" {
+					return projectBody("W-X", id)
+				}
+				return merge(projectBody("W-X", a), obj{"unit_ids": []int64{id}})
+			}
+			gotB := fieldMsg(wantErr(t, staff.do(t, "POST", "/api/v1/projects", body(b)), 400, "validation", tt.field), tt.field)
+			gotNone := fieldMsg(wantErr(t, staff.do(t, "POST", "/api/v1/projects", body(99999)), 400, "validation", tt.field), tt.field)
+			if strings.ReplaceAll(gotB, p("%d", b), "99999") != gotNone || strings.Contains(strings.ToLower(gotB), "qz7b") {
+				t.Errorf("%s of B: %q; of no unit: %q (want the same words)", tt.field, gotB, gotNone)
+			}
+		}
+		if _, n := c.list(t, "/api/v1/projects"); n != 2 {
+			t.Errorf("%d projects after the refused creations, want 2", n)
+		}
+
+		op := c.as(t, inventory.RoleOperator)
+		for _, l := range []struct{ lang, want string }{{"", "project.write"}, {"en", "project.write"}} {
+			d := wantErr(t, op.doIn(t, l.lang, "POST", "/api/v1/projects", projectBody("W-OP", a)), 403, "forbidden", "action")
+			if fieldMsg(d, "action") != l.want || !strings.Contains(message(d), "project.write") {
+				t.Errorf("operator creating a project (lang %q): %v", l.lang, d)
+			}
+		}
+	})
+}
