@@ -23,7 +23,7 @@ type sweepUnit struct {
 
 // seedSweepUnit creates, as the admin, one unit's private room, rack, device,
 // line, project with a spec item, a document and an evaluation, and an order.
-func seedSweepUnit(t *testing.T, c *client, mark string) sweepUnit {
+func seedSweepUnit(t *testing.T, c, reviewer *client, mark string) sweepUnit {
 	t.Helper()
 	var s sweepUnit
 	s.unit = idOf(t, c.create(t, "/api/v1/units", obj{"code": strings.ToUpper(mark), "name": "unit-of-" + mark}))
@@ -38,6 +38,13 @@ func seedSweepUnit(t *testing.T, c *client, mark string) sweepUnit {
 	s.item = idOf(t, c.create(t, base+"/spec-items", obj{"kind": "server", "name": "spec-of-" + mark, "quantity": 1}))
 	s.doc = idOf(t, c.uploadForm(t, base+"/documents", map[string]string{"type": "project_plan", "title": "doc-of-" + mark,
 		"number": "DOC-OF-" + mark, "date": "2025-01-02"}, "plan-of-"+mark+".pdf", []byte("%PDF-1.4\n"+mark)).want(t, 201))
+	for _, typ := range []string{"feasibility_study", "preliminary_design", "funding_estimate"} {
+		c.fileDoc(t, s.project, typ)
+	}
+	// Approved, so that the year's plan lists it.
+	c.do(t, "POST", base+"/transitions", obj{"to": "submitted", "date": "2025-10-20", "note": "recorded late"}).want(t, 200)
+	reviewer.do(t, "POST", base+"/transitions", obj{"to": "approved", "date": "2025-12-01", "note": "recorded late",
+		"approval_number": "APPROVAL-OF-" + mark}).want(t, 200)
 	c.setProjectStatus(t, s.project, "accepted") // evaluations are of accepted projects
 	c.create(t, base+"/evaluations", obj{"date": "2026-03-01", "meets_target": false, "problems": "eval-of-" + mark})
 	s.rect = idOf(t, c.create(t, "/api/v1/rectifications", obj{"subject_type": "unit", "subject_id": s.unit,
@@ -115,7 +122,8 @@ func fill(path string, vals []int64) string {
 func TestScopeSweep(t *testing.T) {
 	t.Parallel()
 	eachAPI(t, func(t *testing.T, c *client) {
-		a, b := seedSweepUnit(t, c, markA), seedSweepUnit(t, c, markB)
+		reviewer := c.as(t, inventory.RoleReviewer)
+		a, b := seedSweepUnit(t, c, reviewer, markA), seedSweepUnit(t, c, reviewer, markB)
 		ctr := c.unit(t, "CTR")
 		central := c.room(t, ctr, "中心机房")
 		centralRack := c.rack(t, central, "C01", 42)
@@ -129,7 +137,6 @@ func TestScopeSweep(t *testing.T) {
 			}
 			s.finding = idOf(t, items[0])
 		}
-		reviewer := c.as(t, inventory.RoleReviewer)
 		notice := idOf(t, reviewer.create(t, "/api/v1/notices", obj{"title": "notice-of-" + markB, "number": "N-" + markB,
 			"body": "body-of-" + markB, "unit_ids": []int64{b.unit}}))
 		staff := c.asUnit(t, inventory.RoleUnitStaff, &a.unit)
@@ -167,7 +174,7 @@ func TestScopeSweep(t *testing.T) {
 		}
 		t.Logf("swept %d GET routes", routes)
 		for _, want := range []string{"serial-of-", "tag-of-", "circuit-of-", "prj-of-", "project-of-", "spec-of-", "doc-of-",
-			"eval-of-", "rect-of-", "room-of-", "rack-of-", "unit-of-", "dev-of-"} {
+			"eval-of-", "rect-of-", "approval-of-", "room-of-", "rack-of-", "unit-of-", "dev-of-"} {
 			if !strings.Contains(seen.String(), want+markA) {
 				t.Errorf("unit A's staff never saw %s%s", want, markA)
 			}
