@@ -69,7 +69,7 @@ func sweepParams(a, b sweepUnit, central, centralRack, centralDev, notice int64)
 		return out
 	}
 	pair := func(f func(sweepUnit) int64) [][]int64 {
-		return [][]int64{{a.project, f(a)}, {b.project, f(b)}, {a.project, f(b)}}
+		return [][]int64{{a.project, f(a)}, {b.project, f(b)}, {a.project, f(b)}, {b.project, f(a)}}
 	}
 	proj := both(func(s sweepUnit) int64 { return s.project })
 	m := map[string][][]int64{
@@ -115,10 +115,11 @@ func fill(path string, vals []int64) string {
 	return strings.Join(parts, "/")
 }
 
-// TestScopeSweep signs in as unit A's staff and GETs every route the app
-// serves, with A's and B's ids, in every format and with B's ids as filters:
-// nothing of unit B appears in any body, A's own records do, no answer is a
-// 500, and every JSON list's total is the number of its items.
+// TestScopeSweep signs in as unit A's staff, then as B's, and GETs every
+// route the app serves with both units' ids (and mixtures), in csv, html and
+// English, and with both units' ids as filters: nothing of the other unit
+// appears in any body, the unit's own records do, no answer is a 500, and
+// every JSON list's total is the number of its items.
 func TestScopeSweep(t *testing.T) {
 	t.Parallel()
 	eachAPI(t, func(t *testing.T, c *client) {
@@ -139,52 +140,71 @@ func TestScopeSweep(t *testing.T) {
 		}
 		notice := idOf(t, reviewer.create(t, "/api/v1/notices", obj{"title": "notice-of-" + markB, "number": "N-" + markB,
 			"body": "body-of-" + markB, "unit_ids": []int64{b.unit}}))
-		staff := c.asUnit(t, inventory.RoleUnitStaff, &a.unit)
-
 		params := sweepParams(a, b, central, centralRack, centralDev, notice)
-		queries := []string{"", "?format=csv", "?format=html", "?lang=en",
-			p("?unit_id=%d", b.unit), p("?project_id=%d", b.project), p("?room_id=%d", central), "?q=" + markB}
-		var seen strings.Builder
-		routes := 0
-		for _, r := range web.Routes(c.app) {
-			if r.Method != "GET" {
-				continue
-			}
-			var paths []string
-			switch vals, ok := params[r.Path]; {
-			case ok:
-				for _, v := range vals {
-					paths = append(paths, fill(r.Path, v))
-				}
-			case sweepSkipped[r.Path] != "":
-				continue
-			case strings.Contains(r.Path, ":"):
-				t.Errorf("GET %s: not in sweepParams nor sweepSkipped", r.Path)
-				continue
-			default:
-				paths = []string{r.Path}
-			}
-			routes++
-			for _, path := range paths {
-				for _, q := range queries {
-					body := sweepGet(t, staff, path+q)
-					seen.WriteString(strings.ToLower(body))
-				}
-			}
+		var queries []string
+		for _, s := range []sweepUnit{a, b} {
+			queries = append(queries, p("?unit_id=%d", s.unit), p("?project_id=%d", s.project),
+				p("?entity=device&entity_id=%d", s.device))
 		}
-		t.Logf("swept %d GET routes", routes)
-		for _, want := range []string{"serial-of-", "tag-of-", "circuit-of-", "prj-of-", "project-of-", "spec-of-", "doc-of-",
-			"eval-of-", "rect-of-", "approval-of-", "room-of-", "rack-of-", "unit-of-", "dev-of-"} {
-			if !strings.Contains(seen.String(), want+markA) {
-				t.Errorf("unit A's staff never saw %s%s", want, markA)
+		queries = append(queries, "", "?format=csv", "?format=html", "?lang=en", p("?room_id=%d", central),
+			"?q="+markA, "?q="+markB)
+		// A's staff must not see B's records and B's staff not A's: each side's
+		// own records show, so that a sweep that sees nothing fails.
+		for _, side := range []struct {
+			unit        int64
+			own, others string
+		}{{a.unit, markA, markB}, {b.unit, markB, markA}} {
+			staff := c.asUnit(t, inventory.RoleUnitStaff, &side.unit)
+			seen, routes := sweepAs(t, c, staff, params, queries, side.others)
+			t.Logf("%s's staff swept %d GET routes", side.own, routes)
+			for _, want := range []string{"serial-of-", "tag-of-", "circuit-of-", "prj-of-", "project-of-", "spec-of-", "doc-of-",
+				"eval-of-", "rect-of-", "approval-of-", "room-of-", "rack-of-", "unit-of-", "dev-of-"} {
+				if !strings.Contains(seen, want+side.own) {
+					t.Errorf("unit %s's staff never saw %s%s", side.own, want, side.own)
+				}
 			}
 		}
 	})
 }
 
+// sweepAs GETs every GET route of the app as staff, with each set of path
+// values and each query, checking each answer with sweepGet; it returns all
+// the bodies, lower-cased, and the number of routes swept.
+func sweepAs(t *testing.T, c, staff *client, params map[string][][]int64, queries []string, forbid string) (string, int) {
+	t.Helper()
+	var seen strings.Builder
+	routes := 0
+	for _, r := range web.Routes(c.app) {
+		if r.Method != "GET" {
+			continue
+		}
+		var paths []string
+		switch vals, ok := params[r.Path]; {
+		case ok:
+			for _, v := range vals {
+				paths = append(paths, fill(r.Path, v))
+			}
+		case sweepSkipped[r.Path] != "":
+			continue
+		case strings.Contains(r.Path, ":"):
+			t.Errorf("GET %s: not in sweepParams nor sweepSkipped", r.Path)
+			continue
+		default:
+			paths = []string{r.Path}
+		}
+		routes++
+		for _, path := range paths {
+			for _, q := range queries {
+				seen.WriteString(strings.ToLower(sweepGet(t, staff, path+q, forbid)))
+			}
+		}
+	}
+	return seen.String(), routes
+}
+
 // sweepGet GETs one path as the staff member and checks its body: no marker
-// of B, no 500, and a JSON list's total equal to its items. It returns the body.
-func sweepGet(t *testing.T, staff *client, path string) string {
+// of the other unit (forbid), no 500, and a JSON list's total equal to its items. It returns the body.
+func sweepGet(t *testing.T, staff *client, path, forbid string) string {
 	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	staff.authorize(req)
@@ -193,8 +213,8 @@ func sweepGet(t *testing.T, staff *client, path string) string {
 		t.Errorf("GET %s: %d %s", path, r.status, r.raw)
 	}
 	body := string(r.raw)
-	if i := strings.Index(strings.ToLower(body), markB); i >= 0 {
-		t.Errorf("GET %s (%d) shows unit B's record: …%s…", path, r.status, body[max(0, i-80):min(len(body), i+40)])
+	if i := strings.Index(strings.ToLower(body), forbid); i >= 0 {
+		t.Errorf("GET %s (%d) shows another unit's record: …%s…", path, r.status, body[max(0, i-80):min(len(body), i+40)])
 	}
 	var list struct {
 		Items *[]json.RawMessage `json:"items"`
