@@ -145,6 +145,8 @@ func TestScopedWritesOverHTTP(t *testing.T) {
 			t.Errorf("B's device after A's staff wrote to it: %v", got)
 		}
 
+		refusedStaffWrites(t, c, staff, projA, projB, b)
+
 		// A project led by B, or with B taking part, is refused on the field like
 		// a unit that does not exist, and the message does not name B.
 		for _, tt := range []struct{ field string }{{"lead_unit_id"}, {"unit_ids"}} {
@@ -172,4 +174,37 @@ func TestScopedWritesOverHTTP(t *testing.T) {
 			}
 		}
 	})
+}
+
+// refusedStaffWrites aims every write unit staff may make at B's records (or
+// at B's document through A's project): each is a 404 that names nothing of
+// B's, and none leaves an audit row.
+func refusedStaffWrites(t *testing.T, c, staff *client, projA, projB, b int64) {
+	t.Helper()
+	docB := idOf(t, c.fileDoc(t, projB, "project_plan"))
+	rectB := idOf(t, c.create(t, "/api/v1/rectifications", obj{"subject_type": "unit", "subject_id": b,
+		"problem": "rect-of-qz7b", "action": "a", "due_on": "2099-01-01"}))
+	before := c.auditTotal(t)
+	for _, w := range []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", p("/api/v1/projects/%d/transitions", projB), obj{"to": "submitted", "date": "2026-01-05", "note": "n"}},
+		{"POST", p("/api/v1/projects/%d/spec-revisions", projB), obj{"reason": "r", "items": []obj{{"kind": "server", "quantity": 1}}}},
+		{"DELETE", p("/api/v1/projects/%d/documents/%d", projB, docB), nil},
+		{"DELETE", p("/api/v1/projects/%d/documents/%d", projA, docB), nil},
+		{"POST", p("/api/v1/rectifications/%d/responses", rectB), obj{"note": "done"}},
+	} {
+		r := staff.do(t, w.method, w.path, w.body)
+		wantErr(t, r, 404, "not_found", "")
+		if s := strings.ToLower(string(r.raw)); strings.Contains(s, "qz7b") || strings.Contains(s, "w-b") {
+			t.Errorf("%s %s names B's record: %s", w.method, w.path, r.raw)
+		}
+	}
+	up := staff.uploadForm(t, p("/api/v1/projects/%d/documents", projB), map[string]string{"type": "project_plan",
+		"title": "t", "number": "n", "date": "2025-01-02"}, "x.pdf", []byte("%PDF-1.4\n"))
+	wantErr(t, up, 404, "not_found", "")
+	if n := c.auditTotal(t); n != before {
+		t.Errorf("audit rows %d after the refused writes, want %d", n, before)
+	}
 }
