@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"hostroll/inventory"
 	"hostroll/web"
@@ -49,6 +51,13 @@ func seedSweepUnit(t *testing.T, c, reviewer *client, mark string) sweepUnit {
 	c.create(t, base+"/evaluations", obj{"date": "2026-03-01", "meets_target": false, "problems": "eval-of-" + mark})
 	s.rect = idOf(t, c.create(t, "/api/v1/rectifications", obj{"subject_type": "unit", "subject_id": s.unit,
 		"problem": "rect-of-" + mark, "action": "action-of-" + mark, "due_on": "2099-01-01"}))
+	// An observation, as a collector records it (the store's door: polling
+	// over SNMP has its own tests).
+	if _, err := c.store.AddObservation(inventory.WithActor(context.Background(), "collector"), inventory.Observation{
+		DeviceID: s.device, At: time.Now(), Reachable: true, SysName: "obs-of-" + mark, Serial: "OBS-SERIAL-OF-" + mark,
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 
@@ -158,7 +167,7 @@ func TestScopeSweep(t *testing.T) {
 			seen, routes := sweepAs(t, c, staff, params, queries, side.others)
 			t.Logf("%s's staff swept %d GET routes", side.own, routes)
 			for _, want := range []string{"serial-of-", "tag-of-", "circuit-of-", "prj-of-", "project-of-", "spec-of-", "doc-of-",
-				"eval-of-", "rect-of-", "approval-of-", "room-of-", "rack-of-", "unit-of-", "dev-of-"} {
+				"eval-of-", "rect-of-", "approval-of-", "room-of-", "rack-of-", "obs-of-", "unit-of-", "dev-of-"} {
 				if !strings.Contains(seen, want+side.own) {
 					t.Errorf("unit %s's staff never saw %s%s", side.own, want, side.own)
 				}
