@@ -28,7 +28,7 @@ func cmdAudit(ctx context.Context, args []string, w streams) error {
 		fmt.Fprintf(w.err, "hostroll audit verify: --lang must be zh or en and --format text or json\n")
 		return errUsage
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

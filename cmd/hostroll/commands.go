@@ -97,12 +97,6 @@ func envOr(key, def string) string {
 	return def
 }
 
-// openStore opens and migrates the database, with its secret key (loadKey),
-// creating it if need be: only serve, migrate and demo do that.
-func openStore(ctx context.Context, url string) (*inventory.Store, []int, error) {
-	return openStoreNoting(ctx, url, nil)
-}
-
 // noteKeyFile tells the person at the terminal that a key file was made.
 func noteKeyFile(w streams) func(file, fingerprint string) {
 	return func(file, fp string) {
@@ -110,7 +104,9 @@ func noteKeyFile(w streams) func(file, fingerprint string) {
 	}
 }
 
-// openStoreNoting is openStore that tells note when it made a new key file.
+// openStoreNoting opens and migrates the database, with its secret key
+// (loadKey), creating it if need be: only serve, migrate and demo do that,
+// every other command uses openExisting. note hears of a new key file.
 func openStoreNoting(ctx context.Context, url string, note func(keyFile, fingerprint string)) (*inventory.Store, []int, error) {
 	zone, err := businessZone()
 	if err != nil {

@@ -61,7 +61,7 @@ func cmdRekey(ctx context.Context, args []string, w streams) error {
 	if _, err := os.Lstat(*newFile); err == nil {
 		return exists
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -245,6 +245,13 @@ func TestOnlySomeCommandsCreate(t *testing.T) {
 		{"collect, missing file", typo, "does not exist", []string{"collect"}},
 		{"check, no schema", bare, "has no hostroll schema; set it up with: hostroll migrate", []string{"check"}},
 		{"poll, no schema", bare, "has no hostroll schema", []string{"poll"}},
+		{"user list, missing file", typo, "does not exist", []string{"user", "list"}},
+		{"user add, missing file", typo, "does not exist", []string{"user", "add", "wang", "--role", "reviewer"}},
+		{"token list, missing file", typo, "does not exist", []string{"token", "list"}},
+		{"audit verify, missing file", typo, "does not exist", []string{"audit", "verify"}},
+		{"rekey, missing file", typo, "does not exist", []string{"rekey", "--new-key-file", filepath.Join(dir, "new.key")}},
+		{"user list, no schema", bare, "has no hostroll schema", []string{"user", "list"}},
+		{"audit verify, no schema", bare, "has no hostroll schema", []string{"audit", "verify"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, append(tc.args, "--db", "sqlite://"+tc.file)...)

@@ -50,7 +50,7 @@ func cmdToken(ctx context.Context, args []string, w streams) error {
 	if err != nil {
 		return err
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

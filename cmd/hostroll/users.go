@@ -53,7 +53,7 @@ func cmdUser(ctx context.Context, args []string, w streams, stdin io.Reader) err
 	if err != nil {
 		return err
 	}
-	s, _, err := openStore(ctx, cfg.DB)
+	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
