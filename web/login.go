@@ -120,7 +120,7 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 // store are those of POST /api/v1/me/password.
 func loginPassword(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		a := authOf(c) // canForm: someone signed in
+		a := authOf(c)        // canForm: someone signed in
 		if a.session == nil { // a token: scripts use POST /api/v1/me/password
 			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
 		}
