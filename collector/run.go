@@ -152,7 +152,7 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}
-	work := make(chan inventory.PollTarget)
+	work := make(chan claimed)
 	var counts [outcomes]atomic.Int64
 	summary := func() Summary {
 		return Summary{Polled: int(counts[polledOK].Load() + counts[polledFailed].Load()), OK: int(counts[polledOK].Load()),
@@ -165,8 +165,8 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for t := range work {
-				out := c.pollLeased(ctx, t)
+			for w := range work {
+				out := c.pollLeased(ctx, w.target, w.at)
 				if out == cancelled {
 					return // cancelled mid-poll: leave it to the lease
 				}
@@ -189,7 +189,7 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 
 // feed claims batches of due devices and hands them to the workers until no
 // device is due or ctx ends.
-func (c *Collector) feed(ctx context.Context, work chan<- inventory.PollTarget, start time.Time) error {
+func (c *Collector) feed(ctx context.Context, work chan<- claimed, start time.Time) error {
 	// Devices polled in this round (at start or later) must not be due again
 	// in it, whatever the interval: stored times have microseconds.
 	inRound := start.Truncate(time.Microsecond).Add(-time.Microsecond)
@@ -212,7 +212,7 @@ func (c *Collector) feed(ctx context.Context, work chan<- inventory.PollTarget, 
 		}
 		for _, t := range batch {
 			select {
-			case work <- t:
+			case work <- claimed{target: t, at: now}:
 			case <-ctx.Done():
 				return nil
 			}
