@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 
@@ -173,12 +172,6 @@ func annualPlan(s *inventory.Store) fiber.Handler {
 		if format == "json" {
 			return c.JSON(plan)
 		}
-		var buf bytes.Buffer
-		if err := plan.WriteCSV(&buf); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="plan-%d.csv"`, year))
-		return c.Send(buf.Bytes())
+		return sendCSV(c, fmt.Sprintf("plan-%d.csv", year), plan.WriteCSV)
 	}
 }

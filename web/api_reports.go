@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,13 +47,7 @@ func consolidationReport(s *inventory.Store) fiber.Handler {
 		if format == "json" {
 			return c.JSON(rep)
 		}
-		var buf bytes.Buffer
-		if err := rep.WriteCSV(&buf); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="consolidation.csv"`)
-		return c.Send(buf.Bytes())
+		return sendCSV(c, "consolidation.csv", rep.WriteCSV)
 	}
 }
 
@@ -79,13 +74,7 @@ func movePlan(s *inventory.Store) fiber.Handler {
 		if format == "json" {
 			return c.JSON(plan)
 		}
-		var buf bytes.Buffer
-		if err := plan.WriteCSV(&buf); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="move-plan.csv"`)
-		return c.Send(buf.Bytes())
+		return sendCSV(c, "move-plan.csv", plan.WriteCSV)
 	}
 }
 
@@ -101,4 +90,16 @@ func queryID(c *fiber.Ctx, ve *inventory.ValidationError, name string) *int64 {
 		return nil
 	}
 	return &id
+}
+
+// sendCSV answers with what write makes, as a CSV attachment named name; it
+// is written to a buffer first, so a failure is still an error answer.
+func sendCSV(c *fiber.Ctx, name string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Send(buf.Bytes())
 }
