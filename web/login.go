@@ -53,12 +53,21 @@ type loginView struct {
 	MustChange  bool
 	SessionCSRF string
 	T           loginTexts
+	// The second factor: the code form (Code), the enrolment's QR code and
+	// confirm form (Enrol), the recovery codes once confirmed (Recovery),
+	// the state on /login/totp (TOTP), and whether the role requires it
+	// before anything else (MustEnrol).
+	Code, MustEnrol bool
+	Enrol           *enrolView
+	Recovery        []string
+	TOTP            *inventory.TOTPStatus
+	TT              totpTexts
 }
 
 // renderLogin renders the sign-in page with a fresh form token.
 func renderLogin(c *fiber.Ctx, cfg Config, status int, v loginView) error {
 	v.Lang = langOf(c)
-	v.T = loginT[v.Lang]
+	v.T, v.TT = loginT[v.Lang], totpT[v.Lang]
 	v.CSRF = newRequestID() + newRequestID()
 	c.Cookie(&fiber.Cookie{Name: loginCSRFCookie, Value: v.CSRF, Path: "/login", HTTPOnly: true,
 		Secure: cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
@@ -109,7 +118,9 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 		if err != nil {
 			return refuse(err)
 		}
-		v.SignedIn, v.MustChange, v.SessionCSRF = u.Username, u.MustChangePassword, ns.CSRF
+		if err := nextStep(c, cfg, sessionAuth(cfg, ns, u), &v); err != nil {
+			return err
+		}
 		return renderLogin(c, cfg, fiber.StatusOK, v)
 	}
 }
@@ -144,6 +155,10 @@ func loginPassword(cfg Config) fiber.Handler {
 			return err
 		}
 		v.MustChange, v.Done = false, loginT[langOf(c)].Changed
+		a.user.MustChangePassword = false
+		if err := nextStep(c, cfg, a, &v); err != nil {
+			return err
+		}
 		return renderLogin(c, cfg, fiber.StatusOK, v)
 	}
 }
