@@ -85,11 +85,6 @@ func myTOTP(s *inventory.Store) fiber.Handler {
 
 func enrolTOTP(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if len(c.Body()) > 0 {
-			if err := decodeJSON(c.Body(), &struct{}{}); err != nil {
-				return err
-			}
-		}
 		e, err := s.EnrolTOTP(c.UserContext(), authOf(c).user.ID)
 		if err != nil {
 			return err
