@@ -71,15 +71,15 @@ func cmdLDAP(ctx context.Context, args []string, w streams, stdin io.Reader) err
 	}
 	var cfg Config
 	fs := newFlags("ldap "+args[0], &cfg, w)
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
 	if args[0] == "seal-password" {
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
 		return sealBindPassword(cfg.DB, w, stdin)
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(w.err, ldapUsage)
-		return errUsage
+	name, err := nameAndFlags(fs, "test", args[1:])
+	if err != nil {
+		return err
 	}
 	dir, err := directoryFromEnv(cfg.DB)
 	if err != nil {
@@ -88,10 +88,10 @@ func cmdLDAP(ctx context.Context, args []string, w streams, stdin io.Reader) err
 	if dir == nil {
 		return badValue(errors.New("HOSTROLL_LDAP_URL is not set: directory sign-in is off"))
 	}
-	du, err := dir.Lookup(ctx, fs.Arg(0))
+	du, err := dir.Lookup(ctx, name)
 	if errors.Is(err, inventory.ErrSignIn) {
 		return &exitError{code: 1, msg: fmt.Sprintf("%s: no such user in the directory (filter %s under %s)",
-			fs.Arg(0), dir.Config().UserFilter, dir.Config().UserBase)}
+			name, dir.Config().UserFilter, dir.Config().UserBase)}
 	}
 	if err != nil {
 		return err
