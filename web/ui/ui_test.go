@@ -114,3 +114,53 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// testPage is a Page for render tests: lang, a signed-in admin, no request.
+func testPage(lang string) Page {
+	return Page{Lang: lang, Title: "t", Path: "/", Next: "/", CSRF: "csrf-token",
+		User: Viewer{ID: 1, Name: "admin", Role: "admin"}, a: loadAssets()}
+}
+
+// renderTest renders view with data (a struct embedding testPage(lang)) the
+// way a request would, and returns the page.
+func renderTest(t *testing.T, view string, data any) string {
+	t.Helper()
+	v, err := parseViews()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, ok := v[view]
+	if !ok {
+		t.Fatalf("no view %q", view)
+	}
+	var buf strings.Builder
+	if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+		t.Fatalf("render %s: %v", view, err)
+	}
+	return buf.String()
+}
+
+// untranslated finds catalog keys shown as they are (ui.x.y) in a page.
+var untranslated = regexp.MustCompile(`\b(ui|enum|field|err|rule|gate|sheet|report)\.[a-z0-9_]+\.[a-z0-9_.]+\b`)
+
+func TestRenderHomeAndError(t *testing.T) {
+	for _, lang := range locale.Langs {
+		home := renderTest(t, "home", homeView{Page: testPage(lang)})
+		e := renderTest(t, "error", errorView{Page: testPage(lang), Status: 404, Message: "no such page"})
+		for _, page := range []string{home, e} {
+			if m := untranslated.FindString(page); m != "" {
+				t.Errorf("%s: untranslated key %s", lang, m)
+			}
+			if !strings.Contains(page, `name="csrf_token" value="csrf-token"`) {
+				t.Errorf("%s: the sign-out form has no CSRF token", lang)
+			}
+		}
+		want := map[string]string{locale.ZH: "设备", locale.EN: "Devices"}[lang]
+		if !strings.Contains(home, ">"+want+"</a>") {
+			t.Errorf("%s: the menu has no %q", lang, want)
+		}
+		if !strings.Contains(e, "no such page") {
+			t.Errorf("%s: the error page lacks the message", lang)
+		}
+	}
+}
