@@ -212,6 +212,46 @@ func canChallengeForm(action string) fiber.Handler {
 	return guard(action, levelChallenge, func(c *fiber.Ctx) error { return c.Next() })
 }
 
+// canPage is can for a web page (package web/ui): without a session the
+// visitor is sent to the sign-in page and back here after it; a refusal is
+// rendered as a page by the error handler.
+func canPage(action string) fiber.Handler {
+	check := guard(action, levelFull, func(c *fiber.Ctx) error { return c.Next() })
+	return func(c *fiber.Ctx) error {
+		_, probing := c.Locals(probeKey).(*string)
+		a := authOf(c)
+		if !probing && a == nil {
+			next := "/login"
+			if c.Method() == fiber.MethodGet {
+				next += "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI()))
+			}
+			return c.Redirect(next, fiber.StatusSeeOther)
+		}
+		if !probing && a.session != nil && !a.session.SecondFactorPending && !a.user.MustChangePassword &&
+			a.mustEnrol && c.Method() == fiber.MethodGet {
+			return c.Redirect("/login/totp", fiber.StatusSeeOther) // the enrolment comes first
+		}
+		return check(c)
+	}
+}
+
+// userOfRequest is the signed-in user of a request, for the pages.
+func userOfRequest(c *fiber.Ctx) (inventory.User, bool) {
+	if a := authOf(c); a != nil {
+		return a.user, true
+	}
+	return inventory.User{}, false
+}
+
+// csrfOf is the CSRF token of the request's session, for the pages' forms
+// ("" without a session).
+func csrfOf(c *fiber.Ctx) string {
+	if a := authOf(c); a != nil && a.session != nil {
+		return a.csrf
+	}
+	return ""
+}
+
 const probeKey = "hostroll.probe"
 
 func guard(action string, level int, body fiber.Handler) fiber.Handler {

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/web/ui"
 )
 
 //go:embed templates/login.html
@@ -48,6 +49,7 @@ var loginT = map[string]loginTexts{
 
 type loginView struct {
 	Lang, CSRF, Error, Username, SignedIn, Done string
+	Next                                        string // where to go once signed in
 	// MustChange shows the password form, posted with the session's CSRF
 	// token (SessionCSRF) to /login/password.
 	MustChange  bool
@@ -82,7 +84,7 @@ func renderLogin(c *fiber.Ctx, cfg Config, status int, v loginView) error {
 
 func loginPage(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return renderLogin(c, cfg, fiber.StatusOK, loginView{})
+		return renderLogin(c, cfg, fiber.StatusOK, loginView{Next: ui.LocalPath(c.Query("next"))})
 	}
 }
 
@@ -95,7 +97,7 @@ func loginCSS(c *fiber.Ctx) error {
 // token, at most SignInLimit attempts a minute from one address.
 func loginForm(cfg Config, lim *limiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		v := loginView{Username: c.FormValue("username")}
+		v := loginView{Username: c.FormValue("username"), Next: ui.LocalPath(c.FormValue("next"))}
 		refuse := func(err error) error {
 			var ae *apiError
 			if !errors.As(err, &ae) {
@@ -118,7 +120,11 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 		if err != nil {
 			return refuse(err)
 		}
-		if err := nextStep(c, cfg, sessionAuth(cfg, ns, u), &v); err != nil {
+		a := sessionAuth(cfg, ns, u)
+		if !ns.SecondFactorPending && !u.MustChangePassword && !a.mustEnrol {
+			return c.Redirect(v.Next, fiber.StatusSeeOther)
+		}
+		if err := nextStep(c, cfg, a, &v); err != nil {
 			return err
 		}
 		return renderLogin(c, cfg, fiber.StatusOK, v)
@@ -154,6 +160,9 @@ func loginPassword(cfg Config) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if !a.mustEnrol {
+			return c.Redirect("/?done=password_changed", fiber.StatusSeeOther)
+		}
 		v.MustChange, v.Done = false, loginT[langOf(c)].Changed
 		a.user.MustChangePassword = false
 		if err := nextStep(c, cfg, a, &v); err != nil {
@@ -176,4 +185,19 @@ func fieldMessages(ve *inventory.ValidationError, labels map[string]string) stri
 		parts[i] = label + ": " + ve.Fields[k]
 	}
 	return strings.Join(parts, "; ")
+}
+
+// logoutForm signs out from a page's menu (a form posted with the
+// session's CSRF token) and goes to the sign-in page.
+func logoutForm(cfg Config) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := authOf(c)
+		if a.session != nil {
+			if err := cfg.Store.EndSession(c.UserContext(), a.user.ID, a.session.ID); err != nil {
+				return err
+			}
+		}
+		clearSessionCookie(c, cfg)
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
 }

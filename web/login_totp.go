@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/web/ui"
 )
 
 // The second factor on the sign-in page: the code form after the password,
@@ -74,7 +75,7 @@ func startEnrol(c *fiber.Ctx, cfg Config, a *auth, v *loginView) error {
 func loginCode(cfg Config, lim *limiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := authOf(c)
-		v := loginView{}
+		v := loginView{Next: ui.LocalPath(c.FormValue("next"))}
 		err := rateLimit(c, lim)
 		if err == nil {
 			err = checkCode(c, cfg, a, c.FormValue("code"))
@@ -89,6 +90,9 @@ func loginCode(cfg Config, lim *limiter) fiber.Handler {
 		}
 		if err != nil {
 			return err
+		}
+		if !a.user.MustChangePassword {
+			return c.Redirect(ui.LocalPath(c.FormValue("next")), fiber.StatusSeeOther)
 		}
 		if err := nextStep(c, cfg, a, &v); err != nil {
 			return err
