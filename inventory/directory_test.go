@@ -68,8 +68,15 @@ func TestDirectorySignIn(t *testing.T) {
 				t.Errorf("%s: user %+v", tc.name, u)
 			}
 		}
-		// The directory user has no local password to set.
+		// The directory user has no local password to set, nor one to sign
+		// in with when directory sign-in is off.
 		alice, _ := s.UserByName(ctx, "alice")
+		s.SetDirectory(nil)
+		for _, pw := range []string{"", slapdtest.Password} {
+			if _, _, err := s.SignIn(ctx, "alice", pw, here); !errors.Is(err, inventory.ErrSignIn) {
+				t.Errorf("directory user with directory sign-in off, password %q: %v", pw, err)
+			}
+		}
 		if _, err := s.SetPassword(ctx, alice.ID, "Local-Pass-2024x", false); !errors.Is(err, inventory.ErrConflict) {
 			t.Errorf("set a directory user's password: %v", err)
 		}

@@ -40,7 +40,7 @@ type sealedColumns struct {
 //   - the TOTP secrets of the second factor (user_totp.secret);
 //   - the LDAP bind password of the directory sign-in is not stored: it is
 //     read from the environment (HOSTROLL_LDAP_BIND_PASSWORD), where it may
-//     be a value sealed with this key ("hostroll key seal");
+//     be a value sealed with this key ("hostroll ldap seal-password");
 //   - the API token pepper is not stored: it is derived from the key
 //     (Key.Derive("token-pepper")), so a rekey changes it.
 var sealedSecrets = []sealedColumns{
