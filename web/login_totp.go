@@ -17,7 +17,7 @@ type totpTexts struct {
 	Code, CodeHint, Verify                       string
 	EnrolTitle, EnrolHint, Secret, Confirm       string
 	Recovery, Enabled, NotEnabled, Start, MustDo string
-	Continue                                     string
+	Continue, AppCode                            string
 }
 
 var totpT = map[string]totpTexts{
@@ -28,7 +28,7 @@ var totpT = map[string]totpTexts{
 		"双因素认证已启用。以下 10 个恢复码每个只能使用一次，请立即抄下并妥善保存，它们不会再次显示：",
 		"双因素认证已启用，剩余恢复码 %d 个。如需重新绑定，请联系管理员重置。",
 		"尚未启用双因素认证。", "开始绑定",
-		"您的角色须使用双因素认证：请先完成绑定，绑定前不能使用其他功能。", "进入系统"},
+		"您的角色须使用双因素认证：请先完成绑定，绑定前不能使用其他功能。", "进入系统", "应用显示的 6 位验证码"},
 	"en": {"Code or recovery code", "Enter the 6-digit code your authenticator app shows; without the device, enter one recovery code.",
 		"Verify", "Set up two-factor authentication",
 		"Scan the QR code with an authenticator app (e.g. FreeOTP, Microsoft Authenticator) or type in the key below, then confirm with the 6-digit code the app shows. The QR code and key are shown only this once.",
@@ -36,7 +36,8 @@ var totpT = map[string]totpTexts{
 		"Two-factor authentication is on. Each of these 10 recovery codes works once: write them down now and keep them safe, they are not shown again:",
 		"Two-factor authentication is on; %d recovery codes left. To set it up again, ask an administrator to reset it.",
 		"Two-factor authentication is not set up.", "Set it up",
-		"Your role must use two-factor authentication: set it up first; nothing else can be used before.", "Continue"},
+		"Your role must use two-factor authentication: set it up first; nothing else can be used before.", "Continue",
+		"The 6-digit code the app shows"},
 }
 
 // enrolView is a new second factor on the page: the QR code and the key.
