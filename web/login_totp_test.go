@@ -144,3 +144,37 @@ func TestLoginTOTPVoluntary(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesWaitForTheSecondFactor: a page sends an admin who must enrol to
+// /login/totp; a session waiting for its code gets no page, and can sign
+// out from the page's form.
+func TestPagesWaitForTheSecondFactor(t *testing.T) {
+	eachTOTP(t, func(t *testing.T, c *client) {
+		c.mkUser(t, "root6", inventory.RoleAdmin, nil)
+		r, ps := c.loginForm(t, "root6", testPassword)
+		home := ps.get(t, "/")
+		if home.status != 303 || home.header.Get("Location") != "/login/totp" {
+			t.Fatalf("home page before enrolment: %d %q", home.status, home.header.Get("Location"))
+		}
+		m := secretOnPage.FindStringSubmatch(string(r.raw))
+		if m == nil {
+			t.Fatal("no key on the page")
+		}
+		ps.post(t, "/login/totp/confirm", string(r.raw), url.Values{"code": {code(t, m[1], 0)}})
+		if home := ps.get(t, "/"); home.status != 200 {
+			t.Fatalf("home page after enrolment: %d", home.status)
+		}
+
+		r, ps = c.loginForm(t, "root6", testPassword)
+		if home := ps.get(t, "/"); home.status != 403 || !strings.Contains(string(home.raw), "双因素认证码") {
+			t.Fatalf("home page while waiting for the code: %d\n%s", home.status, home.raw)
+		}
+		out := ps.post(t, "/logout", string(r.raw), url.Values{})
+		if out.status != 303 || out.header.Get("Location") != "/login" {
+			t.Fatalf("sign out while waiting for the code: %d", out.status)
+		}
+		if st := ps.get(t, "/api/v1/me").status; st != 401 {
+			t.Fatalf("the session outlived the sign-out: %d", st)
+		}
+	})
+}
