@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,8 +56,7 @@ func (c *Client) open(ctx context.Context) (*conn, error) {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	dialer := &net.Dialer{Timeout: time.Until(deadline)}
-	lc, err := ldap.DialURL(c.cfg.URL, ldap.DialWithDialer(dialer), ldap.DialWithTLSConfig(c.tls))
+	lc, err := c.dial(ctx, deadline)
 	if err != nil {
 		return nil, down("connect to "+c.cfg.URL, err)
 	}
@@ -75,6 +75,47 @@ func (c *Client) open(ctx context.Context) (*conn, error) {
 		}
 	}
 	return cn, nil
+}
+
+// dial connects (and for ldaps:// shakes hands) before the deadline, which
+// then stays on the socket: no read or write of the whole conversation,
+// StartTLS's handshake included, can outlive it.
+func (c *Client) dial(ctx context.Context, deadline time.Time) (*ldap.Conn, error) {
+	u, err := url.Parse(c.cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	host := u.Host
+	if u.Port() == "" {
+		port := "389"
+		if u.Scheme == "ldaps" {
+			port = "636"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
+	}
+	dctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	raw, err := (&net.Dialer{}).DialContext(dctx, "tcp", host)
+	if err != nil {
+		return nil, err
+	}
+	if err := raw.SetDeadline(deadline); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	if u.Scheme != "ldaps" {
+		lc := ldap.NewConn(raw, false)
+		lc.Start()
+		return lc, nil
+	}
+	tc := tls.Client(raw, c.tls)
+	if err := tc.HandshakeContext(dctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	lc := ldap.NewConn(tc, true)
+	lc.Start()
+	return lc, nil
 }
 
 // op runs one request with what is left of the deadline as its timeout.

@@ -115,6 +115,21 @@ func TestStartTLS(t *testing.T) {
 	}
 }
 
+// TestLDAPS signs in over ldaps:// trusting the test CA; without it the
+// certificate is refused.
+func TestLDAPS(t *testing.T) {
+	srv := slapdtest.Start(t)
+	cfg := srv.Config()
+	cfg.URL, cfg.CAFile = srv.TLSURL, srv.CAFile
+	if du, err := newClient(t, cfg).Authenticate(context.Background(), "alice", slapdtest.Password); err != nil || du.Role != "reviewer" {
+		t.Fatalf("ldaps with the test CA: %+v %v", du, err)
+	}
+	cfg.CAFile = ""
+	if _, err := newClient(t, cfg).Authenticate(context.Background(), "alice", slapdtest.Password); !errors.Is(err, inventory.ErrDirectoryDown) {
+		t.Fatalf("ldaps without the test CA: %v", err)
+	}
+}
+
 // TestDirectoryDown: a killed directory is refused at once, a hung one
 // after the timeout; both are ErrDirectoryDown, never a hang.
 func TestDirectoryDown(t *testing.T) {
@@ -124,12 +139,17 @@ func TestDirectoryDown(t *testing.T) {
 	c := newClient(t, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a generous bound, not a measurement
 	defer cancel()
+	tlsCfg := cfg
+	tlsCfg.StartTLS, tlsCfg.CAFile = true, srv.CAFile
+	ldapsCfg := cfg
+	ldapsCfg.URL, ldapsCfg.CAFile = srv.TLSURL, srv.CAFile
 	srv.Freeze()
-	_, err := c.Authenticate(ctx, "alice", slapdtest.Password)
-	srv.Thaw()
-	if !errors.Is(err, inventory.ErrDirectoryDown) || ctx.Err() != nil {
-		t.Fatalf("hung directory: %v (ctx %v)", err, ctx.Err())
+	for name, cl := range map[string]*directory.Client{"plain": c, "StartTLS": newClient(t, tlsCfg), "ldaps": newClient(t, ldapsCfg)} {
+		if _, err := cl.Authenticate(ctx, "alice", slapdtest.Password); !errors.Is(err, inventory.ErrDirectoryDown) || ctx.Err() != nil {
+			t.Errorf("hung directory, %s: %v (ctx %v)", name, err, ctx.Err())
+		}
 	}
+	srv.Thaw()
 	srv.Kill()
 	if _, err := c.Authenticate(ctx, "alice", slapdtest.Password); !errors.Is(err, inventory.ErrDirectoryDown) || ctx.Err() != nil {
 		t.Fatalf("killed directory: %v", err)

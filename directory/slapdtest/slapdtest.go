@@ -49,6 +49,7 @@ const (
 type Server struct {
 	URL    string // ldap://127.0.0.1:port
 	Host   string // 127.0.0.1:port
+	TLSURL string // ldaps://127.0.0.1:port (the test CA's certificate)
 	CAFile string // the test CA's certificate (PEM)
 	dir    string
 	cmd    *exec.Cmd
@@ -184,15 +185,22 @@ access to * by users read by * none
 // start runs slapd in the foreground on a free loopback port and waits
 // until it accepts connections.
 func (s *Server) start() error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	var ports [2]string // two free loopback ports, held together so they differ
+	var held []net.Listener
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		held = append(held, l)
+		ports[i] = l.Addr().String()
 	}
-	s.Host = l.Addr().String()
-	l.Close()
-	s.URL = "ldap://" + s.Host
+	for _, l := range held {
+		l.Close()
+	}
+	s.Host, s.URL, s.TLSURL = ports[0], "ldap://"+ports[0], "ldaps://"+ports[1]
 	s.cmd = exec.Command("/usr/sbin/slapd", "-d", "0", "-f", filepath.Join(s.dir, "slapd.conf"),
-		"-h", s.URL+"/")
+		"-h", s.URL+"/ "+s.TLSURL+"/")
 	logf, err := os.Create(filepath.Join(s.dir, "slapd.log"))
 	if err != nil {
 		return err
