@@ -58,6 +58,9 @@ func NoGroupError(username string) error {
 // exists already (a directory user).
 func (s *Store) directorySignIn(ctx context.Context, row *signInRow, username, pw string, cl Client) (NewSession, User, error) {
 	du, err := s.dir.Authenticate(ctx, username, pw)
+	if errors.Is(err, ErrSignIn) {
+		s.hasher.Dummy(pw) // a refusal takes as long as a local one: no telling local names by time
+	}
 	var xe *ForbiddenError
 	switch {
 	case errors.Is(err, ErrSignIn) && row != nil:

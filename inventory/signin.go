@@ -28,7 +28,10 @@ type signInRow struct {
 // password, an unknown user and a disabled user all get ErrSignIn after the
 // same work (an unknown user hashes a dummy). LockoutAttempts failures within
 // LockoutWindow lock the user for LockoutDuration (*LockedError). Every
-// outcome is an audit row of entity "session".
+// outcome is an audit row of entity "session". A name that is no local
+// user's, or a directory user's, is checked with the directory when one is
+// set (SetDirectory); a local user never is. A user with a second factor
+// gets a session that waits for the code (SecondFactor).
 func (s *Store) SignIn(ctx context.Context, username, pw string, cl Client) (NewSession, User, error) {
 	cfg := s.auth.withDefaults()
 	username = truncate(strings.TrimSpace(username), 200) // no stored name is invalid text or longer
