@@ -223,7 +223,7 @@ func langParam(p *ListParams) (string, error) {
 		return DefaultLanguage, nil
 	}
 	if !slices.Contains(Languages, lang) {
-		return "", Invalid("lang", "must be one of %s, not %q", strings.Join(Languages, ", "), lang)
+		return "", Invalid("lang", "err.finding.lang.one", strings.Join(Languages, ", "), lang)
 	}
 	return lang, nil
 }
@@ -253,7 +253,7 @@ func (s *Store) Findings(ctx context.Context, p ListParams) ([]Finding, int, err
 // Finding returns one finding with its message in lang ("zh" or "en").
 func (s *Store) Finding(ctx context.Context, id int64, lang string) (Finding, error) {
 	if !slices.Contains(Languages, lang) {
-		return Finding{}, Invalid("lang", "must be one of %s, not %q", strings.Join(Languages, ", "), lang)
+		return Finding{}, Invalid("lang", "err.finding.lang.one", strings.Join(Languages, ", "), lang)
 	}
 	r, err := getFinding(ctx, s.db, id, "")
 	if err != nil {
