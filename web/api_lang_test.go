@@ -63,7 +63,7 @@ func TestAPILanguage(t *testing.T) {
 
 		for _, tc := range []struct {
 			name, query, accept string
-			english            bool
+			english             bool
 		}{
 			{"default", "", "", false},
 			{"Accept-Language en", "", "en", true},
