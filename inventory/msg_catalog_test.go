@@ -209,14 +209,14 @@ var allowedASCII = map[string]bool{
 	"true": true, "false": true, "null": true, "eq": true, "in": true, "limit": true, "offset": true,
 	"reachable": true, "type": true, "title": true, "number": true, "date": true, "year": true, "to": true,
 	"key": true, "secret": true, "hr": true, "v2c": true, "v3": true, "off": true, "id": true, "ids": true,
-	"X": true, "txt": true,
+	"X": true, "txt": true, "text": true, "zh": true, "en": true, "high": true, "medium": true, "low": true,
 }
 
 var (
 	asciiWordRe = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*`)
 	// apiRefRe are the paths, methods, environment variables and snake_case
 	// keys a message may name as they are.
-	apiRefRe = regexp.MustCompile(`\d{4}-\d\d-\d\dT[\d:.]+Z|(GET|POST|PUT|PATCH|DELETE) /\S+|/api/v1/[^\s，。；）]*|HOSTROLL_[A-Z_]+(=\w+)?|[a-z0-9]+(_[a-z0-9]+)+|\{[^}]*\}`)
+	apiRefRe = regexp.MustCompile(`--[a-z][a-z-]*|\d{4}-\d\d-\d\dT[\d:.]+Z|(GET|POST|PUT|PATCH|DELETE) /\S+|/api/v1/[^\s，。；）]*|HOSTROLL_[A-Z_]+(=\w+)?|[a-z0-9]+(_[a-z0-9]+)+|\{[^}]*\}`)
 )
 
 // englishFragment is the first English word of a Chinese text that is not
