@@ -38,6 +38,7 @@ var dynamicKeys = map[string][]string{
 	"rule.identity_mismatch.":  {"serial", "model"},
 	"api.password.":            {"length", "too_long", "classes", "username", "common"},
 	"api.json.kind.":           {"int", "number", "bool", "array", "string", "object"},
+	"api.audit.":               {"unchained", "changed", "removed", "removed_range", "claims", "skipped", "ok"},
 	"api.http.":                {"400", "404", "405", "408", "413", "415", "429", "431", "503"},
 }
 
@@ -209,7 +210,7 @@ var allowedASCII = map[string]bool{
 	"true": true, "false": true, "null": true, "eq": true, "in": true, "limit": true, "offset": true,
 	"reachable": true, "type": true, "title": true, "number": true, "date": true, "year": true, "to": true,
 	"key": true, "secret": true, "hr": true, "v2c": true, "v3": true, "off": true, "id": true, "ids": true,
-	"X": true, "txt": true, "text": true, "zh": true, "en": true, "high": true, "medium": true, "low": true,
+	"X": true, "txt": true, "hostroll": true, "text": true, "zh": true, "en": true, "high": true, "medium": true, "low": true,
 }
 
 var (
