@@ -13,21 +13,18 @@ import (
 // langOf is the language of a request: ?lang=en|zh (zh-CN, en-US and the
 // like count too), else the preferred of Accept-Language, else Chinese.
 func langOf(c *fiber.Ctx) string {
-	switch q := strings.ToLower(c.Query("lang")); {
-	case q == "en" || strings.HasPrefix(q, "en-"):
-		return "en"
-	case q == "zh" || strings.HasPrefix(q, "zh-"):
-		return "zh"
+	if l, ok := locale.Of(c.Query("lang")); ok {
+		return l
 	}
-	return inventory.Lang(c.Get(fiber.HeaderAcceptLanguage))
+	return locale.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
 }
 
-func isEnglish(lang string) bool { return lang == "en" }
+func isEnglish(lang string) bool { return lang == locale.EN }
 
 // knownLang tells whether a lang= value names one of the two languages.
 func knownLang(q string) bool {
-	q = strings.ToLower(q)
-	return q == "en" || q == "zh" || strings.HasPrefix(q, "en-") || strings.HasPrefix(q, "zh-")
+	_, ok := locale.Of(q)
+	return ok
 }
 
 // msg renders the catalog message key (locale/, api.*) in the request's
