@@ -45,16 +45,25 @@ func (l Label) text(lang string) string {
 
 // Text is the message in lang ("zh", "zh-CN", "en"; anything else is
 // Chinese).
+//
+// A key the catalog lacks is taken as a format of its own, the same in
+// both languages: code that still passes a literal text ("must be %d")
+// shows it rather than a bare format (msg_catalog_test.go finds such
+// literals in the code).
 func (m Msg) Text(lang string) string {
+	format, ok := locale.Lookup(catalogLang(lang), m.Key)
+	if !ok {
+		format = m.Key
+	}
 	if len(m.Args) == 0 {
-		return locale.T(catalogLang(lang), m.Key)
+		return format
 	}
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
 		args[i] = renderArg(lang, a)
 	}
-	coerce(locale.T(catalogLang(lang), m.Key), args)
-	return locale.T(catalogLang(lang), m.Key, args...)
+	coerce(format, args)
+	return fmt.Sprintf(format, args...)
 }
 
 // String is the English text, for logs.

@@ -371,3 +371,59 @@ func TestValidationErrorInBothLanguages(t *testing.T) {
 		t.Errorf("Error() = %q", ve.Error())
 	}
 }
+
+// proseRe is a text of words, not a key or a list of codes.
+var proseRe = regexp.MustCompile(`[A-Za-z]{2,} [a-z]{2,}`)
+
+// msgFuncs are the functions and methods that take a catalog key.
+var msgFuncs = map[string]bool{"Add": true, "Invalid": true, "conflict": true, "forbidden": true, "badRequest": true,
+	"refusal": true, "M": true, "secretKeyError": true, "officeOnly": true, "bad": true, "unauthorized": true,
+	"t": true, "printf": true, "msg": true}
+
+// TestNoLiteralMessages: the functions that take a catalog key get a key,
+// not a text or a format ("must be %d", "%s") that could not be put in the
+// reader's language.
+func TestNoLiteralMessages(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, dir := range []string{".", "../web", "../cmd/hostroll"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				var fn string
+				switch x := call.Fun.(type) {
+				case *ast.Ident:
+					fn = x.Name
+				case *ast.SelectorExpr:
+					fn = x.Sel.Name
+				}
+				if !msgFuncs[fn] {
+					return true
+				}
+				for _, a := range call.Args {
+					lit, ok := a.(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING {
+						continue
+					}
+					if s, err := strconv.Unquote(lit.Value); err == nil && (strings.Contains(s, "%") || proseRe.MatchString(s)) {
+						t.Errorf("%s: %s gets the text %q: give it a catalog key", fset.Position(lit.Pos()), fn, s)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
