@@ -124,7 +124,7 @@ func catalogHas(lang, key string) bool {
 // label has one in both languages.
 func TestEnumLabelsOfMessages(t *testing.T) {
 	sets := map[string][]string{
-		setProjectStatus: ProjectStatuses, setNoticeStatus: NoticeStatuses, setRectificationState: RectificationStates,
+		"user_status": UserStatuses, setProjectStatus: ProjectStatuses, setNoticeStatus: NoticeStatuses, setRectificationState: RectificationStates,
 		setRoomKind: RoomKinds, setRoomStatus: RoomStatuses, setDeviceKind: DeviceKinds,
 		setRevisionStatus: {"current", "proposed", "superseded", "rejected"}, setDocumentType: DocumentTypes,
 		"role": Roles,
