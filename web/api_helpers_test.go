@@ -38,9 +38,10 @@ type client struct {
 	token   string // "hr_…", sent as Authorization: Bearer; "" sends none
 	user    string
 	users   *int // how many users as() made, for unique names
-	// lang is the Accept-Language the requests carry unless they set their
-	// own: "en" for the tests that read the English messages (the API's
-	// default, Chinese, has its own tests in api_lang_test.go); "" sends none.
+	// lang is the Accept-Language the API requests carry unless they set
+	// their own: "en" for the tests that read the English messages (the
+	// API's default, Chinese, has its own tests in api_lang_test.go); ""
+	// sends none. Page requests carry none.
 	lang string
 }
 
@@ -128,7 +129,8 @@ func (c *client) authorize(req *http.Request) {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	if c.lang != "" && req.Header.Get("Accept-Language") == "" && req.URL.Query().Get("lang") == "" {
+	if c.lang != "" && strings.HasPrefix(req.URL.Path, "/api/") && req.Header.Get("Accept-Language") == "" &&
+		req.URL.Query().Get("lang") == "" { // the pages keep their own default
 		req.Header.Set("Accept-Language", c.lang)
 	}
 }
