@@ -48,7 +48,7 @@ func (s *Store) SetDirectory(d Directory) { s.dir = d }
 
 // NoGroupError is the refusal of a directory user in no mapped group.
 func NoGroupError(username string) error {
-	return forbidden(fmt.Sprintf("目录中的用户 %s 不属于任何已映射到 hostroll 角色的组（HOSTROLL_LDAP_GROUP_ROLES），不能登录", username),
+	return forbiddenL(fmt.Sprintf("目录中的用户 %s 不属于任何已映射到 hostroll 角色的组（HOSTROLL_LDAP_GROUP_ROLES），不能登录", username),
 		fmt.Sprintf("the directory user %s is in no group mapped to a hostroll role (HOSTROLL_LDAP_GROUP_ROLES): sign-in refused", username))
 }
 
@@ -129,7 +129,7 @@ func (tx *txn) syncDirectoryUser(ctx context.Context, username string, du Direct
 	if errors.Is(err, ErrNotFound) {
 		ve := &ValidationError{}
 		if validUsername(ve, username); ve.Err() != nil {
-			return 0, forbidden("该用户名不能用于 hostroll（只能包含字母、数字和 . _ - @）",
+			return 0, forbiddenL("该用户名不能用于 hostroll（只能包含字母、数字和 . _ - @）",
 				"this username cannot be used in hostroll (letters, digits and . _ - @ only)")
 		}
 		id, err := tx.insert(`INSERT INTO users (username, display_name, role, unit_id, password_hash,
@@ -177,7 +177,7 @@ func directoryAudit(u User, du DirectoryUser) map[string]any {
 func (tx *txn) directoryUnit(du DirectoryUser) (*int64, error) {
 	if du.UnitCode == "" {
 		if du.Role == RoleUnitStaff {
-			return nil, forbidden("目录未给出该用户的单位代码（HOSTROLL_LDAP_UNIT_ATTR），建设单位用户必须属于一个单位，不能登录",
+			return nil, forbiddenL("目录未给出该用户的单位代码（HOSTROLL_LDAP_UNIT_ATTR），建设单位用户必须属于一个单位，不能登录",
 				"the directory gives no unit code for this user (HOSTROLL_LDAP_UNIT_ATTR), and unit staff need a unit: sign-in refused")
 		}
 		return nil, nil
@@ -186,7 +186,7 @@ func (tx *txn) directoryUnit(du DirectoryUser) (*int64, error) {
 	err := tx.get(&id, `SELECT id FROM units WHERE code = ?`, du.UnitCode)
 	if errors.Is(dbErr(err, "unit"), ErrNotFound) {
 		code := truncate(du.UnitCode, 64)
-		return nil, forbidden(fmt.Sprintf("目录给出的单位代码 %q 在 hostroll 中不存在，请管理员先登记该单位，不能登录", code),
+		return nil, forbiddenL(fmt.Sprintf("目录给出的单位代码 %q 在 hostroll 中不存在，请管理员先登记该单位，不能登录", code),
 			fmt.Sprintf("the unit code %q from the directory is not a unit in hostroll (an administrator must add it first): sign-in refused", code))
 	}
 	if err != nil {
@@ -194,3 +194,6 @@ func (tx *txn) directoryUnit(du DirectoryUser) (*int64, error) {
 	}
 	return &id, nil
 }
+
+// forbiddenL is a refusal with its message in Chinese and English.
+func forbiddenL(zh, en string) error { return &ForbiddenError{Message: zh, MessageEN: en} }

@@ -261,3 +261,8 @@ func (tx *txn) useCode(userID int64, code string) (map[string]any, error) {
 	}
 	return map[string]any{"second_factor": "totp"}, nil
 }
+
+// conflictL is a conflict on field with its message in Chinese and English.
+func conflictL(field, zh, en string) error {
+	return &ConflictError{Field: field, Message: en, MessageZH: zh}
+}

@@ -38,7 +38,7 @@ func secondFactor(cfg Config, lim *limiter) fiber.Handler {
 // are the API's errors.
 func checkCode(c *fiber.Ctx, cfg Config, a *auth, code string) error {
 	if a.session == nil {
-		return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+		return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "api.no_session")}
 	}
 	err := cfg.Store.SecondFactor(c.UserContext(), a.user.ID, a.session.ID, code,
 		inventory.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)})
@@ -47,10 +47,10 @@ func checkCode(c *fiber.Ctx, cfg Config, a *auth, code string) error {
 	case errors.As(err, &le):
 		clearSessionCookie(c, cfg)
 		return &apiError{status: fiber.StatusUnauthorized, code: "unauthorized",
-			message: msg(c, "msg.locked", le.Until.UTC().Format(time.RFC3339))}
+			message: msg(c, "api.locked", le.Until.UTC().Format(time.RFC3339))}
 	case errors.Is(err, inventory.ErrSecondFactor):
-		return &apiError{status: fiber.StatusUnauthorized, code: "unauthorized", message: msg(c, "msg.second_factor_code"),
-			fields: map[string]string{"code": msg(c, "msg.second_factor_code")}}
+		return &apiError{status: fiber.StatusUnauthorized, code: "unauthorized", message: msg(c, "auth.second_factor_code"),
+			fields: map[string]string{"code": msg(c, "auth.second_factor_code")}}
 	case err != nil:
 		return err
 	}

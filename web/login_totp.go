@@ -108,7 +108,7 @@ func loginTOTPPage(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := authOf(c)
 		if a.session == nil {
-			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "api.no_session")}
 		}
 		st, err := cfg.Store.TOTP(c.UserContext(), a.user.ID)
 		if err != nil {
@@ -124,7 +124,7 @@ func loginTOTPStart(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := authOf(c)
 		if a.session == nil {
-			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "api.no_session")}
 		}
 		v := loginView{SignedIn: a.user.Username, SessionCSRF: a.csrf, MustEnrol: a.mustEnrol}
 		err := startEnrol(c, cfg, a, &v)
@@ -147,7 +147,7 @@ func loginTOTPConfirm(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := authOf(c)
 		if a.session == nil {
-			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "api.no_session")}
 		}
 		v := loginView{SignedIn: a.user.Username, SessionCSRF: a.csrf, MustEnrol: a.mustEnrol}
 		codes, err := cfg.Store.ConfirmTOTP(c.UserContext(), a.user.ID, c.FormValue("code"), a.session.ID)
@@ -155,7 +155,7 @@ func loginTOTPConfirm(cfg Config) fiber.Handler {
 		var ce *inventory.ConflictError
 		switch {
 		case errors.As(err, &ve), errors.As(err, &ce):
-			v.Error = msg(c, "msg.second_factor_code")
+			v.Error = msg(c, "auth.second_factor_code")
 			if ce != nil {
 				v.Error = ce.Text(langOf(c))
 			}
