@@ -111,7 +111,7 @@ func (s *Store) ConfirmTOTP(ctx context.Context, userID int64, code string, keep
 		}
 		step, ok := twofactor.Match(string(row.Secret), code, tx.at, row.LastStep)
 		if !ok {
-			return Invalid("code", "is not the current code of the authenticator app")
+			return Invalid("code", "auth.totp_wrong_code")
 		}
 		if err := tx.exec(`UPDATE user_totp SET confirmed_at = ?, last_step = ? WHERE id = ?`, tx.at, step, row.ID); err != nil {
 			return dbErr(err, "confirm second factor")
