@@ -27,6 +27,9 @@ type User struct {
 	LastLoginAt        *time.Time `db:"last_login_at" json:"last_login_at"`
 	LockedUntil        *time.Time `db:"locked_until" json:"locked_until"`
 	CreatedAt          time.Time  `db:"created_at" json:"created_at"`
+	// Language is the language the user chose for the pages ("zh", "en"
+	// or "" for none); SetUserLanguage changes it.
+	Language string `db:"language" json:"-"`
 }
 
 // Caller returns the store caller acting as u.
@@ -39,7 +42,7 @@ func (u User) Caller() Caller {
 }
 
 const userCols = `u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code,
-	u.status, u.must_change_password, u.last_login_at, u.locked_until, u.created_at`
+	u.status, u.must_change_password, u.last_login_at, u.locked_until, u.created_at, u.language`
 
 const userFrom = ` FROM users u LEFT JOIN units n ON n.id = u.unit_id`
 
