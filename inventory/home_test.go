@@ -107,3 +107,46 @@ func TestSetUserLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditDayRange: from and to are days, both included, on both
+// dialects' way of keeping time.
+func TestAuditDayRange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		f := newFixture(t, db.Store)
+		entries, total, err := f.s.Audit(f.ctx, inventory.ListParams{Limit: 1})
+		noErr(t, err)
+		if total == 0 {
+			t.Fatal("the fixture wrote no audit rows")
+		}
+		day := entries[0].At.UTC().Format("2006-01-02")
+		next := entries[0].At.UTC().AddDate(0, 0, 1).Format("2006-01-02")
+		prev := entries[0].At.UTC().AddDate(0, 0, -1).Format("2006-01-02")
+		for _, tt := range []struct {
+			name     string
+			from, to string
+			want     bool
+		}{
+			{"that day", day, day, true},
+			{"from that day", day, "", true},
+			{"until that day", "", day, true},
+			{"the day before", prev, prev, false},
+			{"from the next day", next, "", false},
+		} {
+			filters := map[string]string{}
+			if tt.from != "" {
+				filters["from"] = tt.from
+			}
+			if tt.to != "" {
+				filters["to"] = tt.to
+			}
+			_, n, err := f.s.Audit(f.ctx, inventory.ListParams{Limit: 1, Filters: filters})
+			noErr(t, err)
+			if (n == total) != tt.want || (!tt.want && n != 0) {
+				t.Errorf("%s: %d of %d rows", tt.name, n, total)
+			}
+		}
+		_, _, err = f.s.Audit(f.ctx, inventory.ListParams{Filters: map[string]string{"from": "30/11/2026"}})
+		wantErr(t, err, "validation", "from")
+	})
+}
