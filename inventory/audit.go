@@ -77,6 +77,7 @@ var auditList = listSpec{
 	filters: map[string]filter{
 		"entity":     {col: "entity", kind: filterEnum, allowed: AuditEntities},
 		"entity_id":  {col: "entity_id", kind: filterID},
+		"id":         {col: "id", kind: filterID},
 		"action":     {col: "action", kind: filterEnum, allowed: AuditActions},
 		"actor":      {col: "actor", kind: filterText},
 		"token_key":  {col: "token_key", kind: filterText},
