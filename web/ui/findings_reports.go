@@ -95,4 +95,6 @@ func (u *UI) movePlan(c *fiber.Ctx) error {
 }
 
 // Elapsed is how long a run took, in milliseconds.
-func (v checkListView) Elapsed(c inventory.Check) int64 { return c.Finished.Sub(c.Started).Milliseconds() }
+func (v checkListView) Elapsed(c inventory.Check) int64 {
+	return c.Finished.Sub(c.Started).Milliseconds()
+}
