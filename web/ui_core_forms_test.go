@@ -48,11 +48,11 @@ func TestPagesCoreScope(t *testing.T) {
 			staff.html(t, path, 404)
 		}
 		for path, hidden := range map[string]string{
-			"/lines":           "CM-JYJ-007",
-			"/findings":        "CM-JYJ-007",
-			"/units":           "州教育局",
-			"/search?q=CM-JYJ": p(`href="/lines/%d"`, w.lineB),
-			"/search?q=州教育局":   p(`href="/units/%d"`, w.unitB),
+			"/lines":             "CM-JYJ-007",
+			"/findings":          "CM-JYJ-007",
+			"/units":             "州教育局",
+			"/search?q=CM-JYJ":   p(`href="/lines/%d"`, w.lineB),
+			"/search?q=州教育局":     p(`href="/units/%d"`, w.unitB),
 			"/audit?entity=line": p("专线 #%d", w.lineB),
 		} {
 			if page := staff.html(t, path, 200); strings.Contains(page, hidden) {

@@ -140,4 +140,3 @@ func TestPagesCore(t *testing.T) {
 		c.html(t, "/audit?from=30.11.2026", 400)
 	})
 }
-
