@@ -10,8 +10,8 @@ import (
 	"hostroll/inventory"
 )
 
-// wantPage checks a page answer's status and that it says each of want.
-func wantPage(t *testing.T, what string, res response, status int, want ...string) {
+// wantCorePage checks a page answer's status and that it says each of want.
+func wantCorePage(t *testing.T, what string, res response, status int, want ...string) {
 	t.Helper()
 	if res.status != status {
 		t.Fatalf("%s: %d, want %d: %.400s", what, res.status, status, res.raw)
@@ -70,11 +70,11 @@ func TestPagesCoreScope(t *testing.T) {
 		}
 		res := staff.pageAs(t, "POST", p("/findings/%d/exemption", c.findingOf(t, "private-line", "line", w.lineA)),
 			url.Values{"reason": {"一个足够长的豁免理由，说明情况"}, "basis": {"other"}})
-		wantPage(t, "unit staff exempting", res, 403, "exemption.write")
+		wantCorePage(t, "unit staff exempting", res, 403, "exemption.write")
 		auditor := c.as(t, inventory.RoleAuditor)
 		auditor.html(t, "/audit/verify", 200)
 		auditor.html(t, "/findings/consolidation", 200)
-		wantPage(t, "auditor running the checks", auditor.pageAs(t, "POST", "/findings/checks", url.Values{}), 403, "check.run")
+		wantCorePage(t, "auditor running the checks", auditor.pageAs(t, "POST", "/findings/checks", url.Values{}), 403, "check.run")
 	})
 }
 
@@ -87,7 +87,7 @@ func TestPagesCoreExemption(t *testing.T) {
 		id := c.findingOf(t, "private-line", "line", w.lineA)
 		path := p("/findings/%d/exemption", id)
 		res := planner.pageAs(t, "POST", path, url.Values{"reason": {"太短"}, "basis": {"other"}, "expires_on": {"2001-01-01"}})
-		wantPage(t, "a short reason", res, 400, `class="field-error"`, ">太短</textarea>", `value="2001-01-01"`)
+		wantCorePage(t, "a short reason", res, 400, `class="field-error"`, ">太短</textarea>", `value="2001-01-01"`)
 		if got := c.get(t, p("/api/v1/findings/%d", id))["status"]; got != "open" {
 			t.Fatalf("a refused exemption changed the finding: %v", got)
 		}
@@ -148,7 +148,7 @@ func TestPagesCoreAccount(t *testing.T) {
 		if res := c.sendUnchecked(t, req); !strings.Contains(string(res.raw), `<html lang="en">`) {
 			t.Error("the user's language does not come before the cookie")
 		}
-		wantPage(t, "a bad language", c.pageAs(t, "POST", "/account/language", url.Values{"language": {"fr"}}), 400)
+		wantCorePage(t, "a bad language", c.pageAs(t, "POST", "/account/language", url.Values{"language": {"fr"}}), 400)
 		res := c.pageAs(t, "POST", "/language", url.Values{"lang": {"zh"}, "next": {"/account"}})
 		wantRedirect(t, "switch", res, "/account")
 		if u, _ := c.store.UserByName(ctx, "admin"); u.Language != "zh" {
@@ -156,7 +156,7 @@ func TestPagesCoreAccount(t *testing.T) {
 		}
 
 		res = c.pageAs(t, "POST", "/account/tokens", url.Values{"description": {"备份脚本"}, "expires_days": {"30"}})
-		wantPage(t, "new token", res, 201, `id="token-secret"`)
+		wantCorePage(t, "new token", res, 201, `id="token-secret"`)
 		secret := between(string(res.raw), `id="token-secret">`, "</pre>")
 		other := *c
 		other.token = secret
@@ -166,7 +166,7 @@ func TestPagesCoreAccount(t *testing.T) {
 		if page := c.html(t, "/account", 200); strings.Contains(page, secret) {
 			t.Error("the secret is shown again")
 		}
-		wantPage(t, "bad days", c.pageAs(t, "POST", "/account/tokens", url.Values{"expires_days": {"0"}}), 400, `class="field-error"`)
+		wantCorePage(t, "bad days", c.pageAs(t, "POST", "/account/tokens", url.Values{"expires_days": {"0"}}), 400, `class="field-error"`)
 		tokens, _ := c.list(t, "/api/v1/me/tokens")
 		var id int64
 		for _, tk := range tokens {
@@ -180,9 +180,9 @@ func TestPagesCoreAccount(t *testing.T) {
 		}
 
 		res = c.pageAs(t, "POST", "/account/password", url.Values{"current_password": {"wrong"}, "password": {"New-Pass-2025x"}, "password_again": {"New-Pass-2025x"}})
-		wantPage(t, "wrong current", res, 400, `class="field-error"`)
+		wantCorePage(t, "wrong current", res, 400, `class="field-error"`)
 		res = c.pageAs(t, "POST", "/account/password", url.Values{"current_password": {testPassword}, "password": {"New-Pass-2025x"}, "password_again": {"Other-Pass-2025"}})
-		wantPage(t, "mismatch", res, 400, "两次输入的新密码不一致")
+		wantCorePage(t, "mismatch", res, 400, "两次输入的新密码不一致")
 		_, _, err := c.store.SignIn(ctx, "admin", testPassword, inventory.Client{IP: "192.0.2.1", UserAgent: "test"})
 		if err != nil {
 			t.Fatal(err)
@@ -221,9 +221,9 @@ func TestPagesCoreUsers(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
 		unit := c.unit(t, "GTJ")
 		res := c.pageAs(t, "POST", "/users", url.Values{"username": {"gtj-staff"}, "role": {"unit_staff"}})
-		wantPage(t, "unit staff without a unit", res, 400, `class="field-error"`, `value="gtj-staff"`)
+		wantCorePage(t, "unit staff without a unit", res, 400, `class="field-error"`, `value="gtj-staff"`)
 		res = c.pageAs(t, "POST", "/users", url.Values{"username": {"gtj-staff"}, "display_name": {"王芳"}, "role": {"unit_staff"}, "unit_id": {itoa(unit)}})
-		wantPage(t, "create", res, 201, `id="user-secret"`, "gtj-staff")
+		wantCorePage(t, "create", res, 201, `id="user-secret"`, "gtj-staff")
 		made := mustUser(t, c, "gtj-staff")
 		if made.UnitID == nil || *made.UnitID != unit || !made.MustChangePassword {
 			t.Fatalf("made %+v", made)
@@ -234,13 +234,13 @@ func TestPagesCoreUsers(t *testing.T) {
 			t.Errorf("after the update: %+v", got)
 		}
 		res = c.pageAs(t, "POST", p("/users/%d", made.ID), url.Values{"role": {"root"}, "status": {"active"}})
-		wantPage(t, "a bad role", res, 400, `class="field-error"`)
-		wantPage(t, "reset", c.pageAs(t, "POST", p("/users/%d/password", made.ID), url.Values{}), 200, `id="user-secret"`)
+		wantCorePage(t, "a bad role", res, 400, `class="field-error"`)
+		wantCorePage(t, "reset", c.pageAs(t, "POST", p("/users/%d/password", made.ID), url.Values{}), 200, `id="user-secret"`)
 		if !mustUser(t, c, "gtj-staff").MustChangePassword {
 			t.Error("a reset password need not be changed")
 		}
 		op := c.as(t, inventory.RoleOperator)
-		wantPage(t, "operator", op.pageAs(t, "POST", "/users", url.Values{"username": {"x"}, "role": {"admin"}}), 403, "user.write")
+		wantCorePage(t, "operator", op.pageAs(t, "POST", "/users", url.Values{"username": {"x"}, "role": {"admin"}}), 403, "user.write")
 		if page := c.html(t, "/users?role=operator", 200); !strings.Contains(page, "gtj-staff") {
 			t.Error("the list filtered by role misses the user")
 		}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -65,20 +64,6 @@ func listParams(p Pager, q string, filters map[string]string) inventory.ListPara
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
-
-// statusOfForm is the status of a form the store refused: 409 for a
-// conflict, 403 for a refusal of the caller, else 400.
-func statusOfForm(err error) int {
-	var ce *inventory.ConflictError
-	var fe *inventory.ForbiddenError
-	switch {
-	case errors.As(err, &ce):
-		return fiber.StatusConflict
-	case errors.As(err, &fe):
-		return fiber.StatusForbidden
-	}
-	return fiber.StatusBadRequest
-}
 
 // idQuery reads a positive id from the query; anything else is a 400 page.
 func idQuery(c *fiber.Ctx, name string) (int64, error) {

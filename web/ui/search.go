@@ -56,7 +56,7 @@ func (u *UI) search(c *fiber.Ctx) error {
 	v := searchView{Page: u.page(c, "ui.search.title")}
 	q := strings.TrimSpace(c.Query("q"))
 	if q != "" {
-		v.Title = v.T("ui.search.title_q", q)
+		v.Title = v.T("ui.search.results") // the box shows the query: no echo of it elsewhere
 		p := inventory.ListParams{Limit: searchLimit, Q: q}
 		for _, s := range searchers {
 			if !v.Can(s.action) {

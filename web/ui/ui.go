@@ -69,6 +69,7 @@ func (u *UI) Mount(app fiber.Router) {
 	u.mountSearch(app)
 	u.mountAccount(app)
 	u.mountUsers(app)
+	u.mountProjects(app)
 }
 
 // ErrorPage renders an error as a page: status and the message in the
