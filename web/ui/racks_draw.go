@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -68,19 +69,23 @@ func (d Drawing) Compact() string {
 	return elevation.Render(d.Rack, d.Devices, elevation.Options{Compact: true, Words: words(d.Lang)})
 }
 
-// Occupancy is the rack's units in use, its height and the percentage.
-func (d Drawing) Occupancy() (used, total, pct int) {
-	used, total = elevation.Occupancy(d.Rack, d.Devices)
+// Occupancy is a rack's units in use (on either face) of its height.
+type Occupancy struct{ Used, Total, Pct int }
+
+// Occupancy counts the rack's units in use.
+func (d Drawing) Occupancy() Occupancy {
+	used, total := elevation.Occupancy(d.Rack, d.Devices)
+	o := Occupancy{Used: used, Total: total}
 	if total > 0 {
-		pct = used * 100 / total
+		o.Pct = used * 100 / total
 	}
-	return used, total, pct
+	return o
 }
 
 // OccupancyText says "12 of 42 U in use (28%)".
 func (d Drawing) OccupancyText() string {
-	used, total, pct := d.Occupancy()
-	return locale.T(d.Lang, "ui.racks.occupancy", used, total, pct)
+	o := d.Occupancy()
+	return locale.T(d.Lang, "ui.racks.occupancy", o.Used, o.Total, o.Pct)
 }
 
 // Legend is the units of the drawn devices with their colours.
@@ -103,3 +108,10 @@ func (d Drawing) FileName(face string) string {
 	}
 	return fmt.Sprintf("rack-%d-%s.svg", d.Rack.ID, face)
 }
+
+// Inline is the drawing for a page, both faces; add links free units to the
+// new-device form.
+func (d Drawing) Inline(add bool) template.HTML { return safeHTML(d.SVG(nil, false, add)) }
+
+// InlineCompact is the small drawing for a room's overview.
+func (d Drawing) InlineCompact() template.HTML { return safeHTML(d.Compact()) }

@@ -56,6 +56,7 @@ func (u *UI) Mount(app fiber.Router) {
 	g := u.cfg.Guard
 	app.Get("/", g("self"), u.home)
 	app.Post("/language", u.setLanguage)
+	u.mountRacks(app)
 }
 
 // ErrorPage renders an error as a page: status and the message in the

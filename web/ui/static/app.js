@@ -16,4 +16,9 @@
     var text = (b && b.getAttribute("data-confirm")) || f.getAttribute("data-confirm");
     if (text && !window.confirm(text)) e.preventDefault();
   });
+  // A button with data-print prints the page (with print.css).
+  document.addEventListener("click", function (e) {
+    var b = e.target && e.target.closest && e.target.closest("[data-print]");
+    if (b) { e.preventDefault(); window.print(); }
+  });
 })();
