@@ -31,9 +31,9 @@ var DeviceSorts = map[string]string{
 	"id": "devices.id", "name": "devices.name", "kind": "devices.kind", "status": "devices.status",
 	"serial": "devices.serial", "asset_tag": "devices.asset_tag", "manufacturer": "devices.manufacturer",
 	"model": "devices.model", "mgmt_ip": "devices.mgmt_ip",
-	"unit":      "(SELECT name FROM units WHERE units.id = devices.unit_id)",
-	"project":   "(SELECT code FROM projects WHERE projects.id = devices.project_id)",
-	"placement": "(SELECT m.name || ' ' || r.name FROM racks r JOIN rooms m ON m.id = r.room_id WHERE r.id = devices.rack_id), devices.position",
+	"unit":           "(SELECT name FROM units WHERE units.id = devices.unit_id)",
+	"project":        "(SELECT code FROM projects WHERE projects.id = devices.project_id)",
+	"placement":      "(SELECT m.name || ' ' || r.name FROM racks r JOIN rooms m ON m.id = r.room_id WHERE r.id = devices.rack_id), devices.position",
 	"last_polled_at": "(SELECT MAX(at) FROM observations WHERE observations.device_id = devices.id)",
 }
 
