@@ -35,6 +35,7 @@ var DeviceSorts = map[string]string{
 	"project":        "(SELECT code FROM projects WHERE projects.id = devices.project_id)",
 	"placement":      "(SELECT m.name || ' ' || r.name FROM racks r JOIN rooms m ON m.id = r.room_id WHERE r.id = devices.rack_id), devices.position",
 	"last_polled_at": "(SELECT MAX(at) FROM observations WHERE observations.device_id = devices.id)",
+	"drift":          "CASE WHEN " + driftCond + " THEN 1 ELSE 0 END",
 }
 
 // latestObs is the id of a device's latest observation (by poll time).

@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -31,6 +32,14 @@ type Config struct {
 	// UserLang is the signed-in user's own language setting ("" if none).
 	UserLang      func(c *fiber.Ctx) string
 	SecureCookies bool
+	// Poller polls a device now ("poll now" on its page); nil when this
+	// server runs no collector, and the button is not shown.
+	Poller Poller
+}
+
+// Poller polls one device and stores what it saw (the collector).
+type Poller interface {
+	PollDevice(ctx context.Context, id int64) (inventory.Observation, error)
 }
 
 // UI is the mounted pages.
@@ -57,6 +66,7 @@ func (u *UI) Mount(app fiber.Router) {
 	app.Get("/", g("self"), u.home)
 	app.Post("/language", u.setLanguage)
 	u.mountRacks(app)
+	u.mountDevices(app)
 }
 
 // ErrorPage renders an error as a page: status and the message in the
