@@ -271,7 +271,9 @@ func optID(ve *inventory.ValidationError, lang string, raw map[string]string, k 
 func (v deviceFormView) Selected(field, value string) bool { return v.In[field] == value }
 
 // Checked tells whether a checkbox is ticked.
-func (v deviceFormView) Checked(field string) bool { return v.In[field] == "true" || v.In[field] == "on" }
+func (v deviceFormView) Checked(field string) bool {
+	return v.In[field] == "true" || v.In[field] == "on"
+}
 
 // Kinds and Statuses list the enumerations the form offers.
 func (v deviceFormView) Kinds() []string    { return inventory.DeviceKinds }
