@@ -127,7 +127,7 @@ func (b *browserApp) screenshot(t *testing.T, name string) {
 	if !*update {
 		return
 	}
-	png := value(t, b, chromedp.FullScreenshot(90))
+	png := value(t, b, chromedp.FullScreenshot(100))
 	dir := filepath.Join("..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

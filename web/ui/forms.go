@@ -42,3 +42,5 @@ func formErrorOf(err error, lang string) (formError, bool) {
 	}
 	return formError{}, false
 }
+
+func asConflict(err error, ce **inventory.ConflictError) bool { return errors.As(err, ce) }

@@ -36,7 +36,7 @@ func (u *UI) roomList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names, err := u.unitNames(c)
+	names, err := u.unitNameMap(c)
 	if err != nil {
 		return err
 	}
@@ -48,15 +48,15 @@ func (u *UI) roomList(c *fiber.Ctx) error {
 	return u.render(c, fiber.StatusOK, "racks_rooms", v)
 }
 
-// unitNames are the names of the units the caller may see, by id.
-func (u *UI) unitNames(c *fiber.Ctx) (map[int64]string, error) {
-	units, _, err := u.cfg.Store.Units(c.UserContext(), inventory.ListParams{Limit: inventory.MaxLimit})
+// unitNameMap is the names of the units the caller may see, by id.
+func (u *UI) unitNameMap(c *fiber.Ctx) (map[int64]string, error) {
+	units, _, err := u.unitNames(c)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[int64]string, len(units))
-	for _, x := range units {
-		out[x.ID] = x.Name
+	for id, x := range units {
+		out[id] = x.Name
 	}
 	return out, nil
 }
@@ -81,7 +81,7 @@ func (u *UI) roomShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names, err := u.unitNames(c)
+	names, err := u.unitNameMap(c)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,7 @@ func (u *UI) Mount(app fiber.Router) {
 	app.Post("/language", u.setLanguage)
 	u.mountRacks(app)
 	u.mountDevices(app)
+	u.mountProjects(app)
 }
 
 // ErrorPage renders an error as a page: status and the message in the
