@@ -57,11 +57,15 @@ func checkPlacement(tx *txn, self int64, p Placement) error {
 			if !sc.Has(o.UnitID) {
 				return &ConflictError{Field: "position", Message: fmt.Sprintf(
 					"rack %d %s is occupied by another unit's device (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
-					p.RackID, p.describe(), o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}
+					p.RackID, p.describe(), o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID),
+					MessageZH: fmt.Sprintf("机柜 %d 的 %s 已被其他单位的设备占用（U%d-U%d，%s），请选择空闲 U 位",
+						p.RackID, p.describeZH(), o.Position, o.Position+o.UHeight-1, o.describeFaceZH())}
 			}
 			return &ConflictError{Field: "position", Message: fmt.Sprintf(
 				"rack %d %s is occupied by device %d %q (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
-				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}
+				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID),
+				MessageZH: fmt.Sprintf("机柜 %d 的 %s 已被设备 %d「%s」占用（U%d-U%d，%s），请选择空闲 U 位",
+					p.RackID, p.describeZH(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFaceZH())}
 		}
 	}
 	return nil
@@ -83,4 +87,22 @@ func (o Occupant) describeFace() string {
 		return "full depth"
 	}
 	return o.Face + " only"
+}
+
+func (p Placement) describeZH() string {
+	face := map[string]string{"front": "前面", "rear": "后面"}[p.Face]
+	if p.FullDepth {
+		face = "前后两面"
+	}
+	if p.UHeight == 1 {
+		return fmt.Sprintf("U%d（%s）", p.Position, face)
+	}
+	return fmt.Sprintf("U%d-U%d（%s）", p.Position, p.Top(), face)
+}
+
+func (o Occupant) describeFaceZH() string {
+	if o.FullDepth {
+		return "全深"
+	}
+	return map[string]string{"front": "前面", "rear": "后面"}[o.Face] + "半深"
 }

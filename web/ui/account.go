@@ -111,7 +111,7 @@ func (u *UI) accountLanguage(c *fiber.Ctx) error {
 }
 
 func (u *UI) accountEndSession(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (u *UI) accountCreateToken(c *fiber.Ctx) error {
 }
 
 func (u *UI) accountRevokeToken(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ type auditShowView struct {
 }
 
 func (u *UI) auditShow(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

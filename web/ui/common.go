@@ -11,15 +11,6 @@ import (
 	"hostroll/inventory"
 )
 
-// idParam reads a positive id from the path; anything else is a 404 page.
-func idParam(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // unitIndex is the units the caller may see, by id, to show a unit's code
 // and name beside a record.
 type unitIndex map[int64]inventory.Unit

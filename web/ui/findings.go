@@ -127,7 +127,7 @@ func (u *UI) findingShow(c *fiber.Ctx) error {
 }
 
 func (u *UI) showFinding(c *fiber.Ctx, status int, fe formError, in inventory.ExemptionInput) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (u *UI) showFinding(c *fiber.Ctx, status int, fe formError, in inventory.Ex
 // exemptionGrant exempts a finding with the form's reason, basis and
 // expiry; the store checks them and writes the audit row.
 func (u *UI) exemptionGrant(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (u *UI) exemptionGrant(c *fiber.Ctx) error {
 }
 
 func (u *UI) exemptionRevoke(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -25,24 +25,24 @@ type homeView struct {
 	Unit             *unitSummary
 }
 
-// Occupancy is the rack units of a group of racks: how many there are, and
+// USpace is the rack units of a group of racks: how many there are, and
 // how many are taken on at least one face.
-type Occupancy struct {
+type USpace struct {
 	Name                 string
 	Racks, UHeight, Used int
 }
 
-func (o Occupancy) Free() int { return o.UHeight - o.Used }
+func (o USpace) Free() int { return o.UHeight - o.Used }
 
 // Percent is the share of units in use, rounded down.
-func (o Occupancy) Percent() int {
+func (o USpace) Percent() int {
 	if o.UHeight == 0 {
 		return 0
 	}
 	return o.Used * 100 / o.UHeight
 }
 
-func (o *Occupancy) add(r inventory.RackCapacity) {
+func (o *USpace) add(r inventory.RackCapacity) {
 	o.Racks++
 	o.UHeight += r.UHeight
 	o.Used += r.UHeight - r.FreeU
@@ -50,9 +50,9 @@ func (o *Occupancy) add(r inventory.RackCapacity) {
 
 // roomOccupancy is one central room and its rack rows.
 type roomOccupancy struct {
-	Occupancy
+	USpace
 	ID   int64
-	Rows []Occupancy
+	Rows []USpace
 }
 
 // rackRow is the row a rack stands in: its name without the number at the
@@ -74,7 +74,7 @@ func occupancyOf(c inventory.CentralCapacity) []roomOccupancy {
 	var rooms []roomOccupancy
 	for _, r := range c.Racks {
 		if len(rooms) == 0 || rooms[len(rooms)-1].ID != r.RoomID {
-			rooms = append(rooms, roomOccupancy{ID: r.RoomID, Occupancy: Occupancy{Name: r.RoomName}})
+			rooms = append(rooms, roomOccupancy{ID: r.RoomID, USpace: USpace{Name: r.RoomName}})
 		}
 		room := &rooms[len(rooms)-1]
 		room.add(r)
@@ -84,7 +84,7 @@ func occupancyOf(c inventory.CentralCapacity) []roomOccupancy {
 			i++
 		}
 		if i == len(room.Rows) {
-			room.Rows = append(room.Rows, Occupancy{Name: name})
+			room.Rows = append(room.Rows, USpace{Name: name})
 		}
 		room.Rows[i].add(r)
 	}

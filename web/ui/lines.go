@@ -59,7 +59,7 @@ func (v lineShowView) Platforms() []string { return inventory.LinePlatforms }
 func (v lineShowView) YearlyFee() float64 { return v.Line.MonthlyFee * 12 }
 
 func (u *UI) lineShow(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -36,6 +37,14 @@ type Config struct {
 	// page's "new token".
 	TokenPepper   []byte
 	SecureCookies bool
+	// Poller polls a device now ("poll now" on its page); nil when this
+	// server runs no collector, and the button is not shown.
+	Poller Poller
+}
+
+// Poller polls one device and stores what it saw (the collector).
+type Poller interface {
+	PollDevice(ctx context.Context, id int64) (inventory.Observation, error)
 }
 
 // UI is the mounted pages.
@@ -69,6 +78,8 @@ func (u *UI) Mount(app fiber.Router) {
 	u.mountSearch(app)
 	u.mountAccount(app)
 	u.mountUsers(app)
+	u.mountRacks(app)
+	u.mountDevices(app)
 	u.mountProjects(app)
 }
 

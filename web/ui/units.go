@@ -141,7 +141,7 @@ type unitShowView struct {
 }
 
 func (u *UI) unitShow(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

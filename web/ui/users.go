@@ -100,7 +100,7 @@ func (u *UI) userShow(c *fiber.Ctx) error {
 }
 
 func (u *UI) showUser(c *fiber.Ctx, status int, v userShowView) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (u *UI) showUser(c *fiber.Ctx, status int, v userShowView) error {
 // userUpdate changes a user's name, role, unit and status; the store ends
 // their sessions when the role or unit changes or they are disabled.
 func (u *UI) userUpdate(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (u *UI) userUpdate(c *fiber.Ctx) error {
 // userResetPassword gives the user a generated password, shown once on the
 // page; they must change it when they next sign in, and their sessions end.
 func (u *UI) userResetPassword(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
