@@ -15,9 +15,9 @@ func (c *client) openPage(t *testing.T, path string) response {
 	return c.sendUnchecked(t, req)
 }
 
-// wantPage checks a page's status and that it contains every want and no
+// checkPage checks a page's status and that it contains every want and no
 // not.
-func wantPage(t *testing.T, r response, status int, want, not []string) {
+func checkPage(t *testing.T, r response, status int, want, not []string) {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d: %.300s", r.status, status, r.raw)
@@ -49,24 +49,24 @@ func TestRoomAndRackPages(t *testing.T) {
 		rackB := c.rack(t, roomB, "B-01", 42)
 
 		op := c.as(t, "operator")
-		wantPage(t, op.openPage(t, "/rooms"), 200, []string{"Room CR", p(`href="/rooms/%d"`, room), "乙自建机房", "中心机房"}, nil)
-		wantPage(t, op.openPage(t, p("/rooms/%d", room)), 200,
+		checkPage(t, op.openPage(t, "/rooms"), 200, []string{"Room CR", p(`href="/rooms/%d"`, room), "乙自建机房", "中心机房"}, nil)
+		checkPage(t, op.openPage(t, p("/rooms/%d", room)), 200,
 			[]string{p(`href="/racks/%d"`, rack), "R-CR", "已用 3 / 42 U", `class="elevation compact"`}, nil)
-		wantPage(t, op.openPage(t, p("/racks/%d", rack)), 200,
+		checkPage(t, op.openPage(t, p("/racks/%d", rack)), 200,
 			[]string{"机柜 R-CR", "甲-web-01", "乙-secret-db", "SN-A-10", p(`href="/devices/%d"`, devA),
 				p("/devices/new?face=front&amp;position=42&amp;rack_id=%d", rack),
 				p("/devices/new?face=front&amp;full_depth=false&amp;position=20&amp;rack_id=%d", rack), "下载 SVG"}, nil)
 
 		aud := c.as(t, "auditor")
-		wantPage(t, aud.openPage(t, p("/racks/%d", rack)), 200, []string{"甲-web-01"}, []string{"/devices/new"})
+		checkPage(t, aud.openPage(t, p("/racks/%d", rack)), 200, []string{"甲-web-01"}, []string{"/devices/new"})
 
 		staff := c.asUnit(t, "unit_staff", &unitA)
-		wantPage(t, staff.openPage(t, p("/racks/%d", rack)), 200,
+		checkPage(t, staff.openPage(t, p("/racks/%d", rack)), 200,
 			[]string{"甲-web-01", "SN-A-10", "其他单位的设备", `class="dev hidden"`},
 			[]string{"乙-secret-db", "SN-B-SECRET", "Unit UB", "/devices/new"})
-		wantPage(t, staff.openPage(t, "/rooms"), 200, []string{"Room CR"}, []string{"乙自建机房"})
+		checkPage(t, staff.openPage(t, "/rooms"), 200, []string{"Room CR"}, []string{"乙自建机房"})
 		for _, path := range []string{p("/rooms/%d", roomB), p("/racks/%d", rackB), "/racks/x", "/rooms/0"} {
-			wantPage(t, staff.openPage(t, path), 404, []string{"<html"}, []string{"乙自建机房", "B-01"})
+			checkPage(t, staff.openPage(t, path), 404, []string{"<html"}, []string{"乙自建机房", "B-01"})
 		}
 		if r := c.anonymous().openPage(t, p("/racks/%d", rack)); r.status != 303 {
 			t.Errorf("anonymous: %d, want 303 to sign in", r.status)
