@@ -133,6 +133,12 @@ func TestBrowserHome(t *testing.T) {
 		}
 	}
 	b.screenshot(t, "home")
+	// The move plan drawn on the central racks it fills.
+	b.do(t, chromedp.Navigate(b.base+"/findings/move-plan"), chromedp.WaitVisible(chromedp.CSS(`figure.target-rack svg`)))
+	if n := value(t, b, chromedp.Evaluate[int](`document.querySelectorAll("figure.target-rack .dev.planned").length`)); n == 0 {
+		t.Error("no planned arrival drawn on the target racks")
+	}
+	b.screenshot(t, "move-plan")
 }
 
 // TestBrowserExemption: a planner grants an exemption through the form,

@@ -102,7 +102,7 @@ func TestPagesCore(t *testing.T) {
 			{p("/findings/%d", lineFinding), []string{p(`action="/findings/%d/exemption"`, lineFinding), p(`href="/lines/%d"`, w.lineA)}},
 			{"/findings/checks", []string{"admin"}},
 			{"/findings/consolidation", []string{"CT-GTJ-042", "¥51,600.00", "国土局自建机房"}},
-			{"/findings/move-plan", []string{"gtj-db-01", "A0"}},
+			{"/findings/move-plan", []string{"gtj-db-01", "A0", `class="target-rack"`, " planned", "gtj-web-01"}},
 			{"/plans?year=2026", []string{`value="2026" selected`, "州国土资源局", "州教育局"}},
 			{"/plans/eligibility?year=2027", []string{"州国土资源局"}},
 			{"/audit?entity=line", []string{p("专线 #%d", w.lineA), p("专线 #%d", w.lineB)}},

@@ -7,6 +7,7 @@ import (
 
 	"hostroll/inventory"
 	"hostroll/locale"
+	"hostroll/web/ui/elevation"
 )
 
 // Fixture data for the render tests of the home, units, lines, findings,
@@ -94,8 +95,13 @@ func coreRenderCases() []renderCase {
 		{"findings_moveplan", func(p Page) any {
 			plan := inventory.MovePlan{Devices: 1, Placed: 1, UNeeded: 2, Moves: []inventory.Move{{DeviceID: 5, DeviceName: "gtj-db-01", UnitID: 3, UHeight: 2, FullDepth: true, FromRoom: "国土局机房", FromPosition: 10, ToRackID: 1, ToRack: "A01", ToRoom: "中心机房一区", ToPosition: 20}},
 				Kept: []inventory.Kept{{DeviceID: 6, DeviceName: "secret-1", UnitID: 3, ProjectID: ptr(int64(9)), ProjectCode: "XX-2026-003", Room: "国土局机房", Reason: "classified"}}}
-			return movePlanView{Page: p, Plan: plan, Units: unitIndex{3: tUnit}, UnitList: []inventory.Unit{tUnit}, Filter: map[string]string{"unit_id": "3"}}
-		}, []string{`href="/racks/1"`, "U20", `href="/projects/9"`, `value="3" selected`, "unit_id=3"}, [][2]string{{"迁移清单", "Moves"}, {"前后（全深）", "Both (full depth)"}}},
+			target := targetRack{Room: "中心机房一区", Rack: "A01", RackID: 1, Arrivals: 1, Drawing: Drawing{Lang: p.Lang,
+				Rack: elevation.Rack{ID: 1, Name: "A01", UHeight: 42}, Devices: []elevation.Device{{ID: 5, Name: "gtj-db-01", Position: 20,
+					UHeight: 2, FullDepth: true, UnitID: 3, Planned: true}, {ID: 8, Name: "zwb-core-01", Position: 1, UHeight: 1, FullDepth: true, UnitID: 1}}}}
+			return movePlanView{Page: p, Plan: plan, Units: unitIndex{3: tUnit}, UnitList: []inventory.Unit{tUnit}, Filter: map[string]string{"unit_id": "3"},
+				Targets: []targetRack{target}}
+		}, []string{`href="/racks/1"`, "U20", `href="/projects/9"`, `value="3" selected`, "unit_id=3", " planned\"", "zwb-core-01", `class="target-rack"`},
+			[][2]string{{"迁移清单", "Moves"}, {"前后（全深）", "Both (full depth)"}, {"迁入 1 台", "1 arriving"}}},
 		{"plans_show", func(p Page) any {
 			return planView{yearPage: yearPage{Page: p, Year: 2027}, Plan: inventory.Plan{Year: 2027, ProjectCount: 1, TotalBudget: 1200000,
 				Projects:        []inventory.PlanProject{{ID: 9, Code: "XX-2026-003", Name: "不动产登记系统", LeadUnitID: 3, UnitName: "州国土资源局", Category: "application", FundingSource: "prefecture", Status: "approved", Budget: 1200000}},

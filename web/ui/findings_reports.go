@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/locale"
+	"hostroll/web/ui/elevation"
 )
 
 type checkListView struct {
@@ -60,6 +64,7 @@ func (u *UI) consolidation(c *fiber.Ctx) error {
 type movePlanView struct {
 	Page
 	Plan     inventory.MovePlan
+	Targets  []targetRack // the racks the plan fills, with the arrivals drawn
 	Units    unitIndex
 	UnitList []inventory.Unit
 	Rooms    []inventory.Room
@@ -91,7 +96,51 @@ func (u *UI) movePlan(c *fiber.Ctx) error {
 	if v.Plan, err = u.cfg.Store.MovePlan(ctx, opts); err != nil {
 		return err
 	}
+	if v.Targets, err = u.targetRacks(ctx, v.Plan, v.Units, v.Lang); err != nil {
+		return err
+	}
 	return u.render(c, fiber.StatusOK, "findings_moveplan", v)
+}
+
+// targetRack is a central rack the move plan fills: its elevation as it
+// is, with the planned arrivals drawn in their units' colours and marked.
+type targetRack struct {
+	Room, Rack string
+	RackID     int64
+	Arrivals   int
+	Drawing    Drawing
+}
+
+// maxTargetRacks bounds the drawings on one page; the table lists every
+// move.
+const maxTargetRacks = 24
+
+// targetRacks draws the racks of the plan's moves, in the order the plan
+// first fills them.
+func (u *UI) targetRacks(ctx context.Context, plan inventory.MovePlan, units unitIndex, lang string) ([]targetRack, error) {
+	var out []targetRack
+	idx := map[int64]int{}
+	for _, m := range plan.Moves {
+		i, ok := idx[m.ToRackID]
+		if !ok {
+			if len(out) == maxTargetRacks {
+				continue
+			}
+			e, err := u.cfg.Store.RackElevation(ctx, m.ToRackID)
+			if err != nil {
+				return nil, err
+			}
+			i = len(out)
+			idx[m.ToRackID] = i
+			out = append(out, targetRack{Room: m.ToRoom, Rack: m.ToRack, RackID: m.ToRackID, Drawing: DrawingOf(e, lang)})
+		}
+		t := &out[i]
+		t.Arrivals++
+		t.Drawing.Devices = append(t.Drawing.Devices, elevation.Device{ID: m.DeviceID, Name: m.DeviceName,
+			Position: m.ToPosition, UHeight: m.UHeight, Face: m.Face, FullDepth: m.FullDepth, UnitID: m.UnitID,
+			Unit: units.Name(m.UnitID), Status: locale.T(lang, "ui.consolidation.arriving", m.FromRoom), Planned: true})
+	}
+	return out, nil
 }
 
 // Elapsed is how long a run took, in milliseconds.

@@ -42,6 +42,9 @@ type Device struct {
 	Serial    string
 	Status    string // already a label in the reader's language
 	Hidden    bool
+	// Planned is a device not there yet (a move plan's arrival): drawn
+	// with the class "planned" beside its unit's colour.
+	Planned bool
 }
 
 // Top is the highest unit the device occupies.
@@ -253,6 +256,9 @@ func (d drawer) device(b *strings.Builder, dev Device, x, w int, hint bool) {
 	cls := "dev " + ColourClass(dev.UnitID)
 	if dev.Hidden {
 		cls = "dev hidden"
+	}
+	if dev.Planned {
+		cls += " planned"
 	}
 	if hint {
 		cls += " hint"

@@ -170,3 +170,11 @@ func BenchmarkRender42U(b *testing.B) {
 		_ = Render(r, devs, o)
 	}
 }
+
+func TestPlannedClass(t *testing.T) {
+	svg := Render(Rack{ID: 1, Name: "A01", UHeight: 10}, []Device{{ID: 2, Name: "moved", Position: 3, UHeight: 1, FullDepth: true, UnitID: 4, Planned: true},
+		{ID: 3, Name: "there", Position: 5, UHeight: 1, FullDepth: true, UnitID: 4}}, Options{})
+	if n := strings.Count(svg, " planned"); n != 2 { // front and rear
+		t.Errorf("%d planned boxes, want 2 (one per face):\n%s", n, svg)
+	}
+}
