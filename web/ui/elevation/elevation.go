@@ -82,15 +82,15 @@ type Options struct {
 
 // Geometry of the drawing, in SVG units.
 const (
-	uPx       = 14  // one rack unit
-	facePx    = 230 // a face's width, units' numbers included
+	uPx       = 16  // one rack unit
+	facePx    = 260 // a face's width, units' numbers included
 	numPx     = 26  // the units' numbers column
 	headPx    = 22  // the face's title
 	gapPx     = 24  // between the faces
 	compactU  = 5
 	compactW  = 70
 	palette   = 12 // unit colours: classes u0 .. u11
-	maxNameCh = 26
+	maxNameCh = 30
 )
 
 // ColourClass is the stable colour class of a unit: the same unit has the
@@ -266,7 +266,7 @@ func (d drawer) device(b *strings.Builder, dev Device, x, w int, hint bool) {
 	fmt.Fprintf(b, `<title>%s</title>`, esc(d.tooltip(dev, hint)))
 	fmt.Fprintf(b, `<rect class="%s" x="%d" y="%d" width="%d" height="%d" rx="2"/>`, cls, x+2, y+1, w-4, h-2)
 	if !d.opt.Compact && !dev.Hidden && !hint {
-		fmt.Fprintf(b, `<text class="dev-name" x="%d" y="%d">%s</text>`, x+7, y+d.uh-4, esc(clip(dev.Name, maxNameCh)))
+		fmt.Fprintf(b, `<text class="dev-name" x="%d" y="%d">%s</text>`, x+7, y+h/2+4, esc(clip(dev.Name, maxNameCh)))
 	}
 	if link {
 		b.WriteString("</a>")
