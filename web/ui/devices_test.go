@@ -15,7 +15,7 @@ func deviceFixture() inventory.Device {
 	return inventory.Device{ID: 11, Name: "政务云-web-01", Kind: "server", Manufacturer: "Huawei", Model: "RH2288",
 		Serial: "2102-AB-01", UnitID: 3, ProjectID: ptrOf[int64](5), RackID: ptrOf[int64](1), Position: ptrOf(5), UHeight: 2,
 		Face: "front", FullDepth: true, Status: "active", MgmtIP: "10.1.2.3", PurchasePrice: ptrOf(56000.0),
-		Specs: inventory.Specs{CPUCores: ptrOf(32), MemoryGB: ptrOf(256)},
+		Specs:    inventory.Specs{CPUCores: ptrOf(32), MemoryGB: ptrOf(256)},
 		PollInfo: inventory.PollInfo{PollStatus: "ok", Drift: []inventory.Drift{{Field: "memory_gb", Registered: 256, Observed: 128}}}}
 }
 
@@ -31,8 +31,8 @@ func TestRenderDevices(t *testing.T) {
 		at := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 		show := renderTest(t, "devices_show", deviceView{Page: p, Device: d, Unit: "州财政局", Project: "XM-2025-01 政务云",
 			Rack: &inventory.Rack{ID: 1, Name: "A-01"}, Room: &inventory.Room{ID: 2, Name: "中心机房"}, CanPoll: true,
-			Specs: specsOf(d, []inventory.Observation{{At: at, Reachable: true, Serial: "2102-AB-01", MemoryMB: ptrOf[int64](131072)}}),
-			Polls: []inventory.Observation{{At: at, Reachable: false, Error: "timeout after 3 retries"}},
+			Specs:   specsOf(d, []inventory.Observation{{At: at, Reachable: true, Serial: "2102-AB-01", MemoryMB: ptrOf[int64](131072)}}),
+			Polls:   []inventory.Observation{{At: at, Reachable: false, Error: "timeout after 3 retries"}},
 			Changes: []inventory.AuditEntry{{ID: 9, At: at, Actor: "operator1", Action: "create"}}})
 		form := renderTest(t, "devices_form", deviceFormView{Page: p, In: formValuesOf(inventory.DefaultDeviceInput()),
 			Form: formError{Fields: map[string]string{"position": "机柜 1 的 U5 已被占用"}}, Here: "here",
