@@ -168,7 +168,9 @@ func BenchmarkRender42U(b *testing.B) {
 			Face: Front, FullDepth: u%3 != 0, UnitID: int64(u % 7), Unit: "单位", Project: "项目", Serial: "SN", Status: "在用"})
 	}
 	o := options()
-	o.FreeHref = func(u int, face string, half bool) string { return "/devices/new?face=" + face + "&position=" + strconv.Itoa(u) }
+	o.FreeHref = func(u int, face string, half bool) string {
+		return "/devices/new?face=" + face + "&position=" + strconv.Itoa(u)
+	}
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	n := 0
