@@ -140,7 +140,11 @@ func (s *Store) DeviceTable(ctx context.Context, q DeviceQuery) ([]DeviceRow, in
 	if total <= q.Offset {
 		return rows, total, nil
 	}
-	err = s.db.SelectContext(ctx, &rows, s.db.Rebind(page("SELECT "+deviceRowCols+" FROM devices"+where, order, q.ListParams)), args...)
+	// The page's ids are chosen first, on devices alone, so that the names
+	// are looked up for the page's rows only, not for every row the sort
+	// sees (SQLite's sorter would carry them all).
+	ids := page("SELECT devices.id FROM devices"+where, order, q.ListParams)
+	err = s.db.SelectContext(ctx, &rows, s.db.Rebind("SELECT "+deviceRowCols+" FROM devices WHERE devices.id IN ("+ids+") ORDER BY "+order), args...)
 	if err != nil {
 		return nil, 0, dbErr(err, "list devices")
 	}

@@ -61,7 +61,7 @@ var deviceFilters = []string{"unit_id", "project_id", "room_id", "rack_id", "kin
 
 type deviceListView struct {
 	Page
-	Rows     []inventory.DeviceRow
+	Rows     []deviceListRow
 	Pager    Pager
 	Columns  []column // shown, in order
 	All      []column // every column, for the chooser
@@ -96,8 +96,8 @@ func (u *UI) showDeviceList(c *fiber.Ctx, status int, bulkErr string) error {
 	if err != nil {
 		return err
 	}
-	v.Rows, pg.Total, v.Matching, v.Pager = rows, total, total, pg
-	v.Pager.Total = total
+	pg.Total = total
+	v.Rows, v.Matching, v.Pager = cellsOf(p, v.Columns, rows), total, pg
 	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "device-table" {
 		return u.renderFragment(c, "devices_list", "device-table", v)
 	}

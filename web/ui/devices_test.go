@@ -15,7 +15,7 @@ func deviceFixture() inventory.Device {
 	return inventory.Device{ID: 11, Name: "政务云-web-01", Kind: "server", Manufacturer: "Huawei", Model: "RH2288",
 		Serial: "2102-AB-01", UnitID: 3, ProjectID: ptrOf[int64](5), RackID: ptrOf[int64](1), Position: ptrOf(5), UHeight: 2,
 		Face: "front", FullDepth: true, Status: "active", MgmtIP: "10.1.2.3", PurchasePrice: ptrOf(56000.0),
-		Specs: inventory.Specs{CPUCores: ptrOf(32), MemoryGB: ptrOf(256)},
+		Specs:    inventory.Specs{CPUCores: ptrOf(32), MemoryGB: ptrOf(256)},
 		PollInfo: inventory.PollInfo{PollStatus: "ok", Drift: []inventory.Drift{{Field: "memory_gb", Registered: 256, Observed: 128}}}}
 }
 
@@ -25,21 +25,22 @@ func TestRenderDevices(t *testing.T) {
 		d := deviceFixture()
 		row := inventory.DeviceRow{Device: d, UnitName: "州财政局", Project: "XM-2025-01 政务云", RackName: "A-01", RoomName: "中心机房"}
 		cols, shown := columnsOf("")
-		list := renderTest(t, "devices_list", deviceListView{Page: p, Rows: []inventory.DeviceRow{row}, Columns: cols, All: deviceColumns,
+		all := append(append([]column{}, cols...), deviceColumns[len(deviceColumns)-1])
+		list := renderTest(t, "devices_list", deviceListView{Page: p, Rows: cellsOf(p, all, []inventory.DeviceRow{row}), Columns: all, All: deviceColumns,
 			Shown: shown, Filter: map[string]string{"status": "active"}, Sort: "-name", Matching: 120, Pager: Pager{Limit: 50, Total: 120, Lang: lang},
 			Choices: map[string][]inventory.Choice{"unit": {{Kind: "unit", ID: 3, Name: "州财政局"}}}, Summary: "done"})
 		at := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 		show := renderTest(t, "devices_show", deviceView{Page: p, Device: d, Unit: "州财政局", Project: "XM-2025-01 政务云",
 			Rack: &inventory.Rack{ID: 1, Name: "A-01"}, Room: &inventory.Room{ID: 2, Name: "中心机房"}, CanPoll: true,
-			Specs: specsOf(d, []inventory.Observation{{At: at, Reachable: true, Serial: "2102-AB-01", MemoryMB: ptrOf[int64](131072)}}),
-			Polls: []inventory.Observation{{At: at, Reachable: false, Error: "timeout after 3 retries"}},
+			Specs:   specsOf(d, []inventory.Observation{{At: at, Reachable: true, Serial: "2102-AB-01", MemoryMB: ptrOf[int64](131072)}}),
+			Polls:   []inventory.Observation{{At: at, Reachable: false, Error: "timeout after 3 retries"}},
 			Changes: []inventory.AuditEntry{{ID: 9, At: at, Actor: "operator1", Action: "create"}}})
 		form := renderTest(t, "devices_form", deviceFormView{Page: p, In: formValuesOf(inventory.DefaultDeviceInput()),
 			Form: formError{Fields: map[string]string{"position": "机柜 1 的 U5 已被占用"}}, Here: "here",
 			Choices: deviceChoices{Units: []choice{{"3", "州财政局"}}, Racks: []choice{{"1", "中心机房 / A-01（42U）"}}}})
 		want := map[string]map[string][]string{
 			locale.ZH: {
-				"list": {"选择全部 120 条符合条件的设备", "政务云-web-01", "州财政局", "中心机房 / A-01", "在用", "正常", "▼", "显示列", "修改状态为", `hx-trigger="input changed delay:300ms, search"`},
+				"list": {"选择全部 120 条符合条件的设备", `<a href="/devices/11">政务云-web-01</a>`, "州财政局", `<a href="/racks/1">中心机房 / A-01 U5</a>`, "在用", `<span class="badge ok">正常</span>`, `<span class="badge warn">不一致</span>`, "▼", "显示列", "修改状态为", `hx-trigger="input changed delay:300ms, search"`},
 				"show": {"配置：登记与实测", "不一致", "立即采集", "最近采集", "timeout after 3 retries", "无法访问", "变更记录", "operator1", "U5–U6", "¥56,000.00", "128"},
 				"form": {"设备名称", "起始 U 位", "机柜 1 的 U5 已被占用", "未能保存", "全深"},
 			},

@@ -52,13 +52,14 @@ func deviceHref(id int64) string { return "/devices/" + strconv.FormatInt(id, 10
 func (d Drawing) SVG(faces []string, standalone, add bool) string {
 	opt := elevation.Options{Faces: faces, Words: words(d.Lang), Standalone: standalone, DeviceHref: deviceHref}
 	if add {
-		rack := d.Rack.ID
+		rack := strconv.FormatInt(d.Rack.ID, 10)
 		opt.FreeHref = func(u int, face string, half bool) string {
-			q := url.Values{"rack_id": {strconv.FormatInt(rack, 10)}, "position": {strconv.Itoa(u)}, "face": {face}}
+			// The query's keys in order, as url.Values.Encode writes them.
+			q := "/devices/new?face=" + url.QueryEscape(face)
 			if half {
-				q.Set("full_depth", "false")
+				q += "&full_depth=false"
 			}
-			return "/devices/new?" + q.Encode()
+			return q + "&position=" + strconv.Itoa(u) + "&rack_id=" + rack
 		}
 	}
 	return elevation.Render(d.Rack, d.Devices, opt)

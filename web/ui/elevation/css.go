@@ -13,7 +13,7 @@ svg.elevation .dev { stroke: #243b53; stroke-width: 1; }
 svg.elevation .dev.hint { fill: url(#hatch) !important; stroke-dasharray: 3 2; }
 svg.elevation .hatch-line { stroke: #9aa5b1; stroke-width: 2; }
 svg.elevation .dev.hidden { fill: #cbd2d9; stroke: #7b8794; }
-svg.elevation .dev-name { fill: #102a43; font-size: 10px; pointer-events: none; }
+svg.elevation .dev-name { fill: #102a43; font-size: 11px; pointer-events: none; }
 svg.elevation a.device:hover .dev, svg.elevation a.device:focus .dev { stroke: #d64545; stroke-width: 2; }
 svg.elevation.compact .frame { stroke-width: 1; }
 svg.elevation.compact .dev { stroke-width: .5; }

@@ -85,15 +85,15 @@ type Options struct {
 
 // Geometry of the drawing, in SVG units.
 const (
-	uPx       = 14  // one rack unit
-	facePx    = 230 // a face's width, units' numbers included
+	uPx       = 16  // one rack unit
+	facePx    = 260 // a face's width, units' numbers included
 	numPx     = 26  // the units' numbers column
 	headPx    = 22  // the face's title
 	gapPx     = 24  // between the faces
 	compactU  = 5
 	compactW  = 70
 	palette   = 12 // unit colours: classes u0 .. u11
-	maxNameCh = 26
+	maxNameCh = 30
 )
 
 // ColourClass is the stable colour class of a unit: the same unit has the
@@ -209,7 +209,13 @@ func (d drawer) face(b *strings.Builder, face string, x0 int) {
 	}
 	for u := d.r.UHeight; u >= 1; u-- {
 		if d.num > 0 {
-			fmt.Fprintf(b, `<text class="unum" x="%d" y="%d">%d</text>`, x0+d.num-4, d.y(u)+d.uh-3, u)
+			b.WriteString(`<text class="unum" x="`)
+			b.WriteString(strconv.Itoa(x0 + d.num - 4))
+			b.WriteString(`" y="`)
+			b.WriteString(strconv.Itoa(d.y(u) + d.uh - 3))
+			b.WriteString(`">`)
+			b.WriteString(strconv.Itoa(u))
+			b.WriteString(`</text>`)
 		}
 		if !occupied[u] {
 			d.free(b, face, u, bx, bw, other[u])
@@ -231,14 +237,27 @@ func (d drawer) face(b *strings.Builder, face string, x0 int) {
 // free draws one free unit of a face, a link to place a device there when
 // asked; halfOnly marks a unit whose other face is taken.
 func (d drawer) free(b *strings.Builder, face string, u, x, w int, halfOnly bool) {
-	rect := fmt.Sprintf(`<rect class="free" x="%d" y="%d" width="%d" height="%d"/>`, x+1, d.y(u), w-2, d.uh)
-	if d.opt.Compact || d.opt.FreeHref == nil {
-		b.WriteString(rect)
-		return
+	if !d.opt.Compact && d.opt.FreeHref != nil {
+		b.WriteString(`<a class="free-u" href="`)
+		b.WriteString(esc(d.opt.FreeHref(u, face, halfOnly)))
+		b.WriteString(`" data-u="`)
+		b.WriteString(strconv.Itoa(u))
+		b.WriteString(`"><title>`)
+		b.WriteString(esc(fmt.Sprintf(d.opt.Words.Free, u, faceWord(d.opt.Words, face))))
+		b.WriteString(`</title>`)
 	}
-	title := fmt.Sprintf(d.opt.Words.Free, u, faceWord(d.opt.Words, face))
-	fmt.Fprintf(b, `<a class="free-u" href="%s" data-u="%d"><title>%s</title>%s</a>`,
-		esc(d.opt.FreeHref(u, face, halfOnly)), u, esc(title), rect)
+	b.WriteString(`<rect class="free" x="`)
+	b.WriteString(strconv.Itoa(x + 1))
+	b.WriteString(`" y="`)
+	b.WriteString(strconv.Itoa(d.y(u)))
+	b.WriteString(`" width="`)
+	b.WriteString(strconv.Itoa(w - 2))
+	b.WriteString(`" height="`)
+	b.WriteString(strconv.Itoa(d.uh))
+	b.WriteString(`"/>`)
+	if !d.opt.Compact && d.opt.FreeHref != nil {
+		b.WriteString(`</a>`)
+	}
 }
 
 func faceWord(w Words, face string) string {
@@ -272,7 +291,7 @@ func (d drawer) device(b *strings.Builder, dev Device, x, w int, hint bool) {
 	fmt.Fprintf(b, `<title>%s</title>`, esc(d.tooltip(dev, hint)))
 	fmt.Fprintf(b, `<rect class="%s" x="%d" y="%d" width="%d" height="%d" rx="2"/>`, cls, x+2, y+1, w-4, h-2)
 	if !d.opt.Compact && !dev.Hidden && !hint {
-		fmt.Fprintf(b, `<text class="dev-name" x="%d" y="%d">%s</text>`, x+7, y+d.uh-4, esc(clip(dev.Name, maxNameCh)))
+		fmt.Fprintf(b, `<text class="dev-name" x="%d" y="%d">%s</text>`, x+7, y+h/2+4, esc(clip(dev.Name, maxNameCh)))
 	}
 	if link {
 		b.WriteString("</a>")
@@ -317,6 +336,9 @@ func clip(s string, n int) string {
 
 // esc escapes text for an XML attribute or element.
 func esc(s string) string {
+	if !strings.ContainsAny(s, "<>&'\"\r\n\t") {
+		return s
+	}
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s)) // a strings.Builder never fails
 	return b.String()
