@@ -7,16 +7,50 @@ import (
 
 // CentralCapacity is the space of the racks of the active central rooms:
 // each rack's height, its units free on both faces and the longest run of
-// them. Every role may read it: the central room is shared, and the
-// figures name no device (unit staff see other units' devices there as
-// occupied space, as on the elevations).
+// them, in room and rack order. Every role may read it: the central room
+// is shared, and the figures name no device (unit staff see other units'
+// devices there as occupied space, as on the elevations). It reads only
+// each device's rack, position and height: the home page asks for it on
+// every visit, over thousands of devices.
 func (s *Store) CentralCapacity(ctx context.Context) (CentralCapacity, error) {
-	snap, done, err := s.snapshot(ctx, CheckOptions{})
+	var racks []*rackSpace
+	err := s.db.SelectContext(ctx, &racks, `SELECT r.id, r.name, r.u_height, m.id AS room_id, m.name AS room
+		FROM racks r JOIN rooms m ON m.id = r.room_id
+		WHERE m.kind = 'central' AND m.status = 'active' ORDER BY m.id, r.id`)
 	if err != nil {
-		return CentralCapacity{}, err
+		return CentralCapacity{}, dbErr(err, "central racks")
 	}
-	defer done()
-	return centralCapacity(ctx, snap)
+	byID := make(map[int64]*rackSpace, len(racks))
+	for _, r := range racks {
+		byID[r.ID] = r
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT d.rack_id, d.position, d.u_height
+		FROM devices d JOIN racks r ON r.id = d.rack_id JOIN rooms m ON m.id = r.room_id
+		WHERE m.kind = 'central' AND m.status = 'active' AND d.position IS NOT NULL`)
+	if err != nil {
+		return CentralCapacity{}, dbErr(err, "central rack occupants")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rack int64
+		var pos, h int
+		if err := rows.Scan(&rack, &pos, &h); err != nil {
+			return CentralCapacity{}, dbErr(err, "central rack occupants")
+		}
+		if r := byID[rack]; r != nil && pos >= 1 && pos <= 64 {
+			r.front |= span(pos, min(h, 65-pos)) // either face: the unit is not free
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return CentralCapacity{}, dbErr(err, "central rack occupants")
+	}
+	c := CentralCapacity{Racks: make([]RackCapacity, len(racks))}
+	for i, r := range racks {
+		c.Racks[i] = RackCapacity{RackID: r.ID, RackName: r.Name, RoomID: r.RoomID, RoomName: r.Room,
+			UHeight: r.Height, FreeU: r.freeU(), LargestFreeU: r.largestFree()}
+		c.FreeU += c.Racks[i].FreeU
+	}
+	return c, nil
 }
 
 // StatusCount is how many records have one status.

@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 
@@ -148,5 +149,35 @@ func TestAuditDayRange(t *testing.T) {
 		}
 		_, _, err = f.s.Audit(f.ctx, inventory.ListParams{Filters: map[string]string{"from": "30/11/2026"}})
 		wantErr(t, err, "validation", "from")
+	})
+}
+
+// TestCentralCapacityAsReport: the home page's figures are the
+// consolidation report's, rack by rack.
+func TestCentralCapacityAsReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		t.Parallel()
+		f := newFixture(t, db.Store)
+		for i, pos := range []int{1, 3, 7, 20, 41} {
+			in := f.device(fmt.Sprintf("d%d", i), pos)
+			in.UHeight = 1 + i%2
+			if i == 2 {
+				in.FullDepth, in.Face = false, "rear"
+			}
+			_, err := f.s.CreateDevice(f.ctx, in)
+			noErr(t, err)
+		}
+		got, err := f.s.CentralCapacity(f.ctx)
+		noErr(t, err)
+		rep, err := f.s.ConsolidationReport(f.ctx)
+		noErr(t, err)
+		if len(got.Racks) != len(rep.Central.Racks) || got.FreeU != rep.Central.FreeU {
+			t.Fatalf("home %+v, report %+v", got, rep.Central)
+		}
+		for i := range got.Racks {
+			if got.Racks[i] != rep.Central.Racks[i] {
+				t.Errorf("rack %d: home %+v, report %+v", i, got.Racks[i], rep.Central.Racks[i])
+			}
+		}
 	})
 }
