@@ -68,8 +68,8 @@ type deviceListView struct {
 	Shown    map[string]bool
 	Filter   map[string]string
 	Sort     string
-	Choices  map[string][]inventory.Choice // by kind
-	Summary  string                        // after a bulk change
+	Opts     map[string][]option // the filters' and bulk form's options, by kind
+	Summary  string              // after a bulk change
 	BulkErr  string
 	Matching int
 }
@@ -105,10 +105,7 @@ func (u *UI) showDeviceList(c *fiber.Ctx, status int, bulkErr string) error {
 	if err != nil {
 		return err
 	}
-	v.Choices = map[string][]inventory.Choice{}
-	for _, ch := range choices {
-		v.Choices[ch.Kind] = append(v.Choices[ch.Kind], ch)
-	}
+	v.Opts = optionsOf(choices, v.Filter)
 	if n, err := strconv.Atoi(c.Query("bulk_count")); err == nil {
 		if verb := c.Query("bulk_action"); slices.Contains([]string{"status", "unit", "project", "delete"}, verb) {
 			v.Summary = p.T("ui.devices.bulk_done", n, p.T("ui.devices.bulk_verb_"+verb))
@@ -217,10 +214,30 @@ func (v deviceListView) QueryString() string {
 // Is tells whether filter k has value val, for selects.
 func (v deviceListView) Is(k, val string) bool { return v.Filter[k] == val }
 
-// IDString is an id as a select's value.
-func IDString(id int64) string { return strconv.FormatInt(id, 10) }
-
 // Kinds, Statuses and PollStatuses are the enumerations the filters offer.
 func (v deviceListView) Kinds() []string        { return inventory.DeviceKinds }
 func (v deviceListView) Statuses() []string     { return inventory.DeviceStatuses }
 func (v deviceListView) PollStatuses() []string { return inventory.PollStatuses }
+
+// option is one option of a select, chosen or not.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// optionsOf turns the filters' choices into options, the current filter's
+// chosen: made in Go, as a template comparing each of hundreds of racks
+// would cost more than the list itself.
+func optionsOf(choices []inventory.Choice, filter map[string]string) map[string][]option {
+	field := map[string]string{"unit": "unit_id", "project": "project_id", "room": "room_id", "rack": "rack_id"}
+	out := map[string][]option{}
+	for _, ch := range choices {
+		id := strconv.FormatInt(ch.ID, 10)
+		label := ch.Name
+		if ch.Parent != "" {
+			label = ch.Parent + " / " + ch.Name
+		}
+		out[ch.Kind] = append(out[ch.Kind], option{Value: id, Label: label, Selected: filter[field[ch.Kind]] == id})
+	}
+	return out
+}

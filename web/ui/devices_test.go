@@ -28,7 +28,8 @@ func TestRenderDevices(t *testing.T) {
 		all := append(append([]column{}, cols...), deviceColumns[len(deviceColumns)-1])
 		list := renderTest(t, "devices_list", deviceListView{Page: p, Rows: cellsOf(p, all, []inventory.DeviceRow{row}), Columns: all, All: deviceColumns,
 			Shown: shown, Filter: map[string]string{"status": "active"}, Sort: "-name", Matching: 120, Pager: Pager{Limit: 50, Total: 120, Lang: lang},
-			Choices: map[string][]inventory.Choice{"unit": {{Kind: "unit", ID: 3, Name: "州财政局"}}}, Summary: "done"})
+			Opts: optionsOf([]inventory.Choice{{Kind: "unit", ID: 3, Name: "州财政局"}, {Kind: "rack", ID: 1, Name: "A-01", Parent: "中心机房"}},
+				map[string]string{"rack_id": "1"}), Summary: "done"})
 		at := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 		show := renderTest(t, "devices_show", deviceView{Page: p, Device: d, Unit: "州财政局", Project: "XM-2025-01 政务云",
 			Rack: &inventory.Rack{ID: 1, Name: "A-01"}, Room: &inventory.Room{ID: 2, Name: "中心机房"}, CanPoll: true,
@@ -40,7 +41,7 @@ func TestRenderDevices(t *testing.T) {
 			Choices: deviceChoices{Units: []choice{{"3", "州财政局"}}, Racks: []choice{{"1", "中心机房 / A-01（42U）"}}}})
 		want := map[string]map[string][]string{
 			locale.ZH: {
-				"list": {"选择全部 120 条符合条件的设备", `<a href="/devices/11">政务云-web-01</a>`, "州财政局", `<a href="/racks/1">中心机房 / A-01 U5</a>`, "在用", `<span class="badge ok">正常</span>`, `<span class="badge warn">不一致</span>`, "▼", "显示列", "修改状态为", `hx-trigger="input changed delay:300ms, search"`},
+				"list": {"选择全部 120 条符合条件的设备", `<option value="1" selected>中心机房 / A-01</option>`, `<a href="/devices/11">政务云-web-01</a>`, "州财政局", `<a href="/racks/1">中心机房 / A-01 U5</a>`, "在用", `<span class="badge ok">正常</span>`, `<span class="badge warn">不一致</span>`, "▼", "显示列", "修改状态为", `hx-trigger="input changed delay:300ms, search"`},
 				"show": {"配置：登记与实测", "不一致", "立即采集", "最近采集", "timeout after 3 retries", "无法访问", "变更记录", "operator1", "U5–U6", "¥56,000.00", "128"},
 				"form": {"设备名称", "起始 U 位", "机柜 1 的 U5 已被占用", "未能保存", "全深"},
 			},

@@ -28,9 +28,7 @@ var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
 	// colour is a unit's colour class on elevations and legends.
 	"colour": elevation.ColourClass,
-	// IDString is an id as a form value, to compare with a select's.
-	"IDString": IDString,
-	"sub":      func(a, b int) int { return a - b },
+	"sub":    func(a, b int) int { return a - b },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
