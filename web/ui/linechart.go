@@ -11,7 +11,7 @@ import (
 // Chart geometry: the plot's size and its margins, in SVG units.
 const (
 	chartW, chartH     = 640, 180
-	chartLeft, chartR  = 56, 24
+	chartLeft, chartR  = 56, 48
 	chartTop, chartBot = 24, 36
 )
 
