@@ -64,7 +64,7 @@ func checkPlacement(tx *txn, self int64, p Placement) error {
 			return &ConflictError{Field: "position", Message: fmt.Sprintf(
 				"rack %d %s is occupied by device %d %q (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
 				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID),
-				MessageZH: fmt.Sprintf("机柜 %d 的 %s 已被设备 %d「%s」占用（U%d-U%d，%s），请选择空闲 U 位",
+				MessageZH: fmt.Sprintf("机柜 %d 的 %s 已被设备 %d %q 占用（U%d-U%d，%s），请选择空闲 U 位",
 					p.RackID, p.describeZH(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFaceZH())}
 		}
 	}
