@@ -62,6 +62,10 @@ func TestDeviceFormPages(t *testing.T) {
 		if r := c.as(t, "auditor").postForm(t, loc, edit); r.status != 403 {
 			t.Errorf("an auditor saved a device: %d", r.status)
 		}
+		if r := op.postForm(t, loc+"/delete", url.Values{}); r.status != 303 || r.header.Get("Location") != "/devices?done=device_deleted" {
+			t.Fatalf("delete: %d %s", r.status, r.header.Get("Location"))
+		}
+		checkPage(t, op.openPage(t, loc), 404, nil, []string{"新服务器-01改"})
 	})
 }
 

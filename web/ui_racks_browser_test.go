@@ -49,6 +49,13 @@ func TestBrowserPlaceDevice(t *testing.T) {
 	if !found {
 		t.Error("the new device is not drawn at U20–U21 on the front")
 	}
+	// "Download SVG" answers the standalone drawing to the signed-in session.
+	svg := value(t, b, chromedp.Evaluate[string](`(async function(){var a=document.querySelector('a[download]');`+
+		`var r=await fetch(a.href);return r.headers.get('Content-Type')+' '+(await r.text()).indexOf('浏览器-新服务器')})()`,
+		chromedp.EvalAwaitPromise))
+	if !strings.HasPrefix(svg, "image/svg+xml") || strings.HasSuffix(svg, " -1") {
+		t.Errorf("download SVG: %q", svg)
+	}
 }
 
 // TestBrowserBulkStatus: "select all matching" changes every device the
