@@ -12,7 +12,7 @@ import (
 // their own; an administrator may change anyone's.
 func (s *Store) SetUserLanguage(ctx context.Context, id int64, lang string) (User, error) {
 	if lang != "" && !slices.Contains(Languages, lang) {
-		return User{}, Invalid("language", "must be one of %s, or empty", strings.Join(Languages, ", "))
+		return User{}, Invalid("language", "err.user.language", strings.Join(Languages, ", "))
 	}
 	if c := CallerOf(ctx); c.UserID != id && c.Role != RoleAdmin {
 		return User{}, fmt.Errorf("inventory: language of user %d: %w", id, ErrNotFound)

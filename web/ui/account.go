@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
-	"hostroll/locale"
 	"hostroll/password"
 )
 
@@ -84,9 +83,9 @@ func (u *UI) accountPassword(c *fiber.Ctx) error {
 	var re *password.RuleError
 	switch {
 	case next != c.FormValue("password_again"):
-		err = inventory.Invalid("password_again", "%s", locale.T(lang, "ui.account.password_mismatch"))
+		err = inventory.Invalid("password_again", "ui.account.password_mismatch")
 	case errors.As(password.Check(me.Username, next), &re):
-		err = inventory.Invalid("password", "%s", re.Message(lang))
+		err = inventory.Invalid("password", "api.password."+re.Rule)
 	default:
 		err = u.cfg.Store.ChangePassword(c.UserContext(), me.ID, current, next, u.sessionID(c))
 	}

@@ -60,7 +60,7 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 func idQuery(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Query(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, inventory.Invalid(name, "must be a positive id")
+		return 0, inventory.Invalid(name, "ui.findings.positive_id")
 	}
 	return id, nil
 }
@@ -71,7 +71,7 @@ func urlQuery(s string) string { return url.QueryEscape(s) }
 func parseDays(s string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 1 || n > 3650 {
-		return 0, inventory.Invalid("expires_days", "must be a number of days from 1 to 3650")
+		return 0, inventory.Invalid("expires_days", "ui.account.token_days_range")
 	}
 	return n, nil
 }

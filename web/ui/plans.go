@@ -23,7 +23,7 @@ func yearOf(c *fiber.Ctx, p Page) (int, error) {
 	}
 	y, err := strconv.Atoi(raw)
 	if err != nil {
-		return 0, inventory.Invalid("year", "must be a year such as 2026")
+		return 0, inventory.Invalid("year", "ui.plans.bad_year")
 	}
 	return y, nil
 }
