@@ -77,16 +77,20 @@ var auditList = listSpec{
 	filters: map[string]filter{
 		"entity":     {col: "entity", kind: filterEnum, allowed: AuditEntities},
 		"entity_id":  {col: "entity_id", kind: filterID},
+		"id":         {col: "id", kind: filterID},
 		"action":     {col: "action", kind: filterEnum, allowed: AuditActions},
 		"actor":      {col: "actor", kind: filterText},
 		"token_key":  {col: "token_key", kind: filterText},
 		"request_id": {col: "request_id", kind: filterText},
+		// from and to are days (UTC), both included.
+		"from": {col: "at", kind: filterDay},
+		"to":   {col: "at", kind: filterDay, dayEnd: true},
 	},
 	scope: scopeAudit,
 }
 
 // Audit lists the change log, newest first; filters: entity, entity_id,
-// action, actor, token_key, request_id. A unit's staff see the rows of the
+// action, actor, token_key, request_id, from and to (days, UTC). A unit's staff see the rows of the
 // entities of their unit that still exist. The application never updates or
 // deletes audit rows; VerifyAudit shows whether anyone else did.
 func (s *Store) Audit(ctx context.Context, p ListParams) ([]AuditEntry, int, error) {

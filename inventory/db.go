@@ -152,6 +152,14 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		tokens: &tokenCache{}, zone: defaultZone()}, nil
 }
 
+// WithDB is the store over another pool of the same database, such as one
+// whose driver counts the queries (the page tests' query budget).
+func (s *Store) WithDB(db *sqlx.DB) *Store {
+	c := *s
+	c.db = db
+	return &c
+}
+
 // Close releases the database.
 func (s *Store) Close() error { return s.db.Close() }
 

@@ -143,7 +143,7 @@ var deviceList = listSpec{
 		"model":           {col: "model", kind: filterText},
 		"spec_item_id":    {col: "spec_item_id", kind: filterID, nullable: true},
 	},
-	search: []string{"name", "serial", "asset_tag"},
+	search: []string{"name", "serial", "asset_tag", "mgmt_ip"},
 }
 
 var devices = &resource[Device, DeviceInput]{

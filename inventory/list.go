@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Paging limits of every list.
@@ -33,6 +34,7 @@ const (
 	filterBool                   // true or false
 	filterText                   // exact text
 	filterInt                    // an integer
+	filterDay                    // a day, YYYY-MM-DD (UTC): rows from its start, or before its end with dayEnd
 )
 
 type filter struct {
@@ -43,6 +45,9 @@ type filter struct {
 	nullable bool
 	// expr, when set, is the whole condition; each ? in it takes the value.
 	expr string
+	// dayEnd makes a filterDay's value the end of the day (the next day's
+	// start): "to" filters that include their day.
+	dayEnd bool
 }
 
 // listSpec describes how a collection is filtered and searched.
@@ -185,6 +190,15 @@ func (f filter) cond(val string) (string, any, *Msg) {
 			return "", nil, bad("err.list.int", val)
 		}
 		return f.col + " = ?", n, nil
+	case filterDay:
+		day, err := time.Parse(time.DateOnly, val)
+		if err != nil {
+			return "", nil, bad("err.list.day", val)
+		}
+		if f.dayEnd {
+			return f.col + " < ?", day.AddDate(0, 0, 1), nil
+		}
+		return f.col + " >= ?", day, nil
 	}
 	if key := badText(val); key != "" {
 		return "", nil, bad(key)

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"hostroll/fold"
 )
@@ -138,7 +139,8 @@ func (s *Store) UpdateRack(ctx context.Context, id int64, apply func(*RackInput)
 // DeleteRack removes an empty rack.
 func (s *Store) DeleteRack(ctx context.Context, id int64) error { return racks.remove(ctx, s, id) }
 
-// Occupant is a device as the rack elevation shows it.
+// Occupant is a device as the rack elevation shows it. The fields the JSON
+// leaves out are for the drawn elevation's tooltips; masked clears them.
 type Occupant struct {
 	ID        int64  `db:"id" json:"id"`
 	Name      string `db:"name" json:"name"`
@@ -149,13 +151,20 @@ type Occupant struct {
 	Face      string `db:"face" json:"face"`
 	FullDepth bool   `db:"full_depth" json:"full_depth"`
 	UnitID    int64  `db:"unit_id" json:"-"`
+	RackID    int64  `db:"rack_id" json:"-"`
+	Serial    string `db:"serial" json:"-"`
+	UnitName  string `db:"unit_name" json:"-"`
+	Project   string `db:"project" json:"-"` // code and name, "" without a project
+	// Hidden is another unit's device for a scoped caller: occupied space.
+	Hidden bool `db:"-" json:"-"`
 }
 
 // masked is the occupant as a caller outside its unit sees it: occupied
-// space of a kind, without the id or name that would lead to the device.
+// space of a kind, without the id, name, serial, unit or project that
+// would lead to the device.
 func (o Occupant) masked(sc Scope) Occupant {
 	if !sc.Has(o.UnitID) {
-		o.ID, o.Name = 0, ""
+		o.ID, o.Name, o.Serial, o.UnitName, o.Project, o.UnitID, o.Hidden = 0, "", "", "", "", 0, true
 	}
 	return o
 }
@@ -172,7 +181,15 @@ type Elevation struct {
 	Rack  Rack         `json:"rack"`
 	FreeU int          `json:"free_u"` // units with both faces free
 	Units []ElevationU `json:"units"`
+	// Occupants are the rack's devices, bottom up, as Units refers to them.
+	Occupants []Occupant `json:"-"`
 }
+
+// occupantCols selects an Occupant from devices d.
+const occupantCols = `SELECT d.id, d.name, d.kind, d.status, d.position, d.u_height, d.face, d.full_depth,
+	d.unit_id, d.rack_id, COALESCE(d.serial, '') AS serial, u.name AS unit_name,
+	COALESCE(p.code || ' ' || p.name, '') AS project
+	FROM devices d JOIN units u ON u.id = d.unit_id LEFT JOIN projects p ON p.id = d.project_id`
 
 // RackElevation returns each unit of a rack, top to bottom, with its front and
 // rear occupant (nil where free).
@@ -182,12 +199,41 @@ func (s *Store) RackElevation(ctx context.Context, id int64) (Elevation, error) 
 		return Elevation{}, err
 	}
 	var occ []Occupant
-	err = s.db.SelectContext(ctx, &occ, s.db.Rebind(`SELECT id, name, kind, status, position, u_height, face,
-		full_depth, unit_id FROM devices WHERE rack_id = ? ORDER BY position, id`), id)
+	err = s.db.SelectContext(ctx, &occ, s.db.Rebind(occupantCols+` WHERE d.rack_id = ? ORDER BY d.position, d.id`), id)
 	if err != nil {
 		return Elevation{}, dbErr(err, fmt.Sprintf("elevation of rack %d", id))
 	}
+	return elevationOf(rack, occ, CallerOf(ctx).Scope()), nil
+}
+
+// RoomElevations returns the elevation of every rack of a room (that the
+// caller may see), by rack name, in two queries.
+func (s *Store) RoomElevations(ctx context.Context, roomID int64) ([]Elevation, error) {
+	rs, _, err := s.Racks(ctx, ListParams{Limit: MaxLimit, Filters: map[string]string{"room_id": fmt.Sprint(roomID)}})
+	if err != nil {
+		return nil, err
+	}
+	var occ []Occupant
+	err = s.db.SelectContext(ctx, &occ, s.db.Rebind(occupantCols+
+		` WHERE d.rack_id IN (SELECT id FROM racks WHERE room_id = ?) ORDER BY d.rack_id, d.position, d.id`), roomID)
+	if err != nil {
+		return nil, dbErr(err, fmt.Sprintf("elevations of room %d", roomID))
+	}
+	byRack := map[int64][]Occupant{}
+	for _, o := range occ {
+		byRack[o.RackID] = append(byRack[o.RackID], o)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 	sc := CallerOf(ctx).Scope()
+	out := make([]Elevation, len(rs))
+	for i, r := range rs {
+		out[i] = elevationOf(r, byRack[r.ID], sc)
+	}
+	return out, nil
+}
+
+// elevationOf lays a rack's occupants out unit by unit, masked for sc.
+func elevationOf(rack Rack, occ []Occupant, sc Scope) Elevation {
 	for i := range occ {
 		occ[i] = occ[i].masked(sc)
 	}
@@ -197,7 +243,7 @@ func (s *Store) RackElevation(ctx context.Context, id int64) (Elevation, error) 
 	}
 	for i := range occ {
 		o := &occ[i]
-		for u := o.Position; u < o.Position+o.UHeight && u <= rack.UHeight; u++ {
+		for u := max(o.Position, 1); u < o.Position+o.UHeight && u <= rack.UHeight; u++ {
 			slot := &units[rack.UHeight-u]
 			if o.FullDepth || o.Face == "front" {
 				slot.Front = o
@@ -213,5 +259,8 @@ func (s *Store) RackElevation(ctx context.Context, id int64) (Elevation, error) 
 			free++
 		}
 	}
-	return Elevation{Rack: rack, FreeU: free, Units: units}, nil
+	if occ == nil {
+		occ = []Occupant{}
+	}
+	return Elevation{Rack: rack, FreeU: free, Units: units, Occupants: occ}
 }

@@ -132,64 +132,77 @@ func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) 
 func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply func(*I) error) (T, error) {
 	var out T
 	err := s.inTx(ctx, func(tx *txn) error {
-		before, err := r.lockAndGet(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := mayChange(tx, r.table, id); err != nil {
-			return err
-		}
-		// The patch is applied to a second copy: an input shares the pointer
-		// fields of the entity it came from, and decoding JSON onto it writes
-		// through them, which would rewrite before under the audit.
-		base, err := r.get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		in := r.input(base)
-		if err := apply(&in); err != nil {
-			return err
-		}
-		if err := r.check(tx, &in, id, &before); err != nil {
-			return err
-		}
-		err = r.update(tx, id, &in)
-		if err == nil {
-			err = r.writeFolded(tx, id, &in)
-		}
-		if err != nil {
-			return dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
-		}
-		if out, err = r.get(ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.audit("update", r.entity, id, before, out)
+		var err error
+		out, err = r.patchTx(tx, id, apply)
+		return err
 	})
 	return out, err
 }
 
+// patchTx is patch inside the caller's transaction (a bulk change runs one
+// per row): lock, scope, apply, check, write, audit.
+func (r *resource[T, I]) patchTx(tx *txn, id int64, apply func(*I) error) (T, error) {
+	var out T
+	ctx := tx.ctx
+	before, err := r.lockAndGet(tx, id)
+	if err != nil {
+		return out, err
+	}
+	if err := mayChange(tx, r.table, id); err != nil {
+		return out, err
+	}
+	// The patch is applied to a second copy: an input shares the pointer
+	// fields of the entity it came from, and decoding JSON onto it writes
+	// through them, which would rewrite before under the audit.
+	base, err := r.get(ctx, tx, id)
+	if err != nil {
+		return out, err
+	}
+	in := r.input(base)
+	if err := apply(&in); err != nil {
+		return out, err
+	}
+	if err := r.check(tx, &in, id, &before); err != nil {
+		return out, err
+	}
+	err = r.update(tx, id, &in)
+	if err == nil {
+		err = r.writeFolded(tx, id, &in)
+	}
+	if err != nil {
+		return out, dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
+	}
+	if out, err = r.get(ctx, tx, id); err != nil {
+		return out, err
+	}
+	return out, tx.audit("update", r.entity, id, before, out)
+}
+
 func (r *resource[T, I]) remove(ctx context.Context, s *Store, id int64) error {
-	return s.inTx(ctx, func(tx *txn) error {
-		before, err := r.lockAndGet(tx, id)
-		if err != nil {
+	return s.inTx(ctx, func(tx *txn) error { return r.removeTx(tx, id) })
+}
+
+// removeTx is remove inside the caller's transaction.
+func (r *resource[T, I]) removeTx(tx *txn, id int64) error {
+	before, err := r.lockAndGet(tx, id)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(tx, r.table, id); err != nil {
+		return err
+	}
+	if err := r.checkDependants(tx, id); err != nil {
+		return err
+	}
+	if r.beforeDelete != nil {
+		if err := r.beforeDelete(tx, id); err != nil {
 			return err
 		}
-		if err := mayChange(tx, r.table, id); err != nil {
-			return err
-		}
-		if err := r.checkDependants(tx, id); err != nil {
-			return err
-		}
-		if r.beforeDelete != nil {
-			if err := r.beforeDelete(tx, id); err != nil {
-				return err
-			}
-		}
-		if err := tx.exec("DELETE FROM "+r.table+" WHERE id = ?", id); err != nil {
-			return dbErr(err, fmt.Sprintf("delete %s %d", r.entity, id))
-		}
-		return tx.audit("delete", r.entity, id, before, nil)
-	})
+	}
+	if err := tx.exec("DELETE FROM "+r.table+" WHERE id = ?", id); err != nil {
+		return dbErr(err, fmt.Sprintf("delete %s %d", r.entity, id))
+	}
+	return tx.audit("delete", r.entity, id, before, nil)
 }
 
 // checkDependants refuses a delete that would leave rows pointing at nothing:

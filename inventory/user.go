@@ -32,6 +32,9 @@ type User struct {
 	LastLoginAt *time.Time `db:"last_login_at" json:"last_login_at"`
 	LockedUntil *time.Time `db:"locked_until" json:"locked_until"`
 	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
+	// Language is the language the user chose for the pages ("zh", "en"
+	// or "" for none); SetUserLanguage changes it.
+	Language string `db:"language" json:"-"`
 }
 
 // Caller returns the store caller acting as u.
@@ -44,7 +47,7 @@ func (u User) Caller() Caller {
 }
 
 const userCols = `u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code,
-	u.status, u.must_change_password, u.source, u.last_login_at, u.locked_until, u.created_at,
+	u.status, u.must_change_password, u.source, u.last_login_at, u.locked_until, u.created_at, u.language,
 	EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS totp_enabled`
 
 const userFrom = ` FROM users u LEFT JOIN units n ON n.id = u.unit_id`

@@ -4,6 +4,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/locale"
+	"hostroll/web/ui"
 )
 
 // health answers 200 with the status, dialect and versions when the database
@@ -28,12 +30,38 @@ func rackElevation(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		render, face := c.Query("render", "json"), c.Query("face")
+		if render != "json" && render != "svg" {
+			return inventory.Invalid("render", "must be json or svg, not %q", render)
+		}
+		if face != "" && face != "front" && face != "rear" {
+			return inventory.Invalid("face", "must be front or rear (or absent for both), not %q", face)
+		}
 		e, err := s.RackElevation(c.UserContext(), id)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e)
+		if render == "json" {
+			return c.JSON(e)
+		}
+		return sendElevationSVG(c, e, face)
 	}
+}
+
+// sendElevationSVG answers the rack's drawing as a standalone SVG file: its
+// stylesheet inside, its tooltips in the request's language.
+func sendElevationSVG(c *fiber.Ctx, e inventory.Elevation, face string) error {
+	lang, _ := locale.Of(langOf(c))
+	d := ui.DrawingOf(e, lang)
+	var faces []string
+	if face != "" {
+		faces = []string{face}
+	}
+	c.Set(fiber.HeaderContentType, "image/svg+xml; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+d.FileName(face)+`"`)
+	// The file's own <style> is all it needs; nothing in it runs.
+	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	return c.SendString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + d.SVG(faces, true, false))
 }
 
 func lineHistory(s *inventory.Store) fiber.Handler {

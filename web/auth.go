@@ -243,6 +243,23 @@ func userOfRequest(c *fiber.Ctx) (inventory.User, bool) {
 	return inventory.User{}, false
 }
 
+// userLang is the signed-in user's own language setting, which comes
+// before the cookie ("" when they chose none).
+func userLang(c *fiber.Ctx) string {
+	if a := authOf(c); a != nil {
+		return a.user.Language
+	}
+	return ""
+}
+
+// sessionIDOf is the id of the request's session, 0 without one.
+func sessionIDOf(c *fiber.Ctx) int64 {
+	if a := authOf(c); a != nil && a.session != nil {
+		return a.session.ID
+	}
+	return 0
+}
+
 // csrfOf is the CSRF token of the request's session, for the pages' forms
 // ("" without a session).
 func csrfOf(c *fiber.Ctx) string {

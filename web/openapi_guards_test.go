@@ -209,6 +209,7 @@ func TestAPITestsGoThroughTheCheck(t *testing.T) {
 		"api_concurrency_test.go": true, // race: checks each answer after the race
 		"openapi_guards_test.go":  true, // the benchmark of the check itself
 		"bench_auth_test.go":      true, // benchmarks of sign-in and the token check
+		"bench_ui_test.go":        true, // benchmarks of pages, not of the API
 	}
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {

@@ -52,7 +52,8 @@ func New(cfg Config) *fiber.App {
 		cfg.Logger = slog.Default()
 	}
 	pages := ui.New(ui.Config{Store: cfg.Store, Logger: cfg.Logger, Version: cfg.Version,
-		Guard: canPage, CSRF: csrfOf, User: userOfRequest, SecureCookies: cfg.SecureCookies})
+		Guard: canPage, CSRF: csrfOf, User: userOfRequest, UserLang: userLang, SessionID: sessionIDOf,
+		TokenPepper: cfg.TokenPepper, SecureCookies: cfg.SecureCookies, Poller: cfg.Poller})
 	app := fiber.New(fiber.Config{
 		AppName:               "hostroll",
 		BodyLimit:             UploadBodyLimit, // limitBody keeps the rest to BodyLimit

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"hostroll/web/ui/elevation"
 )
 
 //go:embed templates
@@ -24,7 +26,9 @@ type views map[string]*template.Template
 // depends on the language is a method of Page.
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	// colour is a unit's colour class on elevations and legends.
+	"colour": elevation.ColourClass,
+	"sub":    func(a, b int) int { return a - b },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

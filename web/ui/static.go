@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"hostroll/web/ui/elevation"
 )
 
 //go:embed static
@@ -53,7 +55,16 @@ func loadAssets() *assets {
 	if err != nil {
 		panic("ui: static files: " + err.Error())
 	}
+	a.add("elevation.css", []byte(elevation.CSS), "text/css; charset=utf-8")
 	return a
+}
+
+// add serves a file built into the program rather than read from static/
+// (the elevation's stylesheet, which the standalone SVG carries too).
+func (a *assets) add(name string, body []byte, mime string) {
+	sum := sha256.Sum256(body)
+	x := &asset{url: "/static/" + hex.EncodeToString(sum[:6]) + "/" + name, body: body, mime: mime}
+	a.byName[name], a.byURL[x.url] = x, x
 }
 
 // URL is the content-hashed URL of a static file. An unknown name panics

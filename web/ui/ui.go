@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -29,8 +30,21 @@ type Config struct {
 	// CSRF is the signed-in session's CSRF token, for forms and htmx.
 	CSRF func(c *fiber.Ctx) string
 	// UserLang is the signed-in user's own language setting ("" if none).
-	UserLang      func(c *fiber.Ctx) string
+	UserLang func(c *fiber.Ctx) string
+	// SessionID is the id of the request's session (0 for an API token).
+	SessionID func(c *fiber.Ctx) int64
+	// TokenPepper keys the HMAC of API token secrets, for the account
+	// page's "new token".
+	TokenPepper   []byte
 	SecureCookies bool
+	// Poller polls a device now ("poll now" on its page); nil when this
+	// server runs no collector, and the button is not shown.
+	Poller Poller
+}
+
+// Poller polls one device and stores what it saw (the collector).
+type Poller interface {
+	PollDevice(ctx context.Context, id int64) (inventory.Observation, error)
 }
 
 // UI is the mounted pages.
@@ -56,6 +70,16 @@ func (u *UI) Mount(app fiber.Router) {
 	g := u.cfg.Guard
 	app.Get("/", g("self"), u.home)
 	app.Post("/language", u.setLanguage)
+	u.mountUnits(app)
+	u.mountLines(app)
+	u.mountFindings(app)
+	u.mountPlans(app)
+	u.mountAudit(app)
+	u.mountSearch(app)
+	u.mountAccount(app)
+	u.mountUsers(app)
+	u.mountRacks(app)
+	u.mountDevices(app)
 	u.mountProjects(app)
 }
 
@@ -87,6 +111,13 @@ func (u *UI) setLanguage(c *fiber.Ctx) error {
 	if !ok {
 		lang = locale.Default
 	}
+	if usr, ok := u.signedIn(c); ok && usr.Language != lang {
+		// A signed-in user's setting comes before the cookie: keep the
+		// choice there too, or the switch would not stick.
+		if _, err := u.cfg.Store.SetUserLanguage(c.UserContext(), usr.ID, lang); err != nil {
+			return err
+		}
+	}
 	c.Cookie(&fiber.Cookie{Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HTTPOnly: true, Secure: u.cfg.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
 	return c.Redirect(LocalPath(c.FormValue("next")), fiber.StatusSeeOther)
@@ -114,4 +145,12 @@ func seeOther(c *fiber.Ctx, path, done string) error {
 		path += sep + "done=" + url.QueryEscape(done)
 	}
 	return c.Redirect(path, fiber.StatusSeeOther)
+}
+
+// signedIn is the request's user, if one signed in.
+func (u *UI) signedIn(c *fiber.Ctx) (inventory.User, bool) {
+	if u.cfg.User == nil {
+		return inventory.User{}, false
+	}
+	return u.cfg.User(c)
 }

@@ -16,4 +16,20 @@
     var text = (b && b.getAttribute("data-confirm")) || f.getAttribute("data-confirm");
     if (text && !window.confirm(text)) e.preventDefault();
   });
+  // The device list: "select this page" ticks every row's box; "select all
+  // matching" stands for every match, so the rows' boxes step aside.
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.id === "select-page") {
+      document.querySelectorAll('input[name="ids"][form="bulk"]').forEach(function (b) { b.checked = t.checked; });
+    }
+    if (t.id === "select-all-matching") {
+      document.querySelectorAll('input[name="ids"][form="bulk"], #select-page').forEach(function (b) { b.disabled = t.checked; });
+    }
+  });
+  // A button with data-print prints the page (with print.css).
+  document.addEventListener("click", function (e) {
+    var b = e.target && e.target.closest && e.target.closest("[data-print]");
+    if (b) { e.preventDefault(); window.print(); }
+  });
 })();
