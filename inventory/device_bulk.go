@@ -50,7 +50,7 @@ func (s *Store) BulkDevices(ctx context.Context, ch BulkDeviceChange) (BulkResul
 			return err
 		}
 		if len(ids) == 0 {
-			return Invalid("ids", "no device is selected")
+			return Invalid("ids", "err.device_bulk.none_selected")
 		}
 		for _, id := range ids {
 			if ch.Action == BulkDelete {
@@ -75,10 +75,10 @@ func (s *Store) BulkDevices(ctx context.Context, ch BulkDeviceChange) (BulkResul
 // single update then judge it.
 func bulkApply(ch BulkDeviceChange) (func(*DeviceInput) error, error) {
 	if !ch.All && len(ch.IDs) == 0 {
-		return nil, Invalid("ids", "select devices, or all that match")
+		return nil, Invalid("ids", "err.device_bulk.select")
 	}
 	if len(ch.IDs) > MaxLimit {
-		return nil, Invalid("ids", "at most %d ids at once; select all that match instead", MaxLimit)
+		return nil, Invalid("ids", "err.device_bulk.too_many", MaxLimit)
 	}
 	id := func() (*int64, error) {
 		if ch.Value == "" {
@@ -86,7 +86,7 @@ func bulkApply(ch BulkDeviceChange) (func(*DeviceInput) error, error) {
 		}
 		n, err := strconv.ParseInt(ch.Value, 10, 64)
 		if err != nil || n < 1 {
-			return nil, Invalid("value", "must be a positive id, not %q", ch.Value)
+			return nil, Invalid("value", "err.device_bulk.positive_id", ch.Value)
 		}
 		return &n, nil
 	}
@@ -98,7 +98,7 @@ func bulkApply(ch BulkDeviceChange) (func(*DeviceInput) error, error) {
 	case BulkUnit:
 		p, err := id()
 		if err == nil && p == nil {
-			err = Invalid("value", "is required: the unit that owns the devices")
+			err = Invalid("value", "err.device_bulk.unit_required")
 		}
 		if err != nil {
 			return nil, err
@@ -110,7 +110,7 @@ func bulkApply(ch BulkDeviceChange) (func(*DeviceInput) error, error) {
 	case BulkDelete:
 		return nil, nil
 	}
-	return nil, Invalid("action", "must be one of status, unit, project, delete, not %q", ch.Action)
+	return nil, Invalid("action", "err.device_list.one_of", "status, unit, project, delete", ch.Action)
 }
 
 // bulkIDs are the ids of the selected devices in the caller's scope, locked

@@ -79,7 +79,7 @@ func deviceWhere(ctx context.Context, p *ListParams) (string, []any, error) {
 		if c, ok := pollConds[v]; ok {
 			extra = append(extra, c)
 		} else {
-			ve.Add("poll_status", "must be one of %s, not %q", strings.Join(PollStatuses, ", "), v)
+			ve.Add("poll_status", "err.device_list.one_of", strings.Join(PollStatuses, ", "), v)
 		}
 	}
 	if v, ok := filters["drift"]; ok {
@@ -90,7 +90,7 @@ func deviceWhere(ctx context.Context, p *ListParams) (string, []any, error) {
 		case "false":
 			extra = append(extra, "NOT "+driftCond)
 		default:
-			ve.Add("drift", "must be true or false, not %q", v)
+			ve.Add("drift", "err.device_list.bool", v)
 		}
 	}
 	q := *p
@@ -98,8 +98,8 @@ func deviceWhere(ctx context.Context, p *ListParams) (string, []any, error) {
 	where, args, err := deviceList.where(&q)
 	if err != nil {
 		if fe, ok := err.(*ValidationError); ok {
-			for k, m := range fe.Fields {
-				ve.Add(k, "%s", m)
+			for k := range fe.Fields {
+				ve.AddMsg(k, fe.msgs[k])
 			}
 		} else {
 			return "", nil, err
@@ -173,7 +173,7 @@ func deviceOrder(sort string) (string, error) {
 	}
 	expr, ok := DeviceSorts[key]
 	if !ok {
-		return "", Invalid("sort", "unknown column %q", key)
+		return "", Invalid("sort", "err.device_list.sort", key)
 	}
 	var parts []string
 	for _, e := range splitTop(expr) {

@@ -34,7 +34,7 @@ func (s *Store) SetPreference(ctx context.Context, name, value string) error {
 	uid := CallerOf(ctx).UserID
 	ve := &ValidationError{}
 	if uid == 0 {
-		ve.Add("user", "only a signed-in user has preferences")
+		ve.Add("user", "err.preference.user")
 	}
 	checkRequired(ve, "name", name, 100)
 	checkMaxLen(ve, "value", value, 2000)

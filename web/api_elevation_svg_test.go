@@ -35,7 +35,7 @@ func TestRackElevationSVG(t *testing.T) {
 			want        []string
 			not         []string
 		}{
-			{"both faces in Chinese", "render=svg", 200, "",
+			{"both faces in Chinese", "render=svg&lang=zh", 200, "",
 				[]string{"<style>", `data-face="front"`, `data-face="rear"`, "web-01&lt;&amp;&gt;", "SN-MINE-1", "XM-2025-09 政务云扩容", "在用", "secret-db", "SN-SECRET-9", "前面"},
 				[]string{"web-01<&>", "<script", "/devices/new"}},
 			{"rear in English", "render=svg&face=rear&lang=en", 200, "",
@@ -58,7 +58,7 @@ func TestRackElevationSVG(t *testing.T) {
 		// Unit staff of the rack's unit: the other unit's device is there,
 		// nameless; their own is drawn in full.
 		staff := c.asUnit(t, "unit_staff", &unit)
-		r := staff.do(t, "GET", p("/api/v1/racks/%d/elevation?render=svg", rack), nil)
+		r := staff.do(t, "GET", p("/api/v1/racks/%d/elevation?render=svg&lang=zh", rack), nil)
 		checkSVG(t, r, []string{"web-01&lt;&amp;&gt;", "SN-MINE-1", `class="dev hidden"`, "其他单位的设备"},
 			[]string{"secret-db", "SN-SECRET-9", "Unit OTHER", "OTHER"})
 		if !strings.Contains(string(r.raw), p(`href="/devices/%d"`, mine)) {

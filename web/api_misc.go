@@ -32,10 +32,10 @@ func rackElevation(s *inventory.Store) fiber.Handler {
 		}
 		render, face := c.Query("render", "json"), c.Query("face")
 		if render != "json" && render != "svg" {
-			return inventory.Invalid("render", "must be json or svg, not %q", render)
+			return inventory.Invalid("render", "err.device_list.one_of", "json, svg", render)
 		}
 		if face != "" && face != "front" && face != "rear" {
-			return inventory.Invalid("face", "must be front or rear (or absent for both), not %q", face)
+			return inventory.Invalid("face", "err.device_list.one_of", "front, rear", face)
 		}
 		e, err := s.RackElevation(c.UserContext(), id)
 		if err != nil {

@@ -54,8 +54,7 @@ func TestPlacementConflicts(t *testing.T) {
 					return
 				}
 				d := wantErr(t, r, 409, "conflict", "position")
-				// The message is in the request's language (Chinese by default).
-				if msg := message(d); !strings.Contains(msg, p("设备 %d", idOf(t, have))) || !strings.Contains(msg, p("occupant-%d", i)) {
+				if msg := message(d); !strings.Contains(msg, p("device %d", idOf(t, have))) || !strings.Contains(msg, p("occupant-%d", i)) {
 					t.Errorf("message %q does not name the occupying device %d occupant-%d", msg, idOf(t, have), i)
 				}
 				if inRack != 1 {

@@ -110,7 +110,7 @@ func TestDeviceListPages(t *testing.T) {
 		}
 		// Chosen ids; a refusal shows why and changes nothing.
 		r = op.postForm(t, "/devices/bulk", url.Values{"action": {"unit"}, "value_unit": {"999999"}, "all": {"1"}, "back": {"q=批量"}})
-		checkPage(t, r, 400, []string{"没有任何设备被修改", "no unit with id 999999"}, nil)
+		checkPage(t, r, 400, []string{"没有任何设备被修改", "没有单位编号为 999999 的记录"}, nil)
 
 		staff := c.asUnit(t, "unit_staff", &unitB)
 		checkPage(t, staff.openPage(t, "/devices"), 200, []string{"乙单位设备"}, []string{"批量-00", "/devices/bulk"})

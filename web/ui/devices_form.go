@@ -238,7 +238,7 @@ func (u *UI) deviceInputOf(c *fiber.Ctx) (inventory.DeviceInput, map[string]stri
 	if v := raw["purchase_price"]; v != "" {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
 		if err != nil {
-			ve.Add("purchase_price", "%s", locale.T(lang, "ui.devices.bad_money"))
+			ve.Add("purchase_price", "ui.devices.bad_money")
 		} else {
 			in.PurchasePrice = &f
 		}
@@ -252,7 +252,7 @@ func optInt(ve *inventory.ValidationError, lang string, raw map[string]string, k
 	}
 	n, err := strconv.Atoi(raw[k])
 	if err != nil {
-		ve.Add(k, "%s", locale.T(lang, "ui.devices.bad_number"))
+		ve.Add(k, "ui.devices.bad_number")
 		return nil
 	}
 	return &n
