@@ -36,7 +36,7 @@ func (xw *xlsxWriter) start(opt Options) error {
 	if name == "" {
 		name = "Sheet1"
 	}
-	if name != "Sheet1" {
+	if i, _ := xw.f.GetSheetIndex(name); i < 0 { // a Book adds its later sheets first
 		if err := xw.f.SetSheetName("Sheet1", name); err != nil {
 			return err
 		}
