@@ -88,7 +88,8 @@ func (r Report) FileName(format string) string { return r.Name + "." + format }
 
 // Write writes the report as XLSX (one worksheet per table, each under the
 // title) or CSV (the title, then each table after an empty row: its name
-// when there are several, its header, its rows and its total).
+// when there are several, its header, its rows and its total; every row as
+// wide as the widest table).
 func (r Report) Write(w io.Writer, format string) error {
 	switch format {
 	case sheet.XLSX:
@@ -117,15 +118,25 @@ func (r Report) writeXLSX(w io.Writer) error {
 }
 
 func (r Report) writeCSV(w io.Writer) error {
-	cw, err := sheet.NewCSV(w, sheet.Options{Title: r.Title})
+	width := 1
+	for _, t := range r.Tables {
+		width = max(width, len(t.Header))
+	}
+	sw, err := sheet.NewCSV(w, sheet.Options{})
 	if err != nil {
 		return err
 	}
-	for i, t := range r.Tables {
-		if i > 0 {
-			if err := cw.Row(); err != nil {
-				return err
-			}
+	// Every row as wide as the widest table, so that the file is one
+	// rectangle any CSV reader takes.
+	cw := padded{sw, width}
+	for _, line := range r.Title {
+		if err := cw.Row(line); err != nil {
+			return err
+		}
+	}
+	for _, t := range r.Tables {
+		if err := cw.Row(); err != nil {
+			return err
 		}
 		if len(r.Tables) > 1 {
 			if err := cw.Row(t.Name); err != nil {
@@ -140,6 +151,19 @@ func (r Report) writeCSV(w io.Writer) error {
 		}
 	}
 	return cw.Close()
+}
+
+// padded writes every row with width cells, empty ones added at the end.
+type padded struct {
+	sheet.Writer
+	width int
+}
+
+func (p padded) Row(cells ...any) error {
+	for len(cells) < p.width {
+		cells = append(cells, nil)
+	}
+	return p.Writer.Row(cells...)
 }
 
 func (t Table) rows(w sheet.Writer) error {

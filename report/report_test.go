@@ -110,11 +110,11 @@ func TestReportCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := buf.String()
-	if !strings.HasPrefix(raw, "\ufeff电子政务机房与专线整合报告\r\n生成日期：2026-11-30\r\n筛选条件：无\r\n\r\n按单位\r\n单位代码,") {
+	if !strings.HasPrefix(raw, "\ufeff电子政务机房与专线整合报告,,,,,,,,,,,,\r\n生成日期：2026-11-30,,,,,,,,,,,,\r\n筛选条件：无,,,,,,,,,,,,\r\n,,,,,,,,,,,,\r\n按单位,,,,,,,,,,,,\r\n单位代码,") {
 		t.Fatalf("start:\n%q", raw[:min(len(raw), 300)])
 	}
 	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff")))
-	cr.FieldsPerRecord = -1
+	cr.FieldsPerRecord = 13
 	recs, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ func TestReportCSV(t *testing.T) {
 	var names []string
 	formula := false
 	for _, rec := range recs {
-		if len(rec) == 1 && strings.HasPrefix(rec[0], "自建") || len(rec) == 1 && rec[0] == "中心机房空闲" {
+		if rec[1] == "" && (strings.HasPrefix(rec[0], "自建") || rec[0] == "中心机房空闲") {
 			names = append(names, rec[0])
 		}
 		formula = formula || len(rec) > 2 && rec[2] == "'=XXCT-1"

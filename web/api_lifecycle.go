@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/report"
 )
 
 // mountLifecycle registers the project reviewers' routes: lifecycle steps and
@@ -135,25 +136,33 @@ func patchEvaluation(s *inventory.Store) fiber.Handler {
 // configuration, the one the policy checks use.
 func eligibility(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c, "year"); err != nil {
+		if err := refuseOtherQuery(c, "year", "format", "lang"); err != nil {
 			return err
 		}
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve)
 		raw := c.Query("year")
 		year, err := strconv.Atoi(raw)
 		if err != nil {
-			return inventory.Invalid("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
+			ve.Add("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		e, err := s.Eligibility(c.UserContext(), year, s.RuleConfig().AcceptanceGraceDays)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e)
+		if format == "json" {
+			return c.JSON(e)
+		}
+		return sendReport(c, report.Eligibility(e, reportMeta(c, s)), format)
 	}
 }
 
 func annualPlan(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c, "format", "as_of"); err != nil {
+		if err := refuseOtherQuery(c, "format", "as_of", "lang"); err != nil {
 			return err
 		}
 		raw := c.Params("year")
@@ -161,17 +170,21 @@ func annualPlan(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return badRequest(fmt.Sprintf("year in the path must be a year such as 2026, not %q", raw))
 		}
-		format := c.Query("format", "json")
-		if format != "json" && format != "csv" {
-			return inventory.Invalid("format", "must be json or csv (got %q)", format)
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve)
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		plan, err := s.PlanAsOf(c.UserContext(), year, inventory.Date(c.Query("as_of")))
 		if err != nil {
 			return err
 		}
-		if format == "json" {
+		switch format {
+		case "json":
 			return c.JSON(plan)
+		case "csv":
+			return sendCSV(c, fmt.Sprintf("plan-%d.csv", year), plan.WriteCSV)
 		}
-		return sendCSV(c, fmt.Sprintf("plan-%d.csv", year), plan.WriteCSV)
+		return sendReport(c, report.Plan(plan, reportMeta(c, s, asOfFilter(c)...)), format)
 	}
 }

@@ -33,9 +33,8 @@ func paragraphs(body string) []string {
 	return out
 }
 
-// NoticeFormats are the formats GET /notices/{id} answers in; xlsx comes
-// with the spreadsheet export.
-var NoticeFormats = []string{"json", "html"}
+// NoticeFormats are the formats GET /notices/{id} answers in.
+var NoticeFormats = []string{"json", "html", "xlsx", "csv"}
 
 // mountNotices registers notices of criticism (Art. 18): the office drafts,
 // publishes and withdraws; everyone who may read sees the published ones.
@@ -69,9 +68,11 @@ func getNotice(s *inventory.Store) fiber.Handler {
 			return c.JSON(n)
 		case "html":
 			return noticeHTML(c, s, id)
+		case "xlsx", "csv":
+			return noticeSheet(c, s, id, format)
 		default:
 			return &inventory.ValidationError{Fields: map[string]string{
-				"format": "must be one of " + strings.Join(NoticeFormats, ", ") + "; a spreadsheet (xlsx) is not available yet"}}
+				"format": "must be one of " + strings.Join(NoticeFormats, ", ")}}
 		}
 	}
 }

@@ -140,6 +140,14 @@ func reviewSpecRevision(review func(ctx context.Context, projectID, revID int64,
 
 func projectCompliance(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if err := refuseOtherQuery(c, "format", "lang"); err != nil {
+			return err
+		}
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve, "json", "xlsx", "csv")
+		if err := ve.Err(); err != nil {
+			return err
+		}
 		id, err := pathID(c)
 		if err != nil {
 			return err
@@ -148,6 +156,9 @@ func projectCompliance(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(out)
+		if format == "json" {
+			return c.JSON(out)
+		}
+		return complianceReport(c, s, id, out, format)
 	}
 }
