@@ -12,7 +12,9 @@ import (
 )
 
 // Workbooks are binary: the OpenAPI check reads them as a string.
-func init() { openapi3filter.RegisterBodyDecoder(sheet.ContentType(sheet.XLSX), openapi3filter.FileBodyDecoder) }
+func init() {
+	openapi3filter.RegisterBodyDecoder(sheet.ContentType(sheet.XLSX), openapi3filter.FileBodyDecoder)
+}
 
 // sheetRows reads one worksheet of a workbook answer (the first when name
 // is ""), failing unless it is a 200 XLSX attachment.
