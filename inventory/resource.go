@@ -111,61 +111,86 @@ func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p List
 func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) {
 	var out T
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := r.check(tx, &in, 0, nil); err != nil {
-			return err
-		}
-		id, err := r.insert(tx, &in)
-		if err == nil {
-			err = r.writeFolded(tx, id, &in)
-		}
-		if err != nil {
-			return dbErr(err, "create "+r.entity)
-		}
-		if out, err = r.get(ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.audit("create", r.entity, id, nil, out)
+		var err error
+		out, err = r.createIn(tx, &in)
+		return err
 	})
 	return out, err
+}
+
+// createIn checks, writes and audits a new row inside tx. In a dry run (an
+// import's preview) the row is written, so later rows see it, but neither
+// read back nor audited: the transaction is rolled back.
+func (r *resource[T, I]) createIn(tx *txn, in *I) (T, error) {
+	var out T
+	if err := r.check(tx, in, 0, nil); err != nil {
+		return out, err
+	}
+	id, err := r.insert(tx, in)
+	if err == nil {
+		err = r.writeFolded(tx, id, in)
+	}
+	if err != nil {
+		return out, dbErr(err, "create "+r.entity)
+	}
+	if tx.dry {
+		tx.lastID = id
+		return out, nil
+	}
+	if out, err = r.get(tx.ctx, tx, id); err != nil {
+		return out, err
+	}
+	return out, tx.audit("create", r.entity, id, nil, out)
 }
 
 func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply func(*I) error) (T, error) {
 	var out T
 	err := s.inTx(ctx, func(tx *txn) error {
-		before, err := r.lockAndGet(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := mayChange(tx, r.table, id); err != nil {
-			return err
-		}
-		// The patch is applied to a second copy: an input shares the pointer
-		// fields of the entity it came from, and decoding JSON onto it writes
-		// through them, which would rewrite before under the audit.
-		base, err := r.get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		in := r.input(base)
-		if err := apply(&in); err != nil {
-			return err
-		}
-		if err := r.check(tx, &in, id, &before); err != nil {
-			return err
-		}
-		err = r.update(tx, id, &in)
-		if err == nil {
-			err = r.writeFolded(tx, id, &in)
-		}
-		if err != nil {
-			return dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
-		}
-		if out, err = r.get(ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.audit("update", r.entity, id, before, out)
+		var err error
+		out, err = r.patchIn(tx, id, apply)
+		return err
 	})
 	return out, err
+}
+
+// patchIn applies a patch to a row inside tx, checks, writes and audits it.
+func (r *resource[T, I]) patchIn(tx *txn, id int64, apply func(*I) error) (T, error) {
+	var out T
+	before, err := r.lockAndGet(tx, id)
+	if err != nil {
+		return out, err
+	}
+	if err := mayChange(tx, r.table, id); err != nil {
+		return out, err
+	}
+	// The patch is applied to a second copy: an input shares the pointer
+	// fields of the entity it came from, and decoding JSON onto it writes
+	// through them, which would rewrite before under the audit.
+	base, err := r.get(tx.ctx, tx, id)
+	if err != nil {
+		return out, err
+	}
+	in := r.input(base)
+	if err := apply(&in); err != nil {
+		return out, err
+	}
+	if err := r.check(tx, &in, id, &before); err != nil {
+		return out, err
+	}
+	err = r.update(tx, id, &in)
+	if err == nil {
+		err = r.writeFolded(tx, id, &in)
+	}
+	if err != nil {
+		return out, dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
+	}
+	if tx.dry {
+		return out, nil
+	}
+	if out, err = r.get(tx.ctx, tx, id); err != nil {
+		return out, err
+	}
+	return out, tx.audit("update", r.entity, id, before, out)
 }
 
 func (r *resource[T, I]) remove(ctx context.Context, s *Store, id int64) error {

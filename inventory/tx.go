@@ -30,6 +30,12 @@ type txn struct {
 	// head is the hash the next audit row follows, once read.
 	chained bool
 	head    *string
+
+	// dry marks an import's preview: rows are written and checked for real,
+	// then rolled back, so they are neither read back nor audited. lastID
+	// is the id the last dry create got.
+	dry    bool
+	lastID int64
 }
 
 // auditLockKey is the PostgreSQL advisory lock that serialises appends to the

@@ -25,7 +25,7 @@ func ReadAll(r io.Reader, lim Limits) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > lim.MaxBytes {
-		return nil, newError(CodeTooLarge, "the file is larger than %d MiB", lim.MaxBytes>>20)
+		return nil, newError(CodeTooLarge, "too_large", "the file is larger than %d MiB", lim.MaxBytes>>20)
 	}
 	return b, nil
 }
@@ -54,10 +54,10 @@ func Read(r io.Reader, lim Limits) (*Table, error) {
 func Parse(b []byte, sheet string, lim Limits) (*Table, error) {
 	lim = lim.withDefaults()
 	if int64(len(b)) > lim.MaxBytes {
-		return nil, newError(CodeTooLarge, "the file is larger than %d MiB", lim.MaxBytes>>20)
+		return nil, newError(CodeTooLarge, "too_large", "the file is larger than %d MiB", lim.MaxBytes>>20)
 	}
 	if bytes.HasPrefix(b, oleMagic) {
-		return nil, newError(CodeUnreadable, "this is an old .xls or an encrypted workbook; save it as .xlsx (Excel workbook) or CSV")
+		return nil, newError(CodeUnreadable, "xls", "this is an old .xls or an encrypted workbook; save it as .xlsx (Excel workbook) or CSV")
 	}
 	if Detect(b) == XLSX {
 		wb, err := OpenXLSX(b, lim)
@@ -79,7 +79,7 @@ func Text(b []byte) ([]byte, error) {
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
 	if err != nil {
-		return nil, newError(CodeUnreadable, "the file is neither UTF-8 nor GB18030 text")
+		return nil, newError(CodeUnreadable, "encoding", "the file is neither UTF-8 nor GB18030 text")
 	}
 	return out, nil
 }
@@ -90,7 +90,7 @@ func parseCSV(b []byte, lim Limits) (*Table, error) {
 		return nil, err
 	}
 	if bytes.IndexByte(text, 0) >= 0 {
-		return nil, newError(CodeUnreadable, "the file is not text (it holds NUL bytes); send an .xlsx workbook or a CSV file")
+		return nil, newError(CodeUnreadable, "binary", "the file is not text (it holds NUL bytes); send an .xlsx workbook or a CSV file")
 	}
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.FieldsPerRecord = -1
@@ -105,9 +105,9 @@ func parseCSV(b []byte, lim Limits) (*Table, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, newError(CodeUnreadable, "CSV line %d is malformed: %v", pe.Line, pe.Err)
+				return nil, newError(CodeUnreadable, "csv_line", "CSV line %d is malformed", pe.Line)
 			}
-			return nil, newError(CodeUnreadable, "the CSV file cannot be read")
+			return nil, newError(CodeUnreadable, "unreadable", "the file cannot be read")
 		}
 		line, _ := cr.FieldPos(0)
 		if err := t.add(line, rec, lim); err != nil {
@@ -121,14 +121,14 @@ func parseCSV(b []byte, lim Limits) (*Table, error) {
 // row is the header, blank rows are skipped.
 func (t *Table) add(num int, cells []string, lim Limits) error {
 	if len(cells) > lim.MaxColumns {
-		return newError(CodeWideRow, "row %d has %d columns, more than %d", num, len(cells), lim.MaxColumns)
+		return newError(CodeWideRow, "too_wide", "row %d has %d columns, more than %d", num, len(cells), lim.MaxColumns)
 	}
 	if blank(cells) {
 		return nil
 	}
 	for i, c := range cells {
 		if utf8.RuneCountInString(c) > lim.MaxCellRunes {
-			return newError(CodeWideRow, "cell %s%d has more than %d characters", ColumnName(i), num, lim.MaxCellRunes)
+			return newError(CodeWideRow, "too_long", "cell %s%d has more than %d characters", ColumnName(i), num, lim.MaxCellRunes)
 		}
 		cells[i] = Unneutralize(strings.TrimSpace(c))
 	}
@@ -137,7 +137,7 @@ func (t *Table) add(num int, cells []string, lim Limits) error {
 		return nil
 	}
 	if len(t.Rows) >= lim.MaxRows {
-		return newError(CodeTooManyRows, "the file has more than %d rows", lim.MaxRows)
+		return newError(CodeTooManyRows, "too_many_rows", "the file has more than %d rows", lim.MaxRows)
 	}
 	t.Rows = append(t.Rows, Row{Num: num, Cells: trimTail(cells)})
 	return nil
@@ -145,7 +145,7 @@ func (t *Table) add(num int, cells []string, lim Limits) error {
 
 func (t *Table) done() (*Table, error) {
 	if t.Header == nil {
-		return nil, newError(CodeEmpty, "the file has no header row")
+		return nil, newError(CodeEmpty, "empty", "the file has no header row")
 	}
 	return t, nil
 }

@@ -86,11 +86,14 @@ const (
 type Error struct {
 	Code string
 	Args []any
+	key  string
 	text string
 }
 
-func newError(code, format string, args ...any) *Error {
-	return &Error{Code: code, Args: args, text: fmt.Sprintf(format, args...)}
+// newError is a refusal of code; key names its message under
+// "sheet.error.", which args fill.
+func newError(code, key, format string, args ...any) *Error {
+	return &Error{Code: code, Args: args, key: key, text: fmt.Sprintf(format, args...)}
 }
 
 func (e *Error) Error() string { return "sheet: " + e.text }
@@ -99,7 +102,7 @@ func (e *Error) Error() string { return "sheet: " + e.text }
 func (e *Error) Message() string { return e.text }
 
 // Key is the catalog key of the message; Args fill it.
-func (e *Error) Key() string { return "sheet.error." + e.Code }
+func (e *Error) Key() string { return "sheet.error." + e.key }
 
 // TooLarge reports whether the file was refused for its size (HTTP 413)
 // rather than its content (400).

@@ -27,9 +27,9 @@ func OpenXLSX(b []byte, lim Limits) (*Workbook, error) {
 		UnzipSizeLimit: lim.UnzipSize, UnzipXMLSizeLimit: lim.UnzipXMLSize})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") {
-			return nil, newError(CodeBomb, "the workbook unpacks to more than %d MiB", lim.UnzipSize>>20)
+			return nil, newError(CodeBomb, "zip_bomb", "the workbook unpacks to more than %d MiB", lim.UnzipSize>>20)
 		}
-		return nil, newError(CodeUnreadable, "the file is not a readable .xlsx workbook")
+		return nil, newError(CodeUnreadable, "xlsx", "the file is not a readable .xlsx workbook")
 	}
 	return &Workbook{f: f, lim: lim}, nil
 }
@@ -39,20 +39,19 @@ func OpenXLSX(b []byte, lim Limits) (*Workbook, error) {
 func checkZip(b []byte, lim Limits) error {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return newError(CodeUnreadable, "the file is not a readable .xlsx workbook")
+		return newError(CodeUnreadable, "xlsx", "the file is not a readable .xlsx workbook")
 	}
 	if len(zr.File) > lim.MaxZipEntries {
-		return newError(CodeBomb, "the workbook has more than %d parts", lim.MaxZipEntries)
+		return newError(CodeBomb, "zip_bomb", "the workbook unpacks to more than %d MiB", lim.UnzipSize>>20)
 	}
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if total > uint64(lim.UnzipSize) {
-			return newError(CodeBomb, "the workbook unpacks to more than %d MiB", lim.UnzipSize>>20)
+			return newError(CodeBomb, "zip_bomb", "the workbook unpacks to more than %d MiB", lim.UnzipSize>>20)
 		}
 		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > uint64(lim.MaxCompressRate)*max(f.CompressedSize64, 1) {
-			return newError(CodeBomb, "the workbook's part %q is compressed %d times; no spreadsheet is", f.Name,
-				f.UncompressedSize64/max(f.CompressedSize64, 1))
+			return newError(CodeBomb, "zip_bomb", "the workbook unpacks to more than %d MiB", lim.UnzipSize>>20)
 		}
 	}
 	return nil
@@ -69,33 +68,33 @@ func (w *Workbook) Table(name string) (*Table, error) {
 	if name == "" {
 		list := w.f.GetSheetList()
 		if len(list) == 0 {
-			return nil, newError(CodeEmpty, "the workbook has no worksheet")
+			return nil, newError(CodeEmpty, "empty", "the file has no header row")
 		}
 		name = list[0]
 	}
 	if idx, err := w.f.GetSheetIndex(name); err != nil || idx < 0 {
-		return nil, newError(CodeNoSheet, "the workbook has no worksheet %q", name)
+		return nil, newError(CodeNoSheet, "no_sheet", "the workbook has no worksheet %q", name)
 	}
 	rows, err := w.f.Rows(name)
 	if err != nil {
-		return nil, newError(CodeUnreadable, "worksheet %q cannot be read", name)
+		return nil, newError(CodeUnreadable, "sheet", "worksheet %q cannot be read", name)
 	}
 	defer rows.Close()
 	t := &Table{}
 	for num := 1; rows.Next(); num++ {
 		cells, err := rows.Columns()
 		if err != nil {
-			return nil, newError(CodeUnreadable, "worksheet %q row %d cannot be read", name, num)
+			return nil, newError(CodeUnreadable, "sheet", "worksheet %q cannot be read", name)
 		}
 		if num > w.lim.MaxRows+1+1000 && t.Header == nil {
-			return nil, newError(CodeEmpty, "the file has no header row")
+			return nil, newError(CodeEmpty, "empty", "the file has no header row")
 		}
 		if err := t.add(num, cells, w.lim); err != nil {
 			return nil, err
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, newError(CodeUnreadable, "worksheet %q cannot be read", name)
+		return nil, newError(CodeUnreadable, "sheet", "worksheet %q cannot be read", name)
 	}
 	return t.done()
 }

@@ -1,0 +1,215 @@
+package inventory
+
+import (
+	"context"
+	"strings"
+
+	"hostroll/fold"
+	"hostroll/locale"
+)
+
+// sheetRefs resolves the natural keys a sheet refers to other records by
+// (unit code, project code, room name, rack name, SNMP profile name) and
+// back, for the records in the caller's scope. Each table is read once, when
+// first needed.
+type sheetRefs struct {
+	ctx      context.Context
+	q        querier
+	tables   map[string]*refTable
+	racks    map[int64]rackRef
+	rackKeys map[string]int64
+
+	lang string // of an export's labels
+	rec  any    // the record being exported
+}
+
+type rackRef struct {
+	RoomID int64  `db:"room_id"`
+	Name   string `db:"name"`
+}
+
+// refTable maps folded keys to ids (-1 when several rows share one) and ids
+// to the key as stored.
+type refTable struct {
+	byKey  map[string]int64
+	byName map[string]int64 // a second key (a unit's name)
+	text   map[int64]string
+}
+
+func newSheetRefs(ctx context.Context, q querier) *sheetRefs {
+	return &sheetRefs{ctx: ctx, q: q, tables: map[string]*refTable{}}
+}
+
+// refQueries read each referenced table: id, the key, and a second key.
+var refQueries = map[string]struct{ query, scope string }{
+	"units":         {"SELECT id, code AS k, name AS n FROM units", "units"},
+	"projects":      {"SELECT id, code AS k, '' AS n FROM projects", "projects"},
+	"rooms":         {"SELECT id, name AS k, '' AS n FROM rooms", "rooms"},
+	"racks":         {"SELECT id, name AS k, '' AS n FROM racks", "racks"},
+	"snmp_profiles": {"SELECT id, name AS k, '' AS n FROM snmp_profiles", ""},
+}
+
+func (r *sheetRefs) table(name string) (*refTable, error) {
+	if t, ok := r.tables[name]; ok {
+		return t, nil
+	}
+	rq := refQueries[name]
+	rule := ""
+	if rq.scope != "" {
+		rule = scopeRules[rq.scope].read
+	}
+	query, args := andScope(r.ctx, rq.query, nil, rule, false)
+	var rows []struct {
+		ID int64  `db:"id"`
+		K  string `db:"k"`
+		N  string `db:"n"`
+	}
+	if err := r.q.SelectContext(r.ctx, &rows, r.q.Rebind(query+" ORDER BY id"), args...); err != nil {
+		return nil, dbErr(err, "read "+name)
+	}
+	t := &refTable{byKey: map[string]int64{}, byName: map[string]int64{}, text: map[int64]string{}}
+	for _, row := range rows {
+		t.text[row.ID] = row.K
+		addKey(t.byKey, fold.Key(row.K), row.ID)
+		if row.N != "" {
+			addKey(t.byName, fold.Key(row.N), row.ID)
+		}
+	}
+	r.tables[name] = t
+	return t, nil
+}
+
+// addKey maps key to id, or to -1 when another id has it already.
+func addKey(m map[string]int64, key string, id int64) {
+	if old, ok := m[key]; ok && old != id {
+		m[key] = -1
+		return
+	}
+	m[key] = id
+}
+
+// label is an enumeration value's label in the export's language.
+func (r *sheetRefs) label(set, code string) any {
+	if code == "" {
+		return nil
+	}
+	return locale.Label(r.lang, set, code)
+}
+
+// name is the stored key of a referenced row, "" for none or one out of
+// scope.
+func (r *sheetRefs) name(table string, id *int64) any {
+	if id == nil {
+		return nil
+	}
+	t, err := r.table(table)
+	if err != nil {
+		return nil
+	}
+	return t.text[*id]
+}
+
+func (r *sheetRefs) rack(id int64) (rackRef, error) {
+	if r.racks == nil {
+		query, args := andScope(r.ctx, "SELECT id, room_id, name FROM racks", nil, scopeRules["racks"].read, false)
+		var rows []struct {
+			ID int64 `db:"id"`
+			rackRef
+		}
+		if err := r.q.SelectContext(r.ctx, &rows, r.q.Rebind(query), args...); err != nil {
+			return rackRef{}, dbErr(err, "read racks")
+		}
+		r.racks = make(map[int64]rackRef, len(rows))
+		for _, row := range rows {
+			r.racks[row.ID] = row.rackRef
+		}
+	}
+	return r.racks[id], nil
+}
+
+// resolve finds the id a cell names in table: its key (a unit's code), else
+// its second key (a unit's name) when that is unique. The message says what
+// is wrong in the import's language.
+func (ix *importer) resolve(table, v string) (int64, string) {
+	t, err := ix.refs.table(table)
+	if err != nil {
+		ix.fatal = err
+		return 0, ""
+	}
+	k := fold.Key(v)
+	id, ok := t.byKey[k]
+	if !ok {
+		id, ok = t.byName[k]
+	}
+	switch {
+	case !ok:
+		return 0, locale.T(ix.lang, "sheet.ref.missing."+table, v)
+	case id < 0:
+		return 0, locale.T(ix.lang, "sheet.ref.ambiguous."+table, v)
+	}
+	return id, ""
+}
+
+// refCell reads a required reference (e.g. a room's unit).
+func (ix *importer) refCell(dst *int64, table, v string) string {
+	if v == "" {
+		*dst = 0
+		return ""
+	}
+	id, msg := ix.resolve(table, v)
+	if msg == "" {
+		*dst = id
+	}
+	return msg
+}
+
+// optRefCell reads an optional reference: empty is none.
+func (ix *importer) optRefCell(dst **int64, table, v string) string {
+	if v == "" {
+		*dst = nil
+		return ""
+	}
+	id, msg := ix.resolve(table, v)
+	if msg == "" {
+		*dst = &id
+	}
+	return msg
+}
+
+// refList reads several references in one cell, split by 、 , ; or newlines.
+func (ix *importer) refList(dst *[]int64, table, v string) string {
+	ids := []int64{}
+	var bad []string
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool {
+		return strings.ContainsRune("、,，;；\n", r)
+	}) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, msg := ix.resolve(table, part)
+		if msg != "" {
+			bad = append(bad, msg)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	if len(bad) > 0 {
+		return strings.Join(bad, "; ")
+	}
+	*dst = ids
+	return ""
+}
+
+// refNames writes several references as one cell.
+func (r *sheetRefs) refNames(table string, ids []int64) any {
+	t, err := r.table(table)
+	if err != nil || len(ids) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		names = append(names, t.text[id])
+	}
+	return strings.Join(names, "、")
+}

@@ -1,0 +1,217 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"hostroll/locale"
+	"hostroll/sheet"
+)
+
+// ImportTTL is how long a preview may be applied.
+const ImportTTL = time.Hour
+
+// ImportPreview is a checked file waiting to be applied: what each row
+// would do. ID 0 when it was not kept (a dry run).
+type ImportPreview struct {
+	ID        int64     `json:"id"`
+	ExpiresAt time.Time `json:"expires_at"`
+	ImportResult
+}
+
+// kindFor returns the kind of an import and checks that the caller's role
+// may write it.
+func kindFor(ctx context.Context, kind string) (anyKind, error) {
+	k, ok := sheetKindOf(kind)
+	if !ok {
+		return nil, Invalid("kind", "must be one of %s", strings.Join(SheetKinds, ", "))
+	}
+	c := CallerOf(ctx)
+	if !Allowed(c.Role, k.writeAction()) {
+		return nil, forbidden(
+			fmt.Sprintf("角色 %s 无权导入%s", locale.Label(locale.ZH, "role", c.Role), locale.T(locale.ZH, "sheet.kind."+kind)),
+			fmt.Sprintf("the role %s may not import %s", c.Role, kind))
+	}
+	return k, nil
+}
+
+// CheckImport checks a file of kind row by row, in file order, inside a
+// transaction that is rolled back: each row is written as it would be, so
+// uniqueness, references between rows of the file and rack placement are
+// checked for real. Nothing is kept.
+func (s *Store) CheckImport(ctx context.Context, kind string, file []byte, lang string) (ImportResult, error) {
+	k, err := kindFor(ctx, kind)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	tab, err := sheet.Parse(file, "", sheet.DefaultLimits)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res, _, err := s.dryRun(ctx, k, tab, lang)
+	return res, err
+}
+
+// PreviewImport checks a file as CheckImport does and keeps it for an hour,
+// so that ApplyImport (from any serve process) can write it.
+func (s *Store) PreviewImport(ctx context.Context, kind string, file []byte, lang string) (ImportPreview, error) {
+	k, err := kindFor(ctx, kind)
+	if err != nil {
+		return ImportPreview{}, err
+	}
+	tab, err := sheet.Parse(file, "", sheet.DefaultLimits)
+	if err != nil {
+		return ImportPreview{}, err
+	}
+	res, print, err := s.dryRun(ctx, k, tab, lang)
+	if err != nil {
+		return ImportPreview{}, err
+	}
+	now := s.now().UTC()
+	p := ImportPreview{ExpiresAt: now.Add(ImportTTL), ImportResult: res}
+	c := CallerOf(ctx)
+	var user *int64
+	if c.UserID != 0 {
+		user = &c.UserID
+	}
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM imports WHERE expires_at < ?`), now); err != nil {
+		return p, dbErr(err, "drop expired imports")
+	}
+	err = s.db.GetContext(ctx, &p.ID, s.db.Rebind(`INSERT INTO imports (kind, actor, user_id, lang, file, fingerprint,
+		rows, errors, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		kind, c.Name, user, lang, file, print, len(res.Rows), res.ErrorTotal, now, p.ExpiresAt)
+	return p, dbErr(err, "keep import")
+}
+
+// dryRun runs the rows in a transaction that is always rolled back, and
+// returns the result with the fingerprint of what it read.
+func (s *Store) dryRun(ctx context.Context, k anyKind, tab *sheet.Table, lang string) (ImportResult, string, error) {
+	sqltx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return ImportResult{}, "", fmt.Errorf("inventory: begin: %w", err)
+	}
+	defer sqltx.Rollback()
+	tx := s.newTxn(ctx, sqltx)
+	tx.dry, tx.chained = true, true
+	print, err := fingerprint(tx, k.readEntities())
+	if err != nil {
+		return ImportResult{}, "", err
+	}
+	ix := newImporter(tx, k.kindName(), lang)
+	if err := k.run(ix, tab); err != nil {
+		return ImportResult{}, "", err
+	}
+	return *ix.res, print, nil
+}
+
+// fingerprint is the last audit row of each entity an import reads: every
+// create, update and delete writes one, so any change to those tables since
+// the preview changes it.
+func fingerprint(tx *txn, entities []string) (string, error) {
+	parts := make([]string, len(entities))
+	for i, e := range entities {
+		var last int64
+		if err := tx.get(&last, `SELECT COALESCE(MAX(id), 0) FROM audit WHERE entity = ?`, e); err != nil {
+			return "", dbErr(err, "fingerprint "+e)
+		}
+		parts[i] = fmt.Sprintf("%s:%d", e, last)
+	}
+	return strings.Join(parts, ","), nil
+}
+
+type importRow struct {
+	ID          int64      `db:"id"`
+	Kind        string     `db:"kind"`
+	Actor       string     `db:"actor"`
+	Lang        string     `db:"lang"`
+	File        []byte     `db:"file"`
+	Fingerprint string     `db:"fingerprint"`
+	Errors      int        `db:"errors"`
+	ExpiresAt   time.Time  `db:"expires_at"`
+	AppliedAt   *time.Time `db:"applied_at"`
+}
+
+// ApplyImport writes a previewed file in one transaction, or nothing. It is
+// a conflict when the preview had errors, has expired or was applied, or
+// when the data it read changed since; only who previewed it may apply it.
+func (s *Store) ApplyImport(ctx context.Context, id int64) (ImportResult, error) {
+	var res ImportResult
+	err := s.lockedTx(ctx, func(tx *txn) error {
+		var row importRow
+		err := tx.get(&row, `SELECT id, kind, actor, lang, file, fingerprint, errors, expires_at, applied_at
+			FROM imports WHERE id = ? AND actor = ?`+tx.forUpdate(), id, tx.caller.Name)
+		if err != nil {
+			return dbErr(err, fmt.Sprintf("import %d", id))
+		}
+		k, err := kindFor(ctx, row.Kind)
+		if err != nil {
+			return err
+		}
+		if err := row.usable(tx.at); err != nil {
+			return err
+		}
+		print, err := fingerprint(tx, k.readEntities())
+		if err != nil {
+			return err
+		}
+		if print != row.Fingerprint {
+			return conflictL("", "预览之后数据已有变化：请重新上传文件预览", "the data changed since the preview: upload the file again to preview it")
+		}
+		if res, err = applyRows(tx, k, row.File, row.Lang); err != nil {
+			return err
+		}
+		return dbErr(tx.exec(`UPDATE imports SET applied_at = ? WHERE id = ?`, tx.at, id), "mark import applied")
+	})
+	return res, err
+}
+
+func (r importRow) usable(now time.Time) error {
+	switch {
+	case r.AppliedAt != nil:
+		return conflictL("", "该预览已导入", "this preview was applied already")
+	case !now.Before(r.ExpiresAt):
+		return conflictL("", "预览已超过一小时失效：请重新上传文件预览", "the preview has expired (after an hour): upload the file again")
+	case r.Errors > 0:
+		return conflictL("", fmt.Sprintf("预览有 %d 处错误，未导入任何数据：请改正文件后重新预览", r.Errors),
+			fmt.Sprintf("the preview has %d errors: nothing was written; correct the file and preview it again", r.Errors))
+	}
+	return nil
+}
+
+// ImportFile writes a file of kind in one transaction, or nothing: the
+// command line's import, which checks first (CheckImport) and writes only a
+// file without errors.
+func (s *Store) ImportFile(ctx context.Context, kind string, file []byte, lang string) (ImportResult, error) {
+	k, err := kindFor(ctx, kind)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	var res ImportResult
+	err = s.lockedTx(ctx, func(tx *txn) error {
+		res, err = applyRows(tx, k, file, lang)
+		return err
+	})
+	return res, err
+}
+
+// applyRows writes the rows of a file for real; the first row that fails
+// stops it, and the caller's transaction is rolled back.
+func applyRows(tx *txn, k anyKind, file []byte, lang string) (ImportResult, error) {
+	tab, err := sheet.Parse(file, "", sheet.DefaultLimits)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	ix := newImporter(tx, k.kindName(), lang)
+	if err := k.run(ix, tab); err != nil {
+		return ImportResult{}, err
+	}
+	if ix.res.ErrorTotal > 0 {
+		e := ix.res.Errors[0]
+		zh := fmt.Sprintf("预览之后数据已有变化，未导入任何数据：第 %d 行 %s：%s", e.Rows[0], e.Header, e.Message)
+		en := fmt.Sprintf("the data changed since the preview and nothing was written: row %d %s: %s", e.Rows[0], e.Header, e.Message)
+		return *ix.res, &ConflictError{Message: en, MessageZH: zh}
+	}
+	return *ix.res, nil
+}
