@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"hostroll/inventory"
@@ -71,4 +73,53 @@ func TestGenerate(t *testing.T) {
 	if !reflect.DeepEqual(Generate(Devices), s) {
 		t.Error("two runs made different sets")
 	}
+}
+
+// TestWorkbookCurrent: the committed workbook holds what the generator makes
+// now (go generate ./demo rewrites it), worksheet by worksheet.
+func TestWorkbookCurrent(t *testing.T) {
+	files, err := WorkbookFiles(Workbook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := Generate(Devices)
+	for _, kind := range Kinds {
+		want, err := set.Files(kind, 1_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if trimEmpty(files[kind]) != trimEmpty(want[0]) {
+			t.Errorf("the workbook's %s differ from the generator's: run go generate ./demo", kind)
+		}
+	}
+}
+
+// TestFilesChunks: a kind's rows split into files of at most n rows, each
+// with the header.
+func TestFilesChunks(t *testing.T) {
+	files, err := Generate(Devices).Files("lines", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 {
+		t.Fatalf("%d files of 120 lines by 50, want 3", len(files))
+	}
+	for i, f := range files {
+		if !bytes.HasPrefix(f, []byte("\ufeff运营商,电路编号,")) {
+			t.Errorf("file %d starts %.40q", i, f)
+		}
+	}
+	if _, err := Generate(Devices).Files("toasters", 50); err == nil {
+		t.Error("an unknown kind gave files")
+	}
+}
+
+// trimEmpty drops the empty cells at the end of each line: a worksheet
+// does not keep them.
+func trimEmpty(b []byte) string {
+	lines := strings.Split(string(b), "\r\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, ",")
+	}
+	return strings.Join(lines, "\n")
 }

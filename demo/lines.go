@@ -109,7 +109,7 @@ func (g *gen) expansions() {
 		c := carriers[slicesIndex(l.Carrier)]
 		mbps := l.BandwidthMbps * 2
 		g.LineChanges = append(g.LineChanges, LineChange{Carrier: l.Carrier, CircuitID: l.CircuitID,
-			BandwidthMbps: mbps, MonthlyFee: fee(c, mbps), On: date(2026, 3+n, 1)})
+			BandwidthMbps: mbps, MonthlyFee: fee(c, mbps)})
 		n++
 	}
 }

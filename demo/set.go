@@ -90,12 +90,12 @@ type SpecItem struct {
 	Requirements        []inventory.Requirement
 }
 
-// LineChange raises a line's bandwidth on a day (line-expansion).
+// LineChange raises a line's bandwidth (line-expansion), on the day the
+// demo is loaded.
 type LineChange struct {
 	Carrier, CircuitID string
 	BandwidthMbps      int
 	MonthlyFee         float64
-	On                 inventory.Date
 }
 
 // Observation is what a poll of a device (by manufacturer and serial) saw.

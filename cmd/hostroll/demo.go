@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"hostroll/demo"
 	"hostroll/inventory"
@@ -11,9 +12,9 @@ import (
 
 var errNotEmpty = errors.New("the database already has units: demo data goes only into an empty database")
 
-// loader writes a demo set through the store, so it is validated and
-// audited like any other write, and keeps the ids of what it wrote by
-// natural key. The first error stops it.
+// loader writes what the workbook does not hold through the store, so it is
+// validated and audited like any other write, finding the imported records
+// by natural key. The first error stops it.
 type loader struct {
 	s   *inventory.Store
 	ctx context.Context
@@ -21,8 +22,6 @@ type loader struct {
 	err error
 
 	units    map[string]int64 // by code
-	rooms    map[string]int64 // by name
-	racks    map[string]int64 // by room/name
 	projects map[string]inventory.Project
 	devices  map[string]int64 // by manufacturer/serial
 	lines    map[string]int64 // by carrier/circuit id
@@ -30,13 +29,41 @@ type loader struct {
 
 func ptr[T any](v T) *T { return &v }
 
-// loadDemo writes the demo prefecture into an empty database; it refuses
-// one that has units.
+// loadDemo loads the demo prefecture into an empty database: the workbook
+// shipped in the binary through the importer, then the history through the
+// store. It refuses a database that has units.
 func loadDemo(ctx context.Context, s *inventory.Store) (int, error) {
-	return loadDemoSet(ctx, s, demo.Generate(demo.Devices))
+	files, err := demo.WorkbookFiles(demo.Workbook)
+	if err != nil {
+		return 0, err
+	}
+	byKind := map[string][][]byte{}
+	for kind, f := range files {
+		byKind[kind] = [][]byte{f}
+	}
+	return loadDemoFiles(ctx, s, demo.Generate(demo.Devices), byKind)
 }
 
-func loadDemoSet(ctx context.Context, s *inventory.Store, set *demo.Set) (int, error) {
+// scaleChunk is how many rows one file of a scaled demo holds: the
+// importer takes 20 MiB and 100,000 rows a file.
+const scaleChunk = 10_000
+
+// loadDemoScale loads a generated prefecture of about devices devices,
+// importing each kind in files of scaleChunk rows, one transaction each.
+func loadDemoScale(ctx context.Context, s *inventory.Store, devices int) (int, error) {
+	set := demo.Generate(devices)
+	byKind := map[string][][]byte{}
+	for _, kind := range demo.Kinds {
+		files, err := set.Files(kind, scaleChunk)
+		if err != nil {
+			return 0, err
+		}
+		byKind[kind] = files
+	}
+	return loadDemoFiles(ctx, s, set, byKind)
+}
+
+func loadDemoFiles(ctx context.Context, s *inventory.Store, set *demo.Set, files map[string][][]byte) (int, error) {
 	_, total, err := s.Units(ctx, inventory.ListParams{Limit: 1})
 	if err != nil {
 		return 0, err
@@ -44,15 +71,55 @@ func loadDemoSet(ctx context.Context, s *inventory.Store, set *demo.Set) (int, e
 	if total > 0 {
 		return 0, errNotEmpty
 	}
-	l := newLoader(ctx, s)
-	l.inventory(set)
+	n := 0
+	for _, kind := range demo.Kinds {
+		for i, f := range files[kind] {
+			res, err := s.ImportFile(ctx, kind, f, "zh")
+			if err != nil {
+				return n, fmt.Errorf("demo data: import %s (file %d): %w", kind, i+1, err)
+			}
+			n += res.Counts.Create
+		}
+	}
+	l := &loader{s: s, ctx: ctx, n: n}
+	if err := l.index(); err != nil {
+		return n, err
+	}
 	l.history(set)
 	return l.n, l.err
 }
 
-func newLoader(ctx context.Context, s *inventory.Store) *loader {
-	return &loader{s: s, ctx: ctx, units: map[string]int64{}, rooms: map[string]int64{}, racks: map[string]int64{},
-		projects: map[string]inventory.Project{}, devices: map[string]int64{}, lines: map[string]int64{}}
+// index finds the imported units, projects, devices and lines by natural
+// key.
+func (l *loader) index() error {
+	l.units, l.projects, l.devices, l.lines = map[string]int64{}, map[string]inventory.Project{}, map[string]int64{}, map[string]int64{}
+	err := each(l.ctx, l.s.Units, func(u inventory.Unit) { l.units[u.Code] = u.ID })
+	if err == nil {
+		err = each(l.ctx, l.s.Projects, func(p inventory.Project) { l.projects[p.Code] = p })
+	}
+	if err == nil {
+		err = each(l.ctx, l.s.Devices, func(d inventory.Device) { l.devices[d.Manufacturer+"/"+d.Serial] = d.ID })
+	}
+	if err == nil {
+		err = each(l.ctx, l.s.Lines, func(x inventory.Line) { l.lines[x.Carrier+"/"+x.CircuitID] = x.ID })
+	}
+	return err
+}
+
+// each calls f for every record a list returns, a page at a time.
+func each[T any](ctx context.Context, list func(context.Context, inventory.ListParams) ([]T, int, error), f func(T)) error {
+	for offset := 0; ; offset += inventory.MaxLimit {
+		items, total, err := list(ctx, inventory.ListParams{Limit: inventory.MaxLimit, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			f(it)
+		}
+		if len(items) == 0 || offset+len(items) >= total {
+			return nil
+		}
+	}
 }
 
 // must records the first error; later calls do nothing once one failed.
@@ -85,7 +152,7 @@ func (l *loader) history(set *demo.Set) {
 	for _, c := range set.LineChanges {
 		must(l, "expansion of line "+c.CircuitID, func() (inventory.Line, error) {
 			return l.s.UpdateLine(l.ctx, l.lines[c.Carrier+"/"+c.CircuitID], func(in *inventory.LineInput) error {
-				in.BandwidthMbps, in.MonthlyFee, in.ChangedOn = c.BandwidthMbps, c.MonthlyFee, ptr(c.On)
+				in.BandwidthMbps, in.MonthlyFee = c.BandwidthMbps, c.MonthlyFee
 				return nil
 			})
 		})
@@ -98,4 +165,11 @@ func (l *loader) history(set *demo.Set) {
 		})
 	}
 	l.rectifications(set)
+}
+
+// timed runs f and says how long it took.
+func timed(f func() (int, error)) (int, time.Duration, error) {
+	start := time.Now()
+	n, err := f()
+	return n, time.Since(start), err
 }
