@@ -38,6 +38,10 @@ func rackElevation(s *inventory.Store) fiber.Handler {
 
 func lineHistory(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		format, err := partFormat(c)
+		if err != nil {
+			return err
+		}
 		id, err := pathID(c)
 		if err != nil {
 			return err
@@ -45,6 +49,9 @@ func lineHistory(s *inventory.Store) fiber.Handler {
 		h, err := s.LineHistory(c.UserContext(), id)
 		if err != nil {
 			return err
+		}
+		if format != "" {
+			return sendWhole(c, s, listSheet{name: "line-history", entity: "line"}, h, format)
 		}
 		return c.JSON(listBody[inventory.LineState]{Items: h, Total: len(h)})
 	}
@@ -67,6 +74,11 @@ func auditLog(s *inventory.Store) fiber.Handler {
 		p, err := listParams(c)
 		if err != nil {
 			return err
+		}
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, s, listSheet{name: "audit", entity: "audit"}, p, format, s.Audit)
+			})
 		}
 		items, total, err := s.Audit(c.UserContext(), p)
 		if err != nil {

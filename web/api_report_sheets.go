@@ -26,10 +26,10 @@ func reportFormat(c *fiber.Ctx, ve *inventory.ValidationError, formats ...string
 	}
 	format := c.Query("format", "json")
 	if !slices.Contains(formats, format) {
-		ve.Add("format", "must be one of %s (got %q)", strings.Join(formats, ", "), format)
+		ve.Add("format", "must be one of %s, not %q", strings.Join(formats, ", "), format)
 	}
 	if l := c.Query("lang"); l != "" && !slices.Contains(locale.Langs, l) {
-		ve.Add("lang", "must be one of %s (got %q)", strings.Join(locale.Langs, ", "), l)
+		ve.Add("lang", "must be one of %s, not %q", strings.Join(locale.Langs, ", "), l)
 	}
 	return format
 }

@@ -99,3 +99,78 @@ func TestReportWorkbooks(t *testing.T) {
 		wantErr(t, c.do(t, "GET", "/api/v1/plans/2026?format=xlsx&lang=de", nil), 400, "validation", "lang")
 	})
 }
+
+// TestListSheets asks the lists that are not importable for their
+// spreadsheets: all matching rows past one page (the audit log is
+// streamed a page at a time), headings in the language asked for, the
+// filters in the title, enumeration values as labels.
+func TestListSheets(t *testing.T) {
+	eachAPI(t, func(t *testing.T, c *client) {
+		unitID, deviceID := seedPolicy(t, c)
+		c.do(t, "POST", "/api/v1/checks/run", nil).want(t, 201)
+		for i := range 1100 { // more than a page of audit rows
+			c.unit(t, p("U%04d", i))
+		}
+		_, audits := c.list(t, "/api/v1/audit?limit=1")
+		rows := sheetRows(t, c.do(t, "GET", "/api/v1/audit?format=xlsx", nil), "")
+		if len(rows) != audits+5 || rows[0][0] != "操作日志" || rows[4][0] != "编号" {
+			t.Errorf("audit workbook: %d rows (want %d and the title), starts %q", len(rows), audits+5, rows[:5])
+		}
+		csv := c.do(t, "GET", "/api/v1/audit?format=csv&entity=unit&lang=en", nil)
+		if csv.status != 200 || !bytes.HasPrefix(csv.raw, []byte("\ufeffAudit log,,,")) ||
+			!bytes.Contains(csv.raw, []byte("\r\nID,Time,Actor,")) || bytes.Count(csv.raw, []byte("\r\n")) < 1105 {
+			t.Errorf("audit CSV in English: %d %.200q", csv.status, csv.raw)
+		}
+		findings := sheetRows(t, c.do(t, "GET", p("/api/v1/findings?format=xlsx&unit_id=%d", unitID), nil), "问题清单")
+		if len(findings) != 7 || !strings.Contains(findings[2][0], "单位编号："+p("%d", unitID)) {
+			t.Fatalf("findings workbook: %q", findings)
+		}
+		if !slicesContain(findings[5], "自建专线") || !slicesContain(findings[5], "待处理") {
+			t.Errorf("findings: rule and status not labelled: %q", findings[5:])
+		}
+		en := sheetRows(t, c.do(t, "GET", p("/api/v1/findings?format=xlsx&lang=en&unit_id=%d", unitID), nil), "Findings")
+		if en[4][0] != "ID" || !slicesContain(en[5], "Open") {
+			t.Errorf("findings in English: %q", en)
+		}
+		c.create(t, "/api/v1/snmp-profiles", obj{"name": "v2c", "version": "2c", "community": "public"})
+		for _, path := range []string{"/api/v1/checks?format=xlsx", p("/api/v1/devices/%d/observations?format=csv", deviceID),
+			"/api/v1/rectifications?format=xlsx", "/api/v1/notices?format=xlsx", "/api/v1/users?format=xlsx",
+			"/api/v1/tokens?format=csv", "/api/v1/me/sessions?format=xlsx", "/api/v1/snmp-profiles?format=xlsx",
+			p("/api/v1/lines/%d/history?format=xlsx", firstID(t, c, "/api/v1/lines"))} {
+			r := c.do(t, "GET", path, nil)
+			if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
+				t.Errorf("GET %s: %d %s", path, r.status, r.raw)
+			}
+		}
+		snmp := sheetRows(t, c.do(t, "GET", "/api/v1/snmp-profiles?format=xlsx", nil), "")
+		if len(snmp) != 6 || strings.Contains(strings.Join(snmp[5], ","), "public") {
+			t.Errorf("SNMP profiles (the community stays secret): %q", snmp)
+		}
+		for _, tc := range []struct{ path, field string }{
+			{"/api/v1/audit?format=pdf", "format"},
+			{"/api/v1/findings?format=xlsx&lang=fr", "lang"},
+			{"/api/v1/tokens?lang=en", "lang"},
+			{"/api/v1/me/sessions?colour=red", "colour"},
+		} {
+			wantErr(t, c.do(t, "GET", tc.path, nil), 400, "validation", tc.field)
+		}
+		if _, n := c.list(t, "/api/v1/notices?format=json"); n != 0 {
+			t.Errorf("format=json lists %d notices", n)
+		}
+	})
+}
+
+func slicesContain(row []string, v string) bool {
+	for _, c := range row {
+		if c == v {
+			return true
+		}
+	}
+	return false
+}
+
+func firstID(t *testing.T, c *client, path string) int64 {
+	t.Helper()
+	items, _ := c.list(t, path+"?limit=1")
+	return idOf(t, items[0])
+}

@@ -18,7 +18,7 @@ func mountSpec(api fiber.Router, s *inventory.Store) {
 	api.Get("/projects/:id/spec-items/:item_id", can("project.read"), getSpecItem(s))
 	api.Patch("/projects/:id/spec-items/:item_id", can("spec.write"), patchSpecItem(s))
 	api.Delete("/projects/:id/spec-items/:item_id", can("spec.write"), deleteSpecItem(s))
-	api.Get("/projects/:id/spec-revisions", can("project.read"), partList(s.SpecRevisions))
+	api.Get("/projects/:id/spec-revisions", can("project.read"), partListAs(s, "spec-revisions", "spec_revision", s.SpecRevisions))
 	api.Post("/projects/:id/spec-revisions", can("spec.revision.propose"), proposeSpecRevision(s))
 	api.Post("/projects/:id/spec-revisions/:revision_id/approve", can("spec.revision.review"), reviewSpecRevision(s.ApproveSpecRevision))
 	api.Post("/projects/:id/spec-revisions/:revision_id/reject", can("spec.revision.review"), reviewSpecRevision(s.RejectSpecRevision))

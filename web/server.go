@@ -103,9 +103,9 @@ func routes(app *fiber.App, cfg Config) {
 	api.Get("/lines/:id/history", can("line.read"), lineHistory(s))
 	crud[inventory.Project, inventory.ProjectInput]{s.Projects, s.Project, inventory.DefaultProjectInput,
 		s.CreateProject, s.UpdateProject, s.DeleteProject}.mount(api, "/projects", "project")
-	crud[inventory.SNMPProfile, inventory.SNMPProfileInput]{s.SNMPProfiles, s.SNMPProfile,
+	exporting(crud[inventory.SNMPProfile, inventory.SNMPProfileInput]{s.SNMPProfiles, s.SNMPProfile,
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
-		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles", "snmp")
+		s.DeleteSNMPProfile}, exportList(s, "snmp-profiles", "snmp_profile", s.SNMPProfiles)).mount(api, "/snmp-profiles", "snmp")
 	api.Get("/audit", can("audit.read"), auditLog(s))
 	api.Get("/audit/verify", can("audit.verify"), auditVerify(s))
 	mountSession(api, cfg, lim)
