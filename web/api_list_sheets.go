@@ -78,8 +78,12 @@ func (ls listSheet) options(c *fiber.Ctx, zone *time.Location, cols []listColumn
 		if k == "lang" {
 			continue
 		}
-		label := listColumn{key: k}.heading(lang, ls.entity)
-		parts = append(parts, label+locale.T(lang, "report.filter_sep")+ls.filters[k])
+		col := listColumn{key: k, enum: enumSets[ls.entity+"."+k]}
+		value := ls.filters[k]
+		if col.enum != "" {
+			value = locale.Label(lang, col.enum, value)
+		}
+		parts = append(parts, col.heading(lang, ls.entity)+locale.T(lang, "report.filter_sep")+value)
 	}
 	if len(parts) == 0 {
 		title = append(title, locale.T(lang, "report.filters_none"))
