@@ -47,7 +47,7 @@ func loadDemo(ctx context.Context, s *inventory.Store) (int, error) {
 // scaleChunk is how many rows one file of a scaled demo holds: the
 // importer takes 20 MiB and 100,000 rows a file (a device row is about 200
 // bytes).
-const scaleChunk = 50_000
+const scaleChunk = 10_000
 
 // loadDemoScale loads a generated prefecture of about devices devices,
 // importing each kind in files of scaleChunk rows, one transaction each.
