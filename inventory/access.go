@@ -25,7 +25,7 @@ var Actions = []string{
 	"notice.read", "notice.write", "notice.publish",
 	"user.read", "user.write", "token.read", "token.write",
 	"import.write", // spreadsheet imports; the kind's own write action is checked too
-	"self", // your own account: /me, password, sessions, tokens
+	"self",         // your own account: /me, password, sessions, tokens
 }
 
 // StepAction is the action of taking a project to the status to; the
