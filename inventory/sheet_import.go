@@ -74,9 +74,12 @@ type importer struct {
 	res   *ImportResult
 	group map[string]int // column + message → index in res.Errors, or -1 beyond the listed
 	fatal error          // a database failure: the import stops
+	// savepoint is set once a preview has set its savepoint.
+	savepoint bool
 }
 
 func newImporter(tx *txn, kind, lang string) *importer {
+	tx.memo = &txMemo{refs: map[string]bool{}, racks: map[int64]int{}}
 	return &importer{tx: tx, lang: lang, refs: newSheetRefs(tx.ctx, tx),
 		res:   &ImportResult{Kind: kind, Rows: []ImportRow{}, Errors: []ImportError{}, Ignored: []string{}},
 		group: map[string]int{}}
@@ -346,14 +349,17 @@ func (k *sheetKind[T, I]) same(base, in I) bool {
 
 // write creates (target 0) or updates the row's record. A preview writes
 // each row under a savepoint, so a row that fails leaves nothing behind and
-// the rows after it go on; an apply stops at the first failure.
+// the rows after it go on; an apply stops at the first failure. The
+// savepoint is set once and set again after each row that stands, in the
+// same round trip as its release.
 func (k *sheetKind[T, I]) write(ix *importer, target int64, in *I) (int64, error) {
 	tx := ix.tx
-	if tx.dry {
+	if tx.dry && !ix.savepoint {
 		if err := tx.exec("SAVEPOINT sheet_row"); err != nil {
 			ix.fatal = dbErr(err, "savepoint")
 			return 0, ix.fatal
 		}
+		ix.savepoint = true
 	}
 	id := target
 	var err error
@@ -370,11 +376,11 @@ func (k *sheetKind[T, I]) write(ix *importer, target int64, in *I) (int64, error
 	if !tx.dry {
 		return id, err
 	}
-	end := "RELEASE SAVEPOINT sheet_row"
+	next := "RELEASE SAVEPOINT sheet_row; SAVEPOINT sheet_row"
 	if err != nil {
-		end = "ROLLBACK TO SAVEPOINT sheet_row; RELEASE SAVEPOINT sheet_row"
+		next = "ROLLBACK TO SAVEPOINT sheet_row"
 	}
-	if xerr := tx.exec(end); xerr != nil {
+	if xerr := tx.exec(next); xerr != nil {
 		ix.fatal = dbErr(xerr, "savepoint")
 		return 0, ix.fatal
 	}
