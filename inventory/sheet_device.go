@@ -28,7 +28,7 @@ func specCol(key string, p func(*DeviceInput) **int) sheetCol[DeviceInput] {
 
 // The rack of a device is written as its room's name and its own: rack
 // names are unique within a room only.
-var deviceRoomCol = sheetCol[DeviceInput]{key: "room", label: "sheet.col.device.room", field: "rack_id",
+var deviceRoomCol = sheetCol[DeviceInput]{key: "room", label: "sheet.col.device.room",
 	get: func(n *sheetRefs, _ int64, in *DeviceInput) any {
 		if in.RackID == nil {
 			return nil

@@ -212,8 +212,13 @@ func (k *sheetKind[T, I]) where(lang string, lay layout, field string) colRef {
 		return lay.ref("id", field, locale.Field(lang, k.entity, "id"))
 	}
 	for _, c := range k.cols {
+		if field == c.key {
+			return lay.ref(c.key, field, k.label(lang, c))
+		}
+	}
+	for _, c := range k.cols {
 		f := c.fieldName()
-		if field == f || field == c.key || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[") {
+		if field == f || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[") {
 			return lay.ref(c.key, field, k.label(lang, c))
 		}
 	}
@@ -290,12 +295,25 @@ func (k *sheetKind[T, I]) runRow(ix *importer, lay layout, existing map[string]i
 		ix.addRow(out)
 	}
 	target, msg := k.target(ix, cells, keys, existing)
+	var base I
+	if target > 0 {
+		// The row's cells go onto the stored record: columns the file
+		// lacks keep their values.
+		old, err := k.get(ix.tx, target)
+		if err != nil {
+			fail(ix.errorsOf(err, "id"))
+			return
+		}
+		base, in = k.input(old), k.input(old)
+		errs = k.apply(ix, &in, cells)
+		out.Action, out.ID = ActionUpdate, target
+	}
 	if msg != "" {
 		errs = append(errs, rowErr{k.targetCol(cells), msg})
 	}
 	for _, key := range keys {
 		if first, dup := seen[key]; dup {
-			errs = append(errs, rowErr{k.keyCols[0], locale.T(ix.lang, "sheet.row.duplicate", first)})
+			errs = append(errs, rowErr{k.keyCols[len(k.keyCols)-1], locale.T(ix.lang, "sheet.row.duplicate", first)})
 			break
 		}
 	}
@@ -303,27 +321,13 @@ func (k *sheetKind[T, I]) runRow(ix *importer, lay layout, existing map[string]i
 		seen[key] = row.Num
 	}
 	if len(errs) > 0 || ix.fatal != nil {
-		fail(errs)
+		fail(k.alsoInvalid(ix, lay, in, errs))
 		return
 	}
-	var base I
-	if target > 0 {
-		old, err := k.get(ix.tx, target)
-		if err != nil {
-			fail(ix.errorsOf(err, "id"))
-			return
-		}
-		base, in = k.input(old), k.input(old)
-		if errs := k.apply(ix, &in, cells); len(errs) > 0 {
-			fail(errs)
-			return
-		}
-		out.Action, out.ID = ActionUpdate, target
-		if k.same(base, in) {
-			out.Action = ActionUnchanged
-			ix.addRow(out)
-			return
-		}
+	if target > 0 && k.same(base, in) {
+		out.Action = ActionUnchanged
+		ix.addRow(out)
+		return
 	}
 	id, err := k.write(ix, target, &in)
 	if err != nil {
@@ -337,6 +341,26 @@ func (k *sheetKind[T, I]) runRow(ix *importer, lay layout, existing map[string]i
 		existing[key] = id
 	}
 	ix.addRow(out)
+}
+
+// alsoInvalid adds to a row's cell errors what validation finds in the
+// other columns, so a row's every problem is told at once.
+func (k *sheetKind[T, I]) alsoInvalid(ix *importer, lay layout, in I, errs []rowErr) []rowErr {
+	bad := map[string]bool{}
+	for _, e := range errs {
+		bad[k.where(ix.lang, lay, e.key).header] = true
+	}
+	var ve *ValidationError
+	if !errors.As(k.validate(&in), &ve) {
+		return errs
+	}
+	fields := ve.FieldsIn(ix.lang)
+	for _, f := range sortedKeys(fields) {
+		if at := k.where(ix.lang, lay, f); at.letter != "" && !bad[at.header] {
+			errs = append(errs, rowErr{f, fields[f]})
+		}
+	}
+	return errs
 }
 
 // same reports whether the row changes nothing: both inputs normalised as
