@@ -23,7 +23,8 @@ func TestEnumLabels(t *testing.T) {
 		"notice_status": inventory.NoticeStatuses, "procurement_method": inventory.ProcurementMethods,
 		"rectification_state": inventory.RectificationStates, "rectification_subject": inventory.RectificationSubjects,
 		"audit_action": inventory.AuditActions, "audit_entity": inventory.AuditEntities,
-		"drift_field": inventory.DriftFields, "rule": ruleNames(),
+		"drift_field": inventory.DriftFields, "spec_field": inventory.SpecFields, "spec_op": inventory.SpecOps,
+		"spec_revision_status": inventory.SpecRevisionStats, "rule": ruleNames(),
 	}
 	for set, codes := range sets {
 		if len(codes) == 0 {
