@@ -167,7 +167,7 @@ var specItemSheet = &sheetKind[SpecItem, specItemIn]{
 		return err
 	},
 	cols: []sheetCol[specItemIn]{
-		refCol("project_id", "projects", func(in *specItemIn) *int64 { return &in.ProjectID }),
+		withLabel(refCol("project_id", "projects", func(in *specItemIn) *int64 { return &in.ProjectID }), "sheet.col.spec_item.project_id"),
 		textCol("name", func(in *specItemIn) *string { return &in.Name }),
 		enumCol("kind", "device_kind", DeviceKinds, func(in *specItemIn) *string { return &in.Kind }),
 		intCol("quantity", func(in *specItemIn) *int { return &in.Quantity }),
