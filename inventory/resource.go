@@ -273,11 +273,18 @@ func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) erro
 	}
 	// A row outside the caller's scope is as good as absent: a unit's staff
 	// cannot make their records point at another unit's.
+	key := fmt.Sprintf("%s:%d", table, *id)
+	if tx.memo != nil && tx.memo.refs[key] {
+		return nil
+	}
 	query, args := andScope(tx.ctx, "SELECT 1 FROM "+table+" WHERE "+table+".id = ?", []any{*id},
 		scopeRules[table].read, true)
 	ok, err := exists(tx.ctx, tx, query, args...)
 	if err != nil {
 		return dbErr(err, "check "+field)
+	}
+	if ok && tx.memo != nil {
+		tx.memo.refs[key] = true
 	}
 	if !ok {
 		ve.Add(field, "no %s with id %d", strings.TrimSuffix(table, "s"), *id)

@@ -28,7 +28,7 @@ func specCol(key string, p func(*DeviceInput) **int) sheetCol[DeviceInput] {
 
 // The rack of a device is written as its room's name and its own: rack
 // names are unique within a room only.
-var deviceRoomCol = sheetCol[DeviceInput]{key: "room", label: "sheet.col.device.room", field: "rack_id",
+var deviceRoomCol = sheetCol[DeviceInput]{key: "room", label: "sheet.col.device.room",
 	get: func(n *sheetRefs, _ int64, in *DeviceInput) any {
 		if in.RackID == nil {
 			return nil
@@ -167,7 +167,7 @@ var specItemSheet = &sheetKind[SpecItem, specItemIn]{
 		return err
 	},
 	cols: []sheetCol[specItemIn]{
-		refCol("project_id", "projects", func(in *specItemIn) *int64 { return &in.ProjectID }),
+		withLabel(refCol("project_id", "projects", func(in *specItemIn) *int64 { return &in.ProjectID }), "sheet.col.spec_item.project_id"),
 		textCol("name", func(in *specItemIn) *string { return &in.Name }),
 		enumCol("kind", "device_kind", DeviceKinds, func(in *specItemIn) *string { return &in.Kind }),
 		intCol("quantity", func(in *specItemIn) *int { return &in.Quantity }),

@@ -8,6 +8,14 @@ import (
 	"hostroll/sheet"
 )
 
+// The lists that export take format and lang besides their filters; the web
+// takes both out before the list is read.
+func init() {
+	for _, ls := range []*listSpec{&unitList, &roomList, &rackList, &deviceList, &lineList, &projectList} {
+		ls.params = append(ls.params, "format", "lang")
+	}
+}
+
 // exportBatch is how many rows an export reads at a time.
 const exportBatch = 1000
 

@@ -74,9 +74,12 @@ type importer struct {
 	res   *ImportResult
 	group map[string]int // column + message → index in res.Errors, or -1 beyond the listed
 	fatal error          // a database failure: the import stops
+	// savepoint is set once a preview has set its savepoint.
+	savepoint bool
 }
 
 func newImporter(tx *txn, kind, lang string) *importer {
+	tx.memo = &txMemo{refs: map[string]bool{}, racks: map[int64]int{}}
 	return &importer{tx: tx, lang: lang, refs: newSheetRefs(tx.ctx, tx),
 		res:   &ImportResult{Kind: kind, Rows: []ImportRow{}, Errors: []ImportError{}, Ignored: []string{}},
 		group: map[string]int{}}
@@ -209,8 +212,13 @@ func (k *sheetKind[T, I]) where(lang string, lay layout, field string) colRef {
 		return lay.ref("id", field, locale.Field(lang, k.entity, "id"))
 	}
 	for _, c := range k.cols {
+		if field == c.key {
+			return lay.ref(c.key, field, k.label(lang, c))
+		}
+	}
+	for _, c := range k.cols {
 		f := c.fieldName()
-		if field == f || field == c.key || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[") {
+		if field == f || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[") {
 			return lay.ref(c.key, field, k.label(lang, c))
 		}
 	}
@@ -287,12 +295,25 @@ func (k *sheetKind[T, I]) runRow(ix *importer, lay layout, existing map[string]i
 		ix.addRow(out)
 	}
 	target, msg := k.target(ix, cells, keys, existing)
+	var base I
+	if target > 0 {
+		// The row's cells go onto the stored record: columns the file
+		// lacks keep their values.
+		old, err := k.get(ix.tx, target)
+		if err != nil {
+			fail(ix.errorsOf(err, "id"))
+			return
+		}
+		base, in = k.input(old), k.input(old)
+		errs = k.apply(ix, &in, cells)
+		out.Action, out.ID = ActionUpdate, target
+	}
 	if msg != "" {
 		errs = append(errs, rowErr{k.targetCol(cells), msg})
 	}
 	for _, key := range keys {
 		if first, dup := seen[key]; dup {
-			errs = append(errs, rowErr{k.keyCols[0], locale.T(ix.lang, "sheet.row.duplicate", first)})
+			errs = append(errs, rowErr{k.keyCols[len(k.keyCols)-1], locale.T(ix.lang, "sheet.row.duplicate", first)})
 			break
 		}
 	}
@@ -300,27 +321,13 @@ func (k *sheetKind[T, I]) runRow(ix *importer, lay layout, existing map[string]i
 		seen[key] = row.Num
 	}
 	if len(errs) > 0 || ix.fatal != nil {
-		fail(errs)
+		fail(k.alsoInvalid(ix, lay, in, errs))
 		return
 	}
-	var base I
-	if target > 0 {
-		old, err := k.get(ix.tx, target)
-		if err != nil {
-			fail(ix.errorsOf(err, "id"))
-			return
-		}
-		base, in = k.input(old), k.input(old)
-		if errs := k.apply(ix, &in, cells); len(errs) > 0 {
-			fail(errs)
-			return
-		}
-		out.Action, out.ID = ActionUpdate, target
-		if k.same(base, in) {
-			out.Action = ActionUnchanged
-			ix.addRow(out)
-			return
-		}
+	if target > 0 && k.same(base, in) {
+		out.Action = ActionUnchanged
+		ix.addRow(out)
+		return
 	}
 	id, err := k.write(ix, target, &in)
 	if err != nil {
@@ -336,6 +343,26 @@ func (k *sheetKind[T, I]) runRow(ix *importer, lay layout, existing map[string]i
 	ix.addRow(out)
 }
 
+// alsoInvalid adds to a row's cell errors what validation finds in the
+// other columns, so a row's every problem is told at once.
+func (k *sheetKind[T, I]) alsoInvalid(ix *importer, lay layout, in I, errs []rowErr) []rowErr {
+	bad := map[string]bool{}
+	for _, e := range errs {
+		bad[k.where(ix.lang, lay, e.key).header] = true
+	}
+	var ve *ValidationError
+	if !errors.As(k.validate(&in), &ve) {
+		return errs
+	}
+	fields := ve.FieldsIn(ix.lang)
+	for _, f := range sortedKeys(fields) {
+		if at := k.where(ix.lang, lay, f); at.letter != "" && !bad[at.header] {
+			errs = append(errs, rowErr{f, fields[f]})
+		}
+	}
+	return errs
+}
+
 // same reports whether the row changes nothing: both inputs normalised as
 // a write would, then compared.
 func (k *sheetKind[T, I]) same(base, in I) bool {
@@ -346,14 +373,17 @@ func (k *sheetKind[T, I]) same(base, in I) bool {
 
 // write creates (target 0) or updates the row's record. A preview writes
 // each row under a savepoint, so a row that fails leaves nothing behind and
-// the rows after it go on; an apply stops at the first failure.
+// the rows after it go on; an apply stops at the first failure. The
+// savepoint is set once and set again after each row that stands, in the
+// same round trip as its release.
 func (k *sheetKind[T, I]) write(ix *importer, target int64, in *I) (int64, error) {
 	tx := ix.tx
-	if tx.dry {
+	if tx.dry && !ix.savepoint {
 		if err := tx.exec("SAVEPOINT sheet_row"); err != nil {
 			ix.fatal = dbErr(err, "savepoint")
 			return 0, ix.fatal
 		}
+		ix.savepoint = true
 	}
 	id := target
 	var err error
@@ -370,11 +400,11 @@ func (k *sheetKind[T, I]) write(ix *importer, target int64, in *I) (int64, error
 	if !tx.dry {
 		return id, err
 	}
-	end := "RELEASE SAVEPOINT sheet_row"
+	next := "RELEASE SAVEPOINT sheet_row; SAVEPOINT sheet_row"
 	if err != nil {
-		end = "ROLLBACK TO SAVEPOINT sheet_row; RELEASE SAVEPOINT sheet_row"
+		next = "ROLLBACK TO SAVEPOINT sheet_row"
 	}
-	if xerr := tx.exec(end); xerr != nil {
+	if xerr := tx.exec(next); xerr != nil {
 		ix.fatal = dbErr(xerr, "savepoint")
 		return 0, ix.fatal
 	}

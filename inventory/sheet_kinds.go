@@ -226,3 +226,8 @@ var projectSheet = fromResource(projects, projectList, func(p Project) int64 { r
 			func(r keyRow) []string { return one(fold.Key(r.A)) })
 	},
 })
+
+func withLabel[I any](c sheetCol[I], label string) sheetCol[I] {
+	c.label = label
+	return c
+}

@@ -34,6 +34,9 @@ type refTable struct {
 	byKey  map[string]int64
 	byName map[string]int64 // a second key (a unit's name)
 	text   map[int64]string
+	// scoped holds the ids in the caller's scope; the rest are known only
+	// so that a record in scope keeps (and exports) its reference to one.
+	scoped map[int64]bool
 }
 
 func newSheetRefs(ctx context.Context, q querier) *sheetRefs {
@@ -54,20 +57,15 @@ func (r *sheetRefs) table(name string) (*refTable, error) {
 		return t, nil
 	}
 	rq := refQueries[name]
-	rule := ""
-	if rq.scope != "" {
-		rule = scopeRules[rq.scope].read
-	}
-	query, args := andScope(r.ctx, rq.query, nil, rule, false)
 	var rows []struct {
 		ID int64  `db:"id"`
 		K  string `db:"k"`
 		N  string `db:"n"`
 	}
-	if err := r.q.SelectContext(r.ctx, &rows, r.q.Rebind(query+" ORDER BY id"), args...); err != nil {
+	if err := r.q.SelectContext(r.ctx, &rows, r.q.Rebind(rq.query+" ORDER BY id")); err != nil {
 		return nil, dbErr(err, "read "+name)
 	}
-	t := &refTable{byKey: map[string]int64{}, byName: map[string]int64{}, text: map[int64]string{}}
+	t := &refTable{byKey: map[string]int64{}, byName: map[string]int64{}, text: map[int64]string{}, scoped: map[int64]bool{}}
 	for _, row := range rows {
 		t.text[row.ID] = row.K
 		addKey(t.byKey, fold.Key(row.K), row.ID)
@@ -75,8 +73,30 @@ func (r *sheetRefs) table(name string) (*refTable, error) {
 			addKey(t.byName, fold.Key(row.N), row.ID)
 		}
 	}
+	if err := r.scope(name, rq.scope, t); err != nil {
+		return nil, err
+	}
 	r.tables[name] = t
 	return t, nil
+}
+
+// scope marks the rows of the table in the caller's scope.
+func (r *sheetRefs) scope(name, table string, t *refTable) error {
+	cond, args := scopeSQL(r.ctx, scopeRules[table].read)
+	if table == "" || cond == "" {
+		for id := range t.text {
+			t.scoped[id] = true
+		}
+		return nil
+	}
+	var ids []int64
+	if err := r.q.SelectContext(r.ctx, &ids, r.q.Rebind("SELECT id FROM "+name+" WHERE "+cond), args...); err != nil {
+		return dbErr(err, "read "+name)
+	}
+	for _, id := range ids {
+		t.scoped[id] = true
+	}
+	return nil
 }
 
 // addKey maps key to id, or to -1 when another id has it already.
@@ -131,6 +151,12 @@ func (r *sheetRefs) rack(id int64) (rackRef, error) {
 // its second key (a unit's name) when that is unique. The message says what
 // is wrong in the import's language.
 func (ix *importer) resolve(table, v string) (int64, string) {
+	return ix.resolveKeeping(table, v, func(int64) bool { return false })
+}
+
+// resolveKeeping is resolve where a record out of the caller's scope is
+// accepted only when keep says the field refers to it already.
+func (ix *importer) resolveKeeping(table, v string, keep func(int64) bool) (int64, string) {
 	t, err := ix.refs.table(table)
 	if err != nil {
 		ix.fatal = err
@@ -142,7 +168,7 @@ func (ix *importer) resolve(table, v string) (int64, string) {
 		id, ok = t.byName[k]
 	}
 	switch {
-	case !ok:
+	case !ok || (id > 0 && !t.scoped[id] && !keep(id)):
 		return 0, locale.T(ix.lang, "sheet.ref.missing."+table, v)
 	case id < 0:
 		return 0, locale.T(ix.lang, "sheet.ref.ambiguous."+table, v)
@@ -156,7 +182,8 @@ func (ix *importer) refCell(dst *int64, table, v string) string {
 		*dst = 0
 		return ""
 	}
-	id, msg := ix.resolve(table, v)
+	old := *dst
+	id, msg := ix.resolveKeeping(table, v, func(id int64) bool { return id == old })
 	if msg == "" {
 		*dst = id
 	}
@@ -169,7 +196,8 @@ func (ix *importer) optRefCell(dst **int64, table, v string) string {
 		*dst = nil
 		return ""
 	}
-	id, msg := ix.resolve(table, v)
+	old := *dst
+	id, msg := ix.resolveKeeping(table, v, func(id int64) bool { return old != nil && *old == id })
 	if msg == "" {
 		*dst = &id
 	}
@@ -178,6 +206,10 @@ func (ix *importer) optRefCell(dst **int64, table, v string) string {
 
 // refList reads several references in one cell, split by 、 , ; or newlines.
 func (ix *importer) refList(dst *[]int64, table, v string) string {
+	had := map[int64]bool{}
+	for _, id := range *dst {
+		had[id] = true
+	}
 	ids := []int64{}
 	var bad []string
 	for _, part := range strings.FieldsFunc(v, func(r rune) bool {
@@ -187,7 +219,7 @@ func (ix *importer) refList(dst *[]int64, table, v string) string {
 		if part == "" {
 			continue
 		}
-		id, msg := ix.resolve(table, part)
+		id, msg := ix.resolveKeeping(table, part, func(id int64) bool { return had[id] })
 		if msg != "" {
 			bad = append(bad, msg)
 			continue

@@ -36,6 +36,17 @@ type txn struct {
 	// is the id the last dry create got.
 	dry    bool
 	lastID int64
+
+	// memo, when set (an import's transaction), remembers within the
+	// transaction the references found to exist and the racks already
+	// locked with their heights, so thousands of rows do not ask again.
+	// Imports never delete, so what was found stays true.
+	memo *txMemo
+}
+
+type txMemo struct {
+	refs  map[string]bool
+	racks map[int64]int
 }
 
 // auditLockKey is the PostgreSQL advisory lock that serialises appends to the

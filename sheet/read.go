@@ -25,7 +25,7 @@ func ReadAll(r io.Reader, lim Limits) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > lim.MaxBytes {
-		return nil, newError(CodeTooLarge, "too_large", "the file is larger than %d MiB", lim.MaxBytes>>20)
+		return nil, TooLargeError(lim.MaxBytes)
 	}
 	return b, nil
 }
@@ -54,7 +54,7 @@ func Read(r io.Reader, lim Limits) (*Table, error) {
 func Parse(b []byte, sheet string, lim Limits) (*Table, error) {
 	lim = lim.withDefaults()
 	if int64(len(b)) > lim.MaxBytes {
-		return nil, newError(CodeTooLarge, "too_large", "the file is larger than %d MiB", lim.MaxBytes>>20)
+		return nil, TooLargeError(lim.MaxBytes)
 	}
 	if bytes.HasPrefix(b, oleMagic) {
 		return nil, newError(CodeUnreadable, "xls", "this is an old .xls or an encrypted workbook; save it as .xlsx (Excel workbook) or CSV")

@@ -150,3 +150,9 @@ func ColumnName(i int) string {
 	}
 	return name
 }
+
+// TooLargeError is the refusal of a file over maxBytes, for a caller that
+// sees its size before reading it.
+func TooLargeError(maxBytes int64) *Error {
+	return newError(CodeTooLarge, "too_large", "the file is larger than %d MiB", maxBytes>>20)
+}

@@ -12,8 +12,8 @@ import (
 
 // mountSpec registers the technical plan's routes (Art. 8, 10): the spec
 // items, their revisions and the compliance check.
-func mountSpec(api fiber.Router, s *inventory.Store) {
-	api.Get("/projects/:id/spec-items", can("project.read"), partList(s.SpecItems))
+func mountSpec(api fiber.Router, s *inventory.Store, export fiber.Handler) {
+	api.Get("/projects/:id/spec-items", can("project.read"), withExport(partList(s.SpecItems), export))
 	api.Post("/projects/:id/spec-items", can("spec.write"), createSpecItem(s))
 	api.Get("/projects/:id/spec-items/:item_id", can("project.read"), getSpecItem(s))
 	api.Patch("/projects/:id/spec-items/:item_id", can("spec.write"), patchSpecItem(s))

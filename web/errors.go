@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"hostroll/inventory"
+	"hostroll/sheet"
 	"hostroll/web/ui"
 )
 
@@ -46,8 +47,11 @@ func statusOf(err error) (int, errorDetail) {
 		ce *inventory.ConflictError
 		xe *inventory.ForbiddenError
 		fe *fiber.Error
+		se *sheet.Error
 	)
 	switch {
+	case errors.As(err, &se):
+		return sheetStatus(se)
 	case errors.As(err, &ae):
 		return ae.status, errorDetail{Code: ae.code, Message: ae.message, Fields: ae.fields}
 	case errors.As(err, &ve):
@@ -134,11 +138,17 @@ func errorHandler(log *slog.Logger, pages *ui.UI) fiber.ErrorHandler {
 				detail.Fields[ce.Field] = detail.Message
 			}
 		}
+		if se := (*sheet.Error)(nil); errors.As(err, &se) {
+			status, detail = sheetError(c, se)
+		}
 		var ae *apiError
-		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) {
+		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) && !errors.As(err, new(*sheet.Error)) {
 			detail.Message = "request body is larger than 1 MiB"
 			if isUpload(c) {
 				detail.Message = "request body is larger than 21 MiB; a document's file may be at most 20 MiB"
+				if importPath.MatchString(c.Path()) {
+					detail.Message = "request body is larger than 21 MiB; a spreadsheet may be at most 20 MiB"
+				}
 			}
 		}
 		if status >= 500 {
