@@ -134,3 +134,31 @@ func TestReportCSV(t *testing.T) {
 		t.Error("pdf was written")
 	}
 }
+
+// TestNotice: a notice's workbook has its title, number, state and day
+// above the body, a paragraph a row, and the units with their problems;
+// a withdrawn notice says why.
+func TestNotice(t *testing.T) {
+	day := inventory.Date("2026-05-06")
+	page := inventory.NoticePage{Notice: inventory.Notice{ID: 7, Title: "关于州财政局专线整改不到位的通报",
+		Number: "州政务办通〔2026〕5号", Body: "第一段。\n\n第二段。", Status: "withdrawn", PublishedOn: &day,
+		WithdrawalReason: "已整改"},
+		Units: []inventory.NoticeUnit{{Code: "CZ", Name: "州财政局", Problems: []inventory.NoticeProblem{
+			{Kind: "rectification", ID: 1, Text: "专线未并入外网", DueOn: &day}}}}}
+	r := Notice(page, Meta{Lang: "zh", Date: "2026-11-30"})
+	if r.Name != "notice-7" || r.Title[0] != page.Notice.Title || !strings.Contains(r.Title[1], "州政务办通〔2026〕5号") ||
+		!strings.Contains(r.Title[1], "2026-05-06") {
+		t.Errorf("title %q", r.Title)
+	}
+	body := r.Tables[0].Rows
+	if len(body) != 3 || body[1][0] != "第二段。" || !strings.Contains(body[2][0].(string), "已整改") {
+		t.Errorf("body %q", body)
+	}
+	if p := r.Tables[1].Rows; len(p) != 1 || p[0][2] != "整改通知" || p[0][5] != "2026-05-06" {
+		t.Errorf("problems %q", p)
+	}
+	var buf bytes.Buffer
+	if err := r.Write(&buf, "xlsx"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"hostroll/demo"
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
 	"hostroll/report"
@@ -133,5 +139,44 @@ func demoReports(t *testing.T, ctx context.Context, s *inventory.Store) {
 				t.Errorf("report %s: table %s is empty", r.Name, tab.Name)
 			}
 		}
+	}
+}
+
+// TestDemoCommand: --write-workbook writes the workbook the binary ships
+// (no database needed), --scale loads a generated set of the size asked
+// for through the importer, and a bad size is a usage error.
+func TestDemoCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "xiangxi.xlsx")
+	if code, out, errs := runCLI(t, "demo", "--write-workbook", path); code != 0 || !strings.Contains(out, path) {
+		t.Fatalf("--write-workbook: %d %s %s", code, out, errs)
+	}
+	written, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := demo.WorkbookFiles(written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := demo.WorkbookFiles(demo.Workbook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range demo.Kinds {
+		if !bytes.Equal(got[kind], shipped[kind]) {
+			t.Errorf("the written workbook's %s differ from the shipped one's", kind)
+		}
+	}
+
+	db := dbtest.SQLite(t)
+	code, out, errs := runCLI(t, "demo", "--db", db.URL, "--scale", "1500")
+	if code != 0 || !regexp.MustCompile(`loaded the demo data set: \d+ records in [0-9.]+ s`).MatchString(out) {
+		t.Fatalf("--scale 1500: %d %s %s", code, out, errs)
+	}
+	if _, n, err := db.Store.Devices(context.Background(), inventory.ListParams{Limit: 1}); err != nil || n < 1450 || n > 1550 {
+		t.Errorf("--scale 1500 loaded %d devices (%v)", n, err)
+	}
+	if code, _, errs := runCLI(t, "demo", "--db", db.URL, "--scale", "-3"); code != 2 || !strings.Contains(errs, "--scale") {
+		t.Errorf("--scale -3: exit %d, %s", code, errs)
 	}
 }
