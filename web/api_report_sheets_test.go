@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,6 +132,15 @@ func TestListSheets(t *testing.T) {
 		en := sheetRows(t, c.do(t, "GET", p("/api/v1/findings?format=xlsx&lang=en&unit_id=%d", unitID), nil), "Findings")
 		if en[4][0] != "ID" || !slicesContain(en[5], "Open") {
 			t.Errorf("findings in English: %q", en)
+		}
+		// The exemptions: exempted findings, the exemption in columns of its own.
+		fid := idOf(t, c.get(t, p("/api/v1/findings?unit_id=%d&rule=private-line", unitID))["items"].([]any)[0].(obj))
+		c.do(t, "POST", p("/api/v1/findings/%d/exemption", fid), obj{"reason": "人民银行要求的专用通道，已备案", "basis": "other"}).want(t, 200)
+		ex := sheetRows(t, c.do(t, "GET", "/api/v1/findings?format=xlsx&status=exempted", nil), "")
+		at := slices.Index(ex[4], "豁免原因")
+		if len(ex) != 6 || at < 0 || ex[5][at] != "人民银行要求的专用通道，已备案" || !slices.Contains(ex[5], "其他") ||
+			!strings.Contains(ex[2][0], "状态：已豁免") {
+			t.Errorf("exemptions: %q", ex)
 		}
 		c.create(t, "/api/v1/snmp-profiles", obj{"name": "v2c", "version": "2c", "community": "public"})
 		for _, path := range []string{"/api/v1/checks?format=xlsx", p("/api/v1/devices/%d/observations?format=csv", deviceID),

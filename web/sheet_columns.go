@@ -20,6 +20,10 @@ type listColumn struct {
 	key   string
 	index []int
 	enum  string
+	// parent is the field of the record this column's field is in
+	// ("exemption"), and child the field's own key ("reason"); "" for a
+	// field of the listed record itself.
+	parent, child string
 }
 
 // enumSets name the enumeration set of a field of a listed entity, by
@@ -31,7 +35,7 @@ var enumSets = map[string]string{
 	"notice.status": "notice_status", "user.role": "role", "history.kind": "history_kind",
 	"history.from_status": "project_status", "history.to_status": "project_status",
 	"document.type": "document_type", "line_history.platform": "line_platform",
-	"amendment.status": "project_status",
+	"amendment.status": "project_status", "exemption.basis": "exemption_basis",
 }
 
 // columnsOf lists the exported columns of T for entity: every JSON field
@@ -57,15 +61,46 @@ func columnsOf(t reflect.Type, entity string) []listColumn {
 		if name == "" {
 			name = f.Name
 		}
+		if nested := structOf(f.Type); nested != nil {
+			// A record within the record (a finding's exemption): a column
+			// per field, named <field>_<its field>.
+			for _, c := range columnsOf(nested, name) {
+				c.parent, c.child = name, c.key
+				c.key, c.index = name+"_"+c.key, append([]int{i}, c.index...)
+				cols = append(cols, c)
+			}
+			continue
+		}
 		set := enumSets[entity+"."+name]
 		cols = append(cols, listColumn{key: name, index: []int{i}, enum: set})
 	}
 	return cols
 }
 
+// structOf is the struct a field holds directly or by pointer, when it is
+// a record of its own (not a time, not a type that writes its own JSON).
+func structOf(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == reflect.TypeFor[time.Time]() ||
+		reflect.PointerTo(t).Implements(reflect.TypeFor[json.Marshaler]()) {
+		return nil
+	}
+	return t
+}
+
 // heading is a column's label: the entity's field label, else the reports'
 // column label, else the key itself.
 func (c listColumn) heading(lang, entity string) string {
+	if c.parent != "" { // e.g. 豁免原因, Exemption reason
+		outer := listColumn{key: c.parent}.heading(lang, entity)
+		inner := listColumn{key: c.child}.heading(lang, c.parent)
+		if lang != locale.ZH {
+			inner = strings.ToLower(inner[:1]) + inner[1:]
+		}
+		return locale.T(lang, "report.col_nested", outer, inner)
+	}
 	if s, ok := locale.Lookup(lang, "field."+entity+"."+c.key); ok {
 		return s
 	}
@@ -79,7 +114,16 @@ func (c listColumn) heading(lang, entity string) string {
 // numbers stay numbers, times are shown in zone, enumeration values and
 // yes/no in lang, anything structured as JSON.
 func (c listColumn) cell(v reflect.Value, lang string, zone *time.Location) any {
-	f := v.FieldByIndex(c.index)
+	f := v
+	for _, i := range c.index {
+		for f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				return nil
+			}
+			f = f.Elem()
+		}
+		f = f.Field(i)
+	}
 	for f.Kind() == reflect.Pointer {
 		if f.IsNil() {
 			return nil
