@@ -90,10 +90,11 @@ func (r *sheetRefs) rackIn(roomID int64, name string) (int64, error) {
 			}
 		}
 	}
-	for _, k := range rackKey(roomID, name) {
-		return r.rackKeys[k], nil
+	keys := rackKey(roomID, name)
+	if len(keys) == 0 {
+		return 0, nil
 	}
-	return 0, nil
+	return r.rackKeys[keys[0]], nil
 }
 
 var deviceSheet = fromResource(devices, deviceList, func(d Device) int64 { return d.ID }, false, &sheetKind[Device, DeviceInput]{
