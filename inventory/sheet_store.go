@@ -223,3 +223,52 @@ func sheetMsg(lang, key, role, kind string) string {
 func conflictKey(key string, args ...any) error {
 	return &ConflictError{Message: locale.T(locale.EN, key, args...), MessageZH: locale.T(locale.ZH, key, args...)}
 }
+
+// ImportWorkbook writes every worksheet of an XLSX file named after a kind
+// ("devices", 设备 or Devices), in the order the kinds depend on each other,
+// all in one transaction or nothing: a whole register (the demo
+// prefecture's) at once. Worksheets named after no kind are skipped. When a
+// row fails, the error names its worksheet, row and column.
+func (s *Store) ImportWorkbook(ctx context.Context, file []byte, lang string) (map[string]ImportResult, error) {
+	wb, err := sheet.OpenXLSX(file, sheet.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	defer wb.Close()
+	names := map[string]string{} // kind → worksheet
+	for _, name := range wb.Sheets() {
+		for _, kind := range SheetKinds {
+			if name == kind || name == locale.T(locale.ZH, "sheet.kind."+kind) || name == locale.T(locale.EN, "sheet.kind."+kind) {
+				names[kind] = name
+			}
+		}
+	}
+	out := map[string]ImportResult{}
+	err = s.lockedTx(ctx, func(tx *txn) error {
+		for _, kind := range SheetKinds {
+			name, ok := names[kind]
+			if !ok {
+				continue
+			}
+			k, err := kindFor(ctx, kind)
+			if err != nil {
+				return err
+			}
+			tab, err := wb.Table(name)
+			if err != nil {
+				return err
+			}
+			ix := newImporter(tx, kind, lang)
+			if err := k.run(ix, tab); err != nil {
+				return fmt.Errorf("inventory: worksheet %q: %w", name, err)
+			}
+			out[kind] = *ix.res
+			if ix.res.ErrorTotal > 0 {
+				e := ix.res.Errors[0]
+				return conflictKey("sheet.import.sheet_failed", name, e.Rows[0], e.Header, e.Message)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
