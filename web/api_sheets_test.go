@@ -12,6 +12,7 @@ import (
 
 	"hostroll/inventory"
 	"hostroll/sheet"
+	"hostroll/web"
 )
 
 func init() {
@@ -152,6 +153,10 @@ func TestSheetImportAPI(t *testing.T) {
 
 func TestSheetImportRefusedFiles(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
+		over := wantErr(t, c.doListening(t, "POST", "/api/v1/imports", strings.Repeat("x", web.UploadBodyLimit+1)), 413, "too_large", "")
+		if !strings.Contains(message(over), "spreadsheet") {
+			t.Errorf("a body over the upload limit: %v", over)
+		}
 		var bomb bytes.Buffer
 		zw := zip.NewWriter(&bomb)
 		w, _ := zw.Create("xl/worksheets/sheet1.xml")
