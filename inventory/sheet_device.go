@@ -9,13 +9,18 @@ import (
 	"hostroll/locale"
 )
 
-func deviceKeys(manufacturer, serial, assetTag string) []string {
+// deviceKeys are a device's natural keys: manufacturer and serial, the
+// asset tag, and for a device with neither its name within its unit.
+func deviceKeys(manufacturer, serial, assetTag string, unitID int64, name string) []string {
 	var keys []string
 	if serial != "" {
 		keys = append(keys, "s\x00"+fold.Key(manufacturer)+"\x00"+fold.Key(serial))
 	}
 	if assetTag != "" {
 		keys = append(keys, "a\x00"+fold.Key(assetTag))
+	}
+	if len(keys) == 0 && unitID != 0 && name != "" {
+		keys = append(keys, "n\x00"+strconv.FormatInt(unitID, 10)+"\x00"+fold.Key(name))
 	}
 	return keys
 }
@@ -90,10 +95,11 @@ func (r *sheetRefs) rackIn(roomID int64, name string) (int64, error) {
 			}
 		}
 	}
-	for _, k := range rackKey(roomID, name) {
-		return r.rackKeys[k], nil
+	keys := rackKey(roomID, name)
+	if len(keys) == 0 {
+		return 0, nil
 	}
-	return 0, nil
+	return r.rackKeys[keys[0]], nil
 }
 
 var deviceSheet = fromResource(devices, deviceList, func(d Device) int64 { return d.ID }, false, &sheetKind[Device, DeviceInput]{
@@ -131,11 +137,12 @@ var deviceSheet = fromResource(devices, deviceList, func(d Device) int64 { retur
 		specCol("ports", func(in *DeviceInput) **int { return &in.Specs.Ports }),
 	},
 	keys: func(_ *importer, in *DeviceInput) []string {
-		return deviceKeys(in.Manufacturer, in.Serial, in.AssetTag)
+		return deviceKeys(in.Manufacturer, in.Serial, in.AssetTag, in.UnitID, in.Name)
 	},
 	existing: func(ix *importer) (map[string]int64, error) {
-		return existingKeys(ix, `SELECT id, manufacturer AS a, COALESCE(serial, '') AS b, COALESCE(asset_tag, '') AS c
-			FROM devices`, "devices", func(r keyRow) []string { return deviceKeys(r.A, r.B, r.C) })
+		return existingKeys(ix, `SELECT id, manufacturer AS a, COALESCE(serial, '') AS b, COALESCE(asset_tag, '') AS c,
+			unit_id AS u, name AS n FROM devices`, "devices",
+			func(r keyRow) []string { return deviceKeys(r.A, r.B, r.C, r.U, r.N) })
 	},
 })
 

@@ -93,8 +93,7 @@ func (k *sheetKind[T, I]) exportTo(ctx context.Context, s *Store, p ListParams, 
 // written, so a bad request is answered with an error rather than a broken
 // file.
 func (s *Store) ExportParams(ctx context.Context, kind string, p ListParams) error {
-	k, ok := sheetKindOf(kind)
-	if !ok {
+	if _, ok := sheetKindOf(kind); !ok {
 		return Invalid("kind", "must be one of %s", strings.Join(SheetKinds, ", "))
 	}
 	if kind == "spec-items" {
@@ -105,7 +104,6 @@ func (s *Store) ExportParams(ctx context.Context, kind string, p ListParams) err
 		}
 		return nil
 	}
-	_ = k
 	p.Limit, p.Offset = 1, 0
 	_, _, err := sheetListSpec(kind).where(&p)
 	return err

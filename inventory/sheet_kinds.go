@@ -29,6 +29,8 @@ type keyRow struct {
 	A  string `db:"a"`
 	B  string `db:"b"`
 	C  string `db:"c"`
+	U  int64  `db:"u"` // devices only
+	N  string `db:"n"` // devices only
 }
 
 // existingKeys reads the natural keys of a table's rows in the caller's

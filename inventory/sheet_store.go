@@ -30,9 +30,8 @@ func kindFor(ctx context.Context, kind string) (anyKind, error) {
 	}
 	c := CallerOf(ctx)
 	if !Allowed(c.Role, k.writeAction()) {
-		return nil, forbidden(
-			fmt.Sprintf("角色 %s 无权导入%s", locale.Label(locale.ZH, "role", c.Role), locale.T(locale.ZH, "sheet.kind."+kind)),
-			fmt.Sprintf("the role %s may not import %s", c.Role, kind))
+		return nil, forbidden(sheetMsg(locale.ZH, "sheet.import.forbidden", c.Role, kind),
+			sheetMsg(locale.EN, "sheet.import.forbidden", c.Role, kind))
 	}
 	return k, nil
 }
@@ -157,7 +156,7 @@ func (s *Store) ApplyImport(ctx context.Context, id int64) (ImportResult, error)
 			return err
 		}
 		if print != row.Fingerprint {
-			return conflictL("", "预览之后数据已有变化：请重新上传文件预览", "the data changed since the preview: upload the file again to preview it")
+			return conflictKey("sheet.import.stale")
 		}
 		if res, err = applyRows(tx, k, row.File, row.Lang); err != nil {
 			return err
@@ -170,12 +169,11 @@ func (s *Store) ApplyImport(ctx context.Context, id int64) (ImportResult, error)
 func (r importRow) usable(now time.Time) error {
 	switch {
 	case r.AppliedAt != nil:
-		return conflictL("", "该预览已导入", "this preview was applied already")
+		return conflictKey("sheet.import.applied")
 	case !now.Before(r.ExpiresAt):
-		return conflictL("", "预览已超过一小时失效：请重新上传文件预览", "the preview has expired (after an hour): upload the file again")
+		return conflictKey("sheet.import.expired")
 	case r.Errors > 0:
-		return conflictL("", fmt.Sprintf("预览有 %d 处错误，未导入任何数据：请改正文件后重新预览", r.Errors),
-			fmt.Sprintf("the preview has %d errors: nothing was written; correct the file and preview it again", r.Errors))
+		return conflictKey("sheet.import.has_errors", r.Errors)
 	}
 	return nil
 }
@@ -209,9 +207,68 @@ func applyRows(tx *txn, k anyKind, file []byte, lang string) (ImportResult, erro
 	}
 	if ix.res.ErrorTotal > 0 {
 		e := ix.res.Errors[0]
-		zh := fmt.Sprintf("预览之后数据已有变化，未导入任何数据：第 %d 行 %s：%s", e.Rows[0], e.Header, e.Message)
-		en := fmt.Sprintf("the data changed since the preview and nothing was written: row %d %s: %s", e.Rows[0], e.Header, e.Message)
-		return *ix.res, &ConflictError{Message: en, MessageZH: zh}
+		return *ix.res, conflictKey("sheet.import.row_failed", e.Rows[0], e.Header, e.Message)
 	}
 	return *ix.res, nil
+}
+
+// sheetMsg renders a message of the import in lang; the kind and the role
+// are named by their labels.
+func sheetMsg(lang, key, role, kind string) string {
+	return locale.T(lang, key, locale.Label(lang, "role", role), locale.T(lang, "sheet.kind."+kind))
+}
+
+// conflictKey is a conflict whose message is a catalog key, in both
+// languages.
+func conflictKey(key string, args ...any) error {
+	return &ConflictError{Message: locale.T(locale.EN, key, args...), MessageZH: locale.T(locale.ZH, key, args...)}
+}
+
+// ImportWorkbook writes every worksheet of an XLSX file named after a kind
+// ("devices", 设备 or Devices), in the order the kinds depend on each other,
+// all in one transaction or nothing: a whole register (the demo
+// prefecture's) at once. Worksheets named after no kind are skipped. When a
+// row fails, the error names its worksheet, row and column.
+func (s *Store) ImportWorkbook(ctx context.Context, file []byte, lang string) (map[string]ImportResult, error) {
+	wb, err := sheet.OpenXLSX(file, sheet.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	defer wb.Close()
+	names := map[string]string{} // kind → worksheet
+	for _, name := range wb.Sheets() {
+		for _, kind := range SheetKinds {
+			if name == kind || name == locale.T(locale.ZH, "sheet.kind."+kind) || name == locale.T(locale.EN, "sheet.kind."+kind) {
+				names[kind] = name
+			}
+		}
+	}
+	out := map[string]ImportResult{}
+	err = s.lockedTx(ctx, func(tx *txn) error {
+		for _, kind := range SheetKinds {
+			name, ok := names[kind]
+			if !ok {
+				continue
+			}
+			k, err := kindFor(ctx, kind)
+			if err != nil {
+				return err
+			}
+			tab, err := wb.Table(name)
+			if err != nil {
+				return err
+			}
+			ix := newImporter(tx, kind, lang)
+			if err := k.run(ix, tab); err != nil {
+				return fmt.Errorf("inventory: worksheet %q: %w", name, err)
+			}
+			out[kind] = *ix.res
+			if ix.res.ErrorTotal > 0 {
+				e := ix.res.Errors[0]
+				return conflictKey("sheet.import.sheet_failed", name, e.Rows[0], e.Header, e.Message)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
+	"hostroll/locale"
 	"hostroll/sheet"
 )
 
@@ -138,4 +141,74 @@ func TestSheetRoundTripChanged(t *testing.T) {
 		_, err = s.ApplyImport(ctx, p.ID)
 		wantErr(t, err, "conflict", "")
 	})
+}
+
+// TestSheetWorkbook exports every kind into one workbook (a worksheet per
+// kind, named by its Chinese label) and loads it into an empty database in
+// one transaction; a bad row leaves that database empty.
+func TestSheetWorkbook(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
+		s, ctx := db.Store, context.Background()
+		seedSheets(t, s)
+		wb := workbookOf(t, s, ctx)
+		empty := dbtest.Dialect(t, db.Name).Store
+		snmp := inventory.DefaultSNMPProfileInput() // secrets are not exported: profiles are made by hand
+		snmp.Name, snmp.Community = "默认 v2c", "public"
+		_, err := empty.CreateSNMPProfile(ctx, snmp)
+		noErr(t, err)
+		res, err := empty.ImportWorkbook(ctx, wb, "zh")
+		noErr(t, err)
+		for _, kind := range inventory.SheetKinds {
+			if res[kind].Counts.Create == 0 || res[kind].ErrorTotal != 0 {
+				t.Errorf("%s: %+v", kind, res[kind].Counts)
+			}
+		}
+		again, err := empty.ImportWorkbook(ctx, wb, "zh")
+		noErr(t, err)
+		for kind, r := range again {
+			if r.Counts.Unchanged != len(r.Rows) {
+				t.Errorf("%s again: %+v", kind, r.Counts)
+			}
+		}
+
+		other := dbtest.Dialect(t, db.Name).Store
+		broken := bytes.Replace(wb, []byte("XX-2026-001"), []byte("XX-2026-00X"), 1) // shared strings: the devices' project too
+		_, err = other.ImportWorkbook(ctx, broken, "zh")
+		wantErr(t, err, "conflict", "")
+		if _, n, _ := other.Units(ctx, inventory.ListParams{}); n != 0 {
+			t.Errorf("a failed workbook left %d units", n)
+		}
+	})
+}
+
+// workbookOf writes every kind's export as one worksheet of a workbook,
+// without the id column: the workbook is for another database.
+func workbookOf(t *testing.T, s *inventory.Store, ctx context.Context) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, kind := range inventory.SheetKinds {
+		tab, err := sheet.Parse(exportKind(t, s, ctx, kind, "csv", "zh"), "", sheet.Limits{})
+		noErr(t, err)
+		name := locale.T(locale.ZH, "sheet.kind."+kind)
+		if i == 0 {
+			noErr(t, f.SetSheetName("Sheet1", name))
+		} else if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		rows := [][]string{tab.Header[1:]}
+		for _, r := range tab.Rows {
+			rows = append(rows, r.Cells[1:])
+		}
+		for j, r := range rows {
+			cells := make([]any, len(r))
+			for k, c := range r {
+				cells[k] = c
+			}
+			noErr(t, f.SetSheetRow(name, fmt.Sprintf("A%d", j+1), &cells))
+		}
+	}
+	var buf bytes.Buffer
+	noErr(t, f.Write(&buf))
+	return buf.Bytes()
 }

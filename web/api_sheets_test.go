@@ -12,6 +12,7 @@ import (
 
 	"hostroll/inventory"
 	"hostroll/sheet"
+	"hostroll/web"
 )
 
 func init() {
@@ -73,7 +74,18 @@ func TestSheetExportAPI(t *testing.T) {
 		wantErr(t, c.do(t, "GET", "/api/v1/devices?format=pdf", nil), 400, "validation", "format")
 		wantErr(t, c.do(t, "GET", "/api/v1/devices?format=csv&status=broken", nil), 400, "validation", "status")
 
+		// A project's spec items, and a project out of reach.
+		project := idOf(t, c.create(t, "/api/v1/projects", projectBody("XX-SHEET", unitID)))
+		c.create(t, p("/api/v1/projects/%d/spec-items", project), obj{"kind": "server", "name": "计算节点", "quantity": 2,
+			"requirements": []obj{{"field": "memory_gb", "op": "min", "value": 128}}})
+		spec := readSheet(t, c.do(t, "GET", p("/api/v1/projects/%d/spec-items?format=csv", project), nil))
+		if len(spec.Rows) != 1 || spec.Rows[0].Cell(1) != "XX-SHEET" || spec.Rows[0].Cell(6) != "memory_gb >= 128" {
+			t.Errorf("spec items: %q %v", spec.Header, spec.Rows)
+		}
+		wantErr(t, c.do(t, "GET", "/api/v1/projects/999999/spec-items?format=xlsx", nil), 404, "not_found", "")
+
 		staff := c.asUnit(t, inventory.RoleUnitStaff, &other)
+		wantErr(t, staff.do(t, "GET", p("/api/v1/projects/%d/spec-items?format=csv", project), nil), 404, "not_found", "")
 		if tab := readSheet(t, staff.do(t, "GET", "/api/v1/devices?format=csv", nil)); len(tab.Rows) != 1 || tab.Rows[0].Cell(1) != "=node-1004" {
 			t.Errorf("unit staff export %d rows: %v", len(tab.Rows), tab.Rows)
 		}
@@ -129,11 +141,22 @@ func TestSheetImportAPI(t *testing.T) {
 		// Roles: a planner imports nothing; an operator no projects.
 		wantErr(t, c.as(t, inventory.RolePlanner).importFile(t, "units", "u.csv", []byte("code,name\r\nX,Y\r\n")), 403, "forbidden", "")
 		wantErr(t, op.importFile(t, "projects", "p.csv", []byte("code,name\r\nX,Y\r\n")), 403, "forbidden", "")
+
+		// Messages in the request's language; codes and fields stay English.
+		r := c.uploadForm(t, "/api/v1/imports?lang=en", map[string]string{"kind": "units"}, "u.csv", []byte("code,name,kind\r\nA,,planet\r\n"))
+		d = r.want(t, 201)
+		if msgs := fmt.Sprint(d["errors"]); !strings.Contains(msgs, `"planet" is not one of the choices`) || strings.Contains(msgs, "可选") {
+			t.Errorf("English preview: %s", msgs)
+		}
 	})
 }
 
 func TestSheetImportRefusedFiles(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
+		over := wantErr(t, c.doListening(t, "POST", "/api/v1/imports", strings.Repeat("x", web.UploadBodyLimit+1)), 413, "too_large", "")
+		if !strings.Contains(message(over), "spreadsheet") {
+			t.Errorf("a body over the upload limit: %v", over)
+		}
 		var bomb bytes.Buffer
 		zw := zip.NewWriter(&bomb)
 		w, _ := zw.Create("xl/worksheets/sheet1.xml")
