@@ -30,18 +30,21 @@ type loader struct {
 func ptr[T any](v T) *T { return &v }
 
 // loadDemo loads the demo prefecture into an empty database: the workbook
-// shipped in the binary through the importer, then the history through the
-// store. It refuses a database that has units.
+// shipped in the binary through the importer, every worksheet in one
+// transaction, then the history through the store. It refuses a database
+// that has units.
 func loadDemo(ctx context.Context, s *inventory.Store) (int, error) {
-	files, err := demo.WorkbookFiles(demo.Workbook)
-	if err != nil {
-		return 0, err
-	}
-	byKind := map[string][][]byte{}
-	for kind, f := range files {
-		byKind[kind] = [][]byte{f}
-	}
-	return loadDemoFiles(ctx, s, demo.Generate(demo.Devices), byKind)
+	return loadDemoWith(ctx, s, demo.Generate(demo.Devices), func() (int, error) {
+		res, err := s.ImportWorkbook(ctx, demo.Workbook, "zh")
+		n := 0
+		for _, r := range res {
+			n += r.Counts.Create
+		}
+		if err != nil {
+			return n, fmt.Errorf("demo data: import the workbook: %w", err)
+		}
+		return n, nil
+	})
 }
 
 // scaleChunk is how many rows one file of a scaled demo holds: the
@@ -53,18 +56,28 @@ const scaleChunk = 10_000
 // importing each kind in files of scaleChunk rows, one transaction each.
 func loadDemoScale(ctx context.Context, s *inventory.Store, devices int) (int, error) {
 	set := demo.Generate(devices)
-	byKind := map[string][][]byte{}
-	for _, kind := range demo.Kinds {
-		files, err := set.Files(kind, scaleChunk)
-		if err != nil {
-			return 0, err
+	return loadDemoWith(ctx, s, set, func() (int, error) {
+		n := 0
+		for _, kind := range demo.Kinds {
+			files, err := set.Files(kind, scaleChunk)
+			if err != nil {
+				return n, err
+			}
+			for i, f := range files {
+				res, err := s.ImportFile(ctx, kind, f, "zh")
+				if err != nil {
+					return n, fmt.Errorf("demo data: import %s (file %d): %w", kind, i+1, err)
+				}
+				n += res.Counts.Create
+			}
 		}
-		byKind[kind] = files
-	}
-	return loadDemoFiles(ctx, s, set, byKind)
+		return n, nil
+	})
 }
 
-func loadDemoFiles(ctx context.Context, s *inventory.Store, set *demo.Set, files map[string][][]byte) (int, error) {
+// loadDemoWith runs the import of a set's inventory into an empty database,
+// then writes the set's history through the store.
+func loadDemoWith(ctx context.Context, s *inventory.Store, set *demo.Set, importInventory func() (int, error)) (int, error) {
 	_, total, err := s.Units(ctx, inventory.ListParams{Limit: 1})
 	if err != nil {
 		return 0, err
@@ -72,15 +85,9 @@ func loadDemoFiles(ctx context.Context, s *inventory.Store, set *demo.Set, files
 	if total > 0 {
 		return 0, errNotEmpty
 	}
-	n := 0
-	for _, kind := range demo.Kinds {
-		for i, f := range files[kind] {
-			res, err := s.ImportFile(ctx, kind, f, "zh")
-			if err != nil {
-				return n, fmt.Errorf("demo data: import %s (file %d): %w", kind, i+1, err)
-			}
-			n += res.Counts.Create
-		}
+	n, err := importInventory()
+	if err != nil {
+		return n, err
 	}
 	l := &loader{s: s, ctx: ctx, n: n}
 	if err := l.index(); err != nil {
