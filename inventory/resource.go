@@ -71,7 +71,12 @@ func (r *resource[T, I]) read(ctx context.Context, q querier, id int64, suffix s
 	var v T
 	query, args := andScope(ctx, "SELECT "+r.cols+" FROM "+r.table+" WHERE "+r.table+".id = ?",
 		[]any{id}, scopeRules[r.table].read, true)
-	err := q.GetContext(ctx, &v, q.Rebind(query+suffix), args...)
+	var err error
+	if tx, ok := q.(*txn); ok { // an import's transaction reuses the prepared statement
+		err = tx.get(&v, query+suffix, args...)
+	} else {
+		err = q.GetContext(ctx, &v, q.Rebind(query+suffix), args...)
+	}
 	if err != nil {
 		return v, dbErr(err, fmt.Sprintf("%s %d", r.entity, id))
 	}

@@ -1,5 +1,7 @@
 package inventory
 
+import "github.com/jmoiron/sqlx"
+
 // Row actions of an import.
 const (
 	ActionCreate    = "create"
@@ -67,7 +69,7 @@ type importer struct {
 }
 
 func newImporter(tx *txn, kind, lang string) *importer {
-	tx.memo = &txMemo{refs: map[string]bool{}, racks: map[int64]int{}}
+	tx.memo = &txMemo{refs: map[string]bool{}, racks: map[int64]int{}, stmts: map[string]*sqlx.Stmt{}}
 	return &importer{tx: tx, lang: lang, refs: newSheetRefs(tx.ctx, tx),
 		res:   &ImportResult{Kind: kind, Rows: []ImportRow{}, Errors: []ImportError{}, Ignored: []string{}},
 		group: map[string]int{}}
