@@ -72,7 +72,7 @@ func nextSteps(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(out)
+		return c.JSON(out.In(langOf(c)))
 	}
 }
 
@@ -144,7 +144,7 @@ func eligibility(s *inventory.Store) fiber.Handler {
 		raw := c.Query("year")
 		year, err := strconv.Atoi(raw)
 		if err != nil {
-			ve.Add("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
+			ve.Add("year", "err.lifecycle.year.required_plan_year", raw)
 		}
 		if err := ve.Err(); err != nil {
 			return err
@@ -154,9 +154,9 @@ func eligibility(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		if format == "json" {
-			return c.JSON(e)
+			return c.JSON(e.In(langOf(c)))
 		}
-		return sendReport(c, report.Eligibility(e, reportMeta(c, s)), format)
+		return sendReport(c, report.Eligibility(e.In(sheetLang(c)), reportMeta(c, s)), format)
 	}
 }
 
@@ -168,7 +168,7 @@ func annualPlan(s *inventory.Store) fiber.Handler {
 		raw := c.Params("year")
 		year, err := strconv.Atoi(raw)
 		if err != nil {
-			return badRequest(fmt.Sprintf("year in the path must be a year such as 2026, not %q", raw))
+			return badRequest("api.path_year", raw)
 		}
 		ve := &inventory.ValidationError{}
 		format := reportFormat(c, ve)

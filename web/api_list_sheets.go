@@ -29,7 +29,7 @@ func takeFormat(c *fiber.Ctx, p *inventory.ListParams) (string, error) {
 	delete(p.Filters, "format")
 	ve := &inventory.ValidationError{}
 	if !slices.Contains(ListFormats, format) {
-		ve.Add("format", "must be one of %s, not %q", strings.Join(ListFormats, ", "), format)
+		ve.Add("format", "report.err.one_of", strings.Join(ListFormats, ", "), format)
 	}
 	if format == "json" {
 		return "", ve.Err()
@@ -37,7 +37,7 @@ func takeFormat(c *fiber.Ctx, p *inventory.ListParams) (string, error) {
 	if l, ok := p.Filters["lang"]; ok {
 		delete(p.Filters, "lang")
 		if !slices.Contains(locale.Langs, l) {
-			ve.Add("lang", "must be one of %s, not %q", strings.Join(locale.Langs, ", "), l)
+			ve.Add("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
 		}
 	}
 	return format, ve.Err()
@@ -55,7 +55,7 @@ func partFormat(c *fiber.Ctx) (string, error) {
 	}
 	format, err := takeFormat(c, &p)
 	if err == nil && len(p.Filters) > 0 {
-		err = inventory.Invalid("lang", "goes with format=csv or format=xlsx")
+		err = inventory.Invalid("lang", "report.err.lang_with_format")
 	}
 	return format, err
 }

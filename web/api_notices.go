@@ -71,8 +71,7 @@ func getNotice(s *inventory.Store) fiber.Handler {
 		case "xlsx", "csv":
 			return noticeSheet(c, s, id, format)
 		default:
-			return &inventory.ValidationError{Fields: map[string]string{
-				"format": "must be one of " + strings.Join(NoticeFormats, ", ")}}
+			return inventory.Invalid("format", "report.err.notice_format", strings.Join(NoticeFormats, ", "))
 		}
 	}
 }
@@ -82,7 +81,7 @@ func getNotice(s *inventory.Store) fiber.Handler {
 func noticeHTML(c *fiber.Ctx, s *inventory.Store, id int64) error {
 	l := lang(c)
 	if l != "zh" && l != "en" {
-		return &inventory.ValidationError{Fields: map[string]string{"lang": "must be one of zh, en"}}
+		return inventory.Invalid("lang", "err.finding.lang.one", "zh, en", l)
 	}
 	p, err := s.NoticePage(c.UserContext(), id, l)
 	if err != nil {

@@ -26,10 +26,10 @@ func reportFormat(c *fiber.Ctx, ve *inventory.ValidationError, formats ...string
 	}
 	format := c.Query("format", "json")
 	if !slices.Contains(formats, format) {
-		ve.Add("format", "must be one of %s, not %q", strings.Join(formats, ", "), format)
+		ve.Add("format", "report.err.one_of", strings.Join(formats, ", "), format)
 	}
 	if l := c.Query("lang"); l != "" && !slices.Contains(locale.Langs, l) {
-		ve.Add("lang", "must be one of %s, not %q", strings.Join(locale.Langs, ", "), l)
+		ve.Add("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
 	}
 	return format
 }
@@ -143,7 +143,7 @@ func asOfFilter(c *fiber.Ctx) [][2]string {
 func noticeSheet(c *fiber.Ctx, s *inventory.Store, id int64, format string) error {
 	m := reportMeta(c, s)
 	if l := c.Query("lang"); l != "" && !slices.Contains(locale.Langs, l) {
-		return inventory.Invalid("lang", "must be one of %s (got %q)", strings.Join(locale.Langs, ", "), l)
+		return inventory.Invalid("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
 	}
 	p, err := s.NoticePage(c.UserContext(), id, m.Lang)
 	if err != nil {

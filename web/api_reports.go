@@ -22,12 +22,12 @@ func mountReports(api fiber.Router, s *inventory.Store) {
 func onlyQuery(c *fiber.Ctx, allowed ...string) error {
 	ve := &inventory.ValidationError{}
 	for k := range c.Queries() {
-		ok := false
+		ok := k == "lang" // every answer takes lang
 		for _, a := range allowed {
 			ok = ok || k == a
 		}
 		if !ok {
-			ve.Add(k, "unknown parameter; this report takes %v", allowed)
+			ve.Add(k, "err.reports.field.unknown_parameter_this", allowed)
 		}
 	}
 	return ve.Err()
@@ -96,7 +96,7 @@ func queryID(c *fiber.Ctx, ve *inventory.ValidationError, name string) *int64 {
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
-		ve.Add(name, "must be a positive integer id, not %q", raw)
+		ve.Add(name, "err.reports.field.positive_integer_id", raw)
 		return nil
 	}
 	return &id

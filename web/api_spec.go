@@ -157,8 +157,9 @@ func projectCompliance(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		if format == "json" {
-			return c.JSON(out)
+			return c.JSON(out.In(langOf(c)))
 		}
-		return complianceReport(c, s, id, out, format)
+		in := out.In(sheetLang(c))
+		return complianceReport(c, s, id, &in, format)
 	}
 }

@@ -35,9 +35,11 @@ type Config struct {
 	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
 
-// streams is where a command writes: results to out, usage and logs to err.
+// streams is where a command writes: results to out, usage and logs to err,
+// in lang (cliLang).
 type streams struct {
 	out, err io.Writer
+	lang     string
 }
 
 func newFlags(name string, cfg *Config, w streams) *flag.FlagSet {
@@ -202,10 +204,10 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	if len(applied) == 0 {
-		fmt.Fprintf(out, "schema is current at version %d (%s)\n", h.SchemaVersion, h.Dialect)
+		w.printf(out, "cli.migrate.current", h.SchemaVersion, h.Dialect)
 		return nil
 	}
-	fmt.Fprintf(out, "applied migrations %s; schema is at version %d (%s)\n", joinInts(applied), h.SchemaVersion, h.Dialect)
+	w.printf(out, "cli.migrate.applied", joinInts(applied), h.SchemaVersion, h.Dialect)
 	return nil
 }
 
@@ -219,10 +221,10 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	if *workbook != "" {
-		return writeDemoWorkbook(*workbook, out)
+		return writeDemoWorkbook(*workbook, w)
 	}
 	if *scale < 0 || *scale > 1_000_000 {
-		fmt.Fprintln(w.err, "hostroll demo: --scale must be between 1 and 1000000 devices")
+		w.printf(w.err, "demo.scale_range")
 		return errUsage
 	}
 	s, _, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
@@ -239,12 +241,12 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "loaded the demo data set: %d records in %.1f s\n", n, took.Seconds())
+	w.printf(out, "demo.loaded", n, took.Seconds())
 	return demoUsers(ctx, s, out)
 }
 
 // writeDemoWorkbook writes the shipped demo's workbook (go generate ./demo).
-func writeDemoWorkbook(path string, out io.Writer) error {
+func writeDemoWorkbook(path string, w streams) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -256,7 +258,7 @@ func writeDemoWorkbook(path string, out io.Writer) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "wrote the demo workbook to %s\n", path)
+	w.printf(w.out, "demo.workbook_written", path)
 	return nil
 }
 
