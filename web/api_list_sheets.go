@@ -34,11 +34,9 @@ func takeFormat(c *fiber.Ctx, p *inventory.ListParams) (string, error) {
 	if format == "json" {
 		return "", ve.Err()
 	}
-	if l, ok := p.Filters["lang"]; ok {
-		delete(p.Filters, "lang")
-		if !slices.Contains(locale.Langs, l) {
-			ve.Add("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
-		}
+	delete(p.Filters, "lang")
+	if l := c.Query("lang"); l != "" && !knownLang(l) {
+		ve.Add("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
 	}
 	return format, ve.Err()
 }

@@ -148,7 +148,7 @@ func TestNoticeAPI(t *testing.T) {
 		if f, _ := d["fields"].(obj); !strings.Contains(f["format"].(string), "json, html, xlsx") {
 			t.Errorf("format message %q does not name the formats", f["format"])
 		}
-		book := sheetRows(t, c.do(t, "GET", p("/api/v1/notices/%d?format=xlsx", id), nil), "被通报单位及问题")
+		book := sheetRows(t, c.inLang("").do(t, "GET", p("/api/v1/notices/%d?format=xlsx", id), nil), "被通报单位及问题")
 		if book[0][0] != "关于州国土资源局整改不力的通报" || !strings.Contains(book[1][0], "已发布") || len(book) < 6 {
 			t.Errorf("the notice as a workbook: %q", book)
 		}

@@ -28,7 +28,7 @@ func reportFormat(c *fiber.Ctx, ve *inventory.ValidationError, formats ...string
 	if !slices.Contains(formats, format) {
 		ve.Add("format", "report.err.one_of", strings.Join(formats, ", "), format)
 	}
-	if l := c.Query("lang"); l != "" && !slices.Contains(locale.Langs, l) {
+	if l := c.Query("lang"); l != "" && !knownLang(l) {
 		ve.Add("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
 	}
 	return format
@@ -36,12 +36,7 @@ func reportFormat(c *fiber.Ctx, ve *inventory.ValidationError, formats ...string
 
 // sheetLang is the language of a spreadsheet's headings: ?lang=, else
 // Accept-Language, else Chinese.
-func sheetLang(c *fiber.Ctx) string {
-	if l := lang(c); slices.Contains(locale.Langs, l) {
-		return l
-	}
-	return locale.Default
-}
+func sheetLang(c *fiber.Ctx) string { return langOf(c) }
 
 // reportMeta is the title's date (today, in the business time zone) and
 // filters of a report asked for by c.
@@ -142,7 +137,7 @@ func asOfFilter(c *fiber.Ctx) [][2]string {
 // noticeSheet answers a notice as a spreadsheet, in the request's language.
 func noticeSheet(c *fiber.Ctx, s *inventory.Store, id int64, format string) error {
 	m := reportMeta(c, s)
-	if l := c.Query("lang"); l != "" && !slices.Contains(locale.Langs, l) {
+	if l := c.Query("lang"); l != "" && !knownLang(l) {
 		return inventory.Invalid("lang", "report.err.one_of", strings.Join(locale.Langs, ", "), l)
 	}
 	p, err := s.NoticePage(c.UserContext(), id, m.Lang)

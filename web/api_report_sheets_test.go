@@ -46,6 +46,7 @@ func sheetRows(t *testing.T, r response, name string) [][]string {
 // table ends with its total.
 func TestReportWorkbooks(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
+		c = c.inLang("") // no Accept-Language: Chinese
 		unitID, _ := seedPolicy(t, c)
 		c.do(t, "POST", "/api/v1/checks/run", nil).want(t, 201)
 		project := c.create(t, "/api/v1/projects", obj{"code": "XX-2026-001", "name": "政务云", "lead_unit_id": unitID,
@@ -107,6 +108,7 @@ func TestReportWorkbooks(t *testing.T) {
 // filters in the title, enumeration values as labels.
 func TestListSheets(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
+		c = c.inLang("") // no Accept-Language: Chinese
 		unitID, deviceID := seedPolicy(t, c)
 		c.do(t, "POST", "/api/v1/checks/run", nil).want(t, 201)
 		for i := range 1100 { // more than a page of audit rows
