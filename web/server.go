@@ -40,6 +40,10 @@ type Config struct {
 	// SignInLimit is how many sign-in attempts one address may make a
 	// minute; 0 means 20.
 	SignInLimit int
+	// SecondFactorRoles are the roles whose users must sign in with a
+	// second factor (HOSTROLL_2FA_ROLES; cmd/hostroll's default is admin);
+	// such a user without one enrols right after the password step.
+	SecondFactorRoles []string
 }
 
 // New builds the fiber app with every route.
@@ -82,7 +86,11 @@ func routes(app *fiber.App, cfg Config) {
 	app.Get("/login", loginPage(cfg))
 	app.Post("/login", loginForm(cfg, lim))
 	app.Post("/login/password", canForm("self"), loginPassword(cfg))
-	app.Post("/logout", canForm("self"), logoutForm(cfg))
+	app.Post("/login/code", canChallengeForm("self"), loginCode(cfg, lim))
+	app.Get("/login/totp", canForm("self"), loginTOTPPage(cfg))
+	app.Post("/login/totp", canForm("self"), loginTOTPStart(cfg))
+	app.Post("/login/totp/confirm", canForm("self"), loginTOTPConfirm(cfg))
+	app.Post("/logout", canChallengeForm("self"), logoutForm(cfg))
 	app.Get("/static/login.css", loginCSS)
 
 	api := app.Group("/api/v1")
