@@ -154,7 +154,7 @@ func TestSheetImportAPI(t *testing.T) {
 func TestSheetImportRefusedFiles(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
 		over := wantErr(t, c.doListening(t, "POST", "/api/v1/imports", strings.Repeat("x", web.UploadBodyLimit+1)), 413, "too_large", "")
-		if !strings.Contains(message(over), "spreadsheet") {
+		if !strings.Contains(message(over), "20 MiB") {
 			t.Errorf("a body over the upload limit: %v", over)
 		}
 		var bomb bytes.Buffer
