@@ -168,7 +168,7 @@ var specItemSheet = &sheetKind[SpecItem, specItemIn]{
 		err := in.SpecItemInput.Validate()
 		if in.ProjectID == 0 {
 			ve, _ := fieldErrors(err)
-			ve.Add("project_id", "is required: the project whose technical plan the item belongs to")
+			ve.Add("project_id", "sheet.spec.project_required")
 			return ve.Err()
 		}
 		return err
@@ -199,7 +199,7 @@ var specItemSheet = &sheetKind[SpecItem, specItemIn]{
 	},
 	create: func(tx *txn, in *specItemIn) (SpecItem, error) {
 		if in.ProjectID == 0 {
-			return SpecItem{}, Invalid("project_id", "is required: the project whose technical plan the item belongs to")
+			return SpecItem{}, Invalid("project_id", "sheet.spec.project_required")
 		}
 		return createSpecItemIn(tx, in.ProjectID, in.SpecItemInput)
 	},
@@ -209,7 +209,7 @@ var specItemSheet = &sheetKind[SpecItem, specItemIn]{
 			return dbErr(err, "spec item "+strconv.FormatInt(id, 10))
 		}
 		if pid != in.ProjectID {
-			return Invalid("project_id", "a spec item stays with its project; add a new item to the other project instead")
+			return Invalid("project_id", "sheet.spec.project_fixed")
 		}
 		_, err := updateSpecItemIn(tx, pid, id, func(p *SpecItemInput) error { *p = in.SpecItemInput; return nil })
 		return err
@@ -242,7 +242,7 @@ func exportSpecItems(ctx context.Context, s *Store, p ListParams, each func(Spec
 	if v, ok := p.Filters["project_id"]; ok {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 1 {
-			return Invalid("project_id", "must be a positive integer id, not %q", v)
+			return Invalid("project_id", "sheet.export.not_id", v)
 		}
 		query, args = andScope(ctx, "SELECT id FROM projects WHERE id = ?", []any{id}, scopeRules["projects"].read, true)
 	}

@@ -94,12 +94,12 @@ func (k *sheetKind[T, I]) exportTo(ctx context.Context, s *Store, p ListParams, 
 // file.
 func (s *Store) ExportParams(ctx context.Context, kind string, p ListParams) error {
 	if _, ok := sheetKindOf(kind); !ok {
-		return Invalid("kind", "must be one of %s", strings.Join(SheetKinds, ", "))
+		return Invalid("kind", "sheet.kind.unknown", strings.Join(SheetKinds, ", "))
 	}
 	if kind == "spec-items" {
 		for name := range p.Filters {
 			if name != "project_id" {
-				return Invalid(name, "unknown filter; spec items are filtered by project_id only")
+				return Invalid(name, "sheet.export.spec_filter")
 			}
 		}
 		return nil

@@ -64,7 +64,7 @@ func (k *sheetKind[T, I]) layout(ix *importer, header []string) (layout, error) 
 			ix.res.Ignored = append(ix.res.Ignored, h)
 		default:
 			if _, dup := lay.at[key]; dup {
-				ve.Add("file", "%s", locale.T(ix.lang, "sheet.header.twice", h))
+				ve.Add("file", "sheet.header.twice", h)
 				continue
 			}
 			lay.at[key] = i
@@ -73,7 +73,7 @@ func (k *sheetKind[T, I]) layout(ix *importer, header []string) (layout, error) 
 	if _, ok := lay.at["id"]; !ok {
 		for _, key := range k.keyCols {
 			if _, ok := lay.at[key]; !ok {
-				ve.Add("file", "%s", locale.T(ix.lang, "sheet.header.no_key", k.colLabel(ix.lang, key)))
+				ve.Add("file", "sheet.header.no_key", k.colLabel(ix.lang, key))
 				break
 			}
 		}

@@ -26,7 +26,7 @@ type ImportPreview struct {
 func kindFor(ctx context.Context, kind string) (anyKind, error) {
 	k, ok := sheetKindOf(kind)
 	if !ok {
-		return nil, Invalid("kind", "must be one of %s", strings.Join(SheetKinds, ", "))
+		return nil, Invalid("kind", "sheet.kind.unknown", strings.Join(SheetKinds, ", "))
 	}
 	c := CallerOf(ctx)
 	if !Allowed(c.Role, k.writeAction()) {

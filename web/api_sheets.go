@@ -59,21 +59,21 @@ func applyImport(s *inventory.Store) fiber.Handler {
 func importForm(c *fiber.Ctx) (string, []byte, error) {
 	form, err := c.MultipartForm()
 	if err != nil {
-		return "", nil, badRequest("send the file as multipart/form-data with the fields kind and file")
+		return "", nil, badRequest("sheet.form.multipart")
 	}
 	ve := &inventory.ValidationError{}
 	for k, v := range form.Value {
 		switch {
 		case k == "csrf_token":
 		case k != "kind":
-			ve.Add(k, "unknown field; an import takes kind and file")
+			ve.Add(k, "sheet.form.unknown_field")
 		case len(v) != 1:
-			ve.Add(k, "is sent %d times; send it once", len(v))
+			ve.Add(k, "sheet.form.twice", len(v))
 		}
 	}
 	for k := range form.File {
 		if k != "file" {
-			ve.Add(k, "unknown file part; send the spreadsheet as the part named file")
+			ve.Add(k, "sheet.form.unknown_part")
 		}
 	}
 	kind := ""
@@ -81,11 +81,11 @@ func importForm(c *fiber.Ctx) (string, []byte, error) {
 		kind = v[0]
 	}
 	if inventory.SheetWriteAction(kind) == "" {
-		ve.Add("kind", "must be one of %s", strings.Join(inventory.SheetKinds, ", "))
+		ve.Add("kind", "sheet.kind.unknown", strings.Join(inventory.SheetKinds, ", "))
 	}
 	files := form.File["file"]
 	if len(files) != 1 {
-		ve.Add("file", "send exactly one file (.xlsx or .csv)")
+		ve.Add("file", "sheet.form.one_file")
 	}
 	if err := ve.Err(); err != nil {
 		return "", nil, err
@@ -95,7 +95,7 @@ func importForm(c *fiber.Ctx) (string, []byte, error) {
 	}
 	f, err := files[0].Open()
 	if err != nil {
-		return "", nil, badRequest("cannot read the uploaded file")
+		return "", nil, badRequest("sheet.form.unreadable")
 	}
 	defer f.Close()
 	b, err := sheet.ReadAll(f, sheet.Limits{})
@@ -167,10 +167,10 @@ func withExport(list, export fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ve := &inventory.ValidationError{}
 		if v := c.Query("lang"); c.Request().URI().QueryArgs().Has("lang") && v != locale.ZH && v != locale.EN {
-			ve.Add("lang", "must be one of zh, en, not %q", v)
+			ve.Add("lang", "sheet.param.one_of", "zh, en", v)
 		}
 		if v := c.Query("format"); c.Request().URI().QueryArgs().Has("format") && v != sheet.CSV && v != sheet.XLSX {
-			ve.Add("format", "must be one of csv, xlsx, not %q", v)
+			ve.Add("format", "sheet.param.one_of", "csv, xlsx", v)
 		}
 		if err := ve.Err(); err != nil {
 			return err

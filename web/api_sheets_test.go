@@ -22,7 +22,7 @@ func init() {
 // importFile previews a file of kind through POST /imports.
 func (c *client) importFile(t *testing.T, kind, name string, file []byte) response {
 	t.Helper()
-	return c.uploadForm(t, "/api/v1/imports", map[string]string{"kind": kind}, name, file)
+	return c.uploadForm(t, "/api/v1/imports?lang=zh", map[string]string{"kind": kind}, name, file)
 }
 
 func readSheet(t *testing.T, r response) *sheet.Table {
@@ -55,7 +55,7 @@ func TestSheetExportAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r := c.do(t, "GET", "/api/v1/devices?format=csv", nil)
+		r := c.do(t, "GET", "/api/v1/devices?format=csv&lang=zh", nil)
 		if !bytes.HasPrefix(r.raw, []byte("\xEF\xBB\xBF编号,设备名称,设备类型")) || !bytes.Contains(r.raw, []byte("\r\n")) ||
 			!strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
 			!strings.Contains(r.header.Get("Content-Disposition"), `attachment; filename=devices-`) {
@@ -86,7 +86,7 @@ func TestSheetExportAPI(t *testing.T) {
 
 		staff := c.asUnit(t, inventory.RoleUnitStaff, &other)
 		wantErr(t, staff.do(t, "GET", p("/api/v1/projects/%d/spec-items?format=csv", project), nil), 404, "not_found", "")
-		if tab := readSheet(t, staff.do(t, "GET", "/api/v1/devices?format=csv", nil)); len(tab.Rows) != 1 || tab.Rows[0].Cell(1) != "=node-1004" {
+		if tab := readSheet(t, staff.do(t, "GET", "/api/v1/devices?format=csv&lang=zh", nil)); len(tab.Rows) != 1 || tab.Rows[0].Cell(1) != "=node-1004" {
 			t.Errorf("unit staff export %d rows: %v", len(tab.Rows), tab.Rows)
 		}
 	})
@@ -154,7 +154,7 @@ func TestSheetImportAPI(t *testing.T) {
 func TestSheetImportRefusedFiles(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
 		over := wantErr(t, c.doListening(t, "POST", "/api/v1/imports", strings.Repeat("x", web.UploadBodyLimit+1)), 413, "too_large", "")
-		if !strings.Contains(message(over), "spreadsheet") {
+		if !strings.Contains(message(over), "20 MiB") {
 			t.Errorf("a body over the upload limit: %v", over)
 		}
 		var bomb bytes.Buffer

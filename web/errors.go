@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"hostroll/inventory"
+	"hostroll/locale"
 	"hostroll/sheet"
 	"hostroll/web/ui"
 )
@@ -250,8 +251,8 @@ func errorHandler(log *slog.Logger, pages *ui.UI) fiber.ErrorHandler {
 		var ae *apiError
 		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) && !errors.As(err, new(*sheet.Error)) {
 			detail.Message = tooLarge(l, isUpload(c))
-			if isUpload(c) && importPath.MatchString(c.Path()) {
-				detail.Message = "request body is larger than 21 MiB; a spreadsheet may be at most 20 MiB"
+			if importPath.MatchString(c.Path()) {
+				detail.Message = locale.T(l, "sheet.error.too_large", sheet.DefaultLimits.MaxBytes>>20)
 			}
 		}
 		if status >= 500 {

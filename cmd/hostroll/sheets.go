@@ -37,23 +37,11 @@ func splitArgs(args []string, valued ...string) (flags, pos []string) {
 	return flags, pos
 }
 
-func langFlag(fs interface {
-	StringVar(p *string, name, value, usage string)
-}) *string {
-	var lang string
-	def, _ := locale.Of(envOr("HOSTROLL_LANG", locale.Default))
-	if def == "" {
-		def = locale.Default
-	}
-	fs.StringVar(&lang, "lang", def, "language of headers, labels and messages: zh or en (env HOSTROLL_LANG)")
-	return &lang
-}
-
 func cmdImport(ctx context.Context, args []string, w streams) error {
 	var cfg Config
 	fs := newFlags("import", &cfg, w)
 	dry := fs.Bool("dry-run", false, "check the file and print the preview; write nothing")
-	lang := langFlag(fs)
+	lang := fs.String("lang", w.lang, "language of headers, labels and messages: zh or en (default: HOSTROLL_LANG, else the locale's, else zh)")
 	flags, pos := splitArgs(args, "db", "lang")
 	if err := parse(fs, flags); err != nil {
 		return err
@@ -171,7 +159,7 @@ func cmdExport(ctx context.Context, args []string, w streams) error {
 	fs := newFlags("export", &cfg, w)
 	format := fs.String("format", "", "xlsx or csv (default: from --out's extension, else xlsx)")
 	out := fs.String("out", "", "file to write (default: standard output)")
-	lang := langFlag(fs)
+	lang := fs.String("lang", w.lang, "language of headers, labels and messages: zh or en (default: HOSTROLL_LANG, else the locale's, else zh)")
 	flags, pos := splitArgs(args, "db", "lang", "format", "out")
 	if err := parse(fs, flags); err != nil {
 		return err

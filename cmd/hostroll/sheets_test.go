@@ -31,10 +31,10 @@ func TestImportExportCommands(t *testing.T) {
 		code   int
 		stdout string
 	}{
-		{"dry run", []string{"import", "units", units, "--dry-run", "--db", db}, 0, "试运行"},
-		{"nothing written by the dry run", []string{"export", "units", "--format", "csv", "--db", db}, 0, "单位代码,单位名称"},
+		{"dry run", []string{"import", "units", units, "--dry-run", "--db", db, "--lang", "zh"}, 0, "试运行"},
+		{"nothing written by the dry run", []string{"export", "units", "--format", "csv", "--db", db, "--lang", "zh"}, 0, "单位代码,单位名称"},
 		{"errors", []string{"import", "--db", db, "units", bad}, 1, "planet"},
-		{"import", []string{"import", "units", units, "--db", db}, 0, "新增 2"},
+		{"import", []string{"import", "units", units, "--db", db, "--lang", "zh"}, 0, "新增 2"},
 		{"again: unchanged", []string{"import", "units", units, "--db", db, "--lang", "en"}, 0, "2 unchanged"},
 		{"unknown kind", []string{"import", "users", units, "--db", db}, 2, ""},
 		{"export usage", []string{"export", "--format", "pdf", "units", "--db", db}, 2, ""},
@@ -57,7 +57,7 @@ func TestImportExportCommands(t *testing.T) {
 	if b, _ := os.ReadFile(xlsx); !bytes.HasPrefix(b, []byte("PK")) {
 		t.Fatal("--out FILE.xlsx is not a workbook")
 	}
-	if code, out, errs := runCLI(t, "import", "units", xlsx, "--db", db); code != 0 || !strings.Contains(out, "不变 2") {
+	if code, out, errs := runCLI(t, "import", "units", xlsx, "--db", db, "--lang", "zh"); code != 0 || !strings.Contains(out, "不变 2") {
 		t.Errorf("re-import of the export: %d %q %q", code, out, errs)
 	}
 }
