@@ -24,7 +24,8 @@ var Actions = []string{
 	"rectification.read", "rectification.issue", "rectification.respond", "rectification.review",
 	"notice.read", "notice.write", "notice.publish",
 	"user.read", "user.write", "token.read", "token.write",
-	"self", // your own account: /me, password, sessions, tokens
+	"import.write", // spreadsheet imports; the kind's own write action is checked too
+	"self",         // your own account: /me, password, sessions, tokens
 }
 
 // StepAction is the action of taking a project to the status to; the
@@ -36,7 +37,7 @@ func StepAction(to string) string { return "project.step." + to }
 // "*.read" stands for every read action.
 var access = map[string][]string{
 	RoleOperator: {"*.read", "self", "unit.write", "room.write", "rack.write", "device.write",
-		"line.write", "device.poll"},
+		"line.write", "device.poll", "import.write"},
 	RolePlanner: {"*.read", "self", "check.run", "exemption.write"},
 	RoleReviewer: {"*.read", "self", "check.run", "project.step", "project.amend", "spec.write",
 		"spec.revision.propose", "spec.revision.review", "evaluation.write", "document.write",
@@ -44,12 +45,12 @@ var access = map[string][]string{
 		StepAction("procuring"), StepAction("implementing"), StepAction("trial_run"),
 		StepAction("acceptance_requested"), StepAction("accepted"),
 		StepAction("acceptance_failed"), StepAction("settled"),
-		"rectification.issue", "rectification.review", "notice.write", "notice.publish"},
+		"rectification.issue", "rectification.review", "notice.write", "notice.publish", "import.write"},
 	RoleUnitStaff: {"self", "unit.read", "room.read", "rack.read", "device.read", "line.read",
 		"project.read", "finding.read", "check.read", "eligibility.read", "audit.read",
 		"project.write", "project.step", "document.write", "spec.revision.propose",
 		StepAction("submitted"), StepAction("acceptance_requested"),
-		"rectification.read", "rectification.respond", "notice.read"},
+		"rectification.read", "rectification.respond", "notice.read", "import.write"},
 	RoleAuditor: {"*.read", "self", "audit.verify"},
 }
 

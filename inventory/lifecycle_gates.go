@@ -132,3 +132,7 @@ func missingDocuments(ctx context.Context, q querier, p Project, need []string, 
 	}
 	return nil
 }
+
+// RequiredDocuments lists the document types the step of p to status needs
+// (for scripts that file them first, such as the demo).
+func RequiredDocuments(p Project, to string) []string { return requiredDocuments(p, to) }

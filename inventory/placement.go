@@ -30,20 +30,16 @@ func (p Placement) Overlaps(o Occupant) bool {
 // serialised (on SQLite the IMMEDIATE transaction already is). self is the
 // device being moved, 0 for a new one.
 func checkPlacement(tx *txn, self int64, p Placement) error {
-	var height int
-	query, args := andScope(tx.ctx, "SELECT u_height FROM racks WHERE racks.id = ?", []any{p.RackID}, scopeRacks, true)
-	if err := tx.get(&height, query+tx.forUpdate(), args...); err != nil {
-		if ignoreNoRows(err) == nil {
-			return Invalid("rack_id", "err.placement.rack_id.no_rack_id", p.RackID)
-		}
-		return dbErr(err, "lock rack")
+	height, err := lockRack(tx, p.RackID)
+	if err != nil {
+		return err
 	}
 	if p.Top() > height {
 		return Invalid("position", "err.placement.position.du_device_u",
 			p.UHeight, p.Position, p.Top(), p.RackID, height, height-p.UHeight+1)
 	}
 	var near []Occupant
-	err := tx.sel(&near, `SELECT id, name, kind, status, position, u_height, face, full_depth, unit_id FROM devices
+	err = tx.sel(&near, `SELECT id, name, kind, status, position, u_height, face, full_depth, unit_id FROM devices
 		WHERE rack_id = ? AND id <> ? AND position <= ? AND position + u_height - 1 >= ?
 		ORDER BY position, id`, p.RackID, self, p.Top(), p.Position)
 	if err != nil {
@@ -61,6 +57,34 @@ func checkPlacement(tx *txn, self int64, p Placement) error {
 		}
 	}
 	return nil
+}
+
+// lockRack locks a rack row in scope and returns its height; an import's
+// transaction locks each rack once.
+func lockRack(tx *txn, rackID int64) (int, error) {
+	if h, ok := tx.memo.rack(rackID); ok {
+		return h, nil
+	}
+	var height int
+	query, args := andScope(tx.ctx, "SELECT u_height FROM racks WHERE racks.id = ?", []any{rackID}, scopeRacks, true)
+	if err := tx.get(&height, query+tx.forUpdate(), args...); err != nil {
+		if ignoreNoRows(err) == nil {
+			return 0, Invalid("rack_id", "err.placement.rack_id.no_rack_id", rackID)
+		}
+		return 0, dbErr(err, "lock rack")
+	}
+	if tx.memo != nil {
+		tx.memo.racks[rackID] = height
+	}
+	return height, nil
+}
+
+func (m *txMemo) rack(id int64) (int, bool) {
+	if m == nil {
+		return 0, false
+	}
+	h, ok := m.racks[id]
+	return h, ok
 }
 
 func (p Placement) describe() Msg {

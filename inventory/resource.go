@@ -71,7 +71,12 @@ func (r *resource[T, I]) read(ctx context.Context, q querier, id int64, suffix s
 	var v T
 	query, args := andScope(ctx, "SELECT "+r.cols+" FROM "+r.table+" WHERE "+r.table+".id = ?",
 		[]any{id}, scopeRules[r.table].read, true)
-	err := q.GetContext(ctx, &v, q.Rebind(query+suffix), args...)
+	var err error
+	if tx, ok := q.(*txn); ok { // an import's transaction reuses the prepared statement
+		err = tx.get(&v, query+suffix, args...)
+	} else {
+		err = q.GetContext(ctx, &v, q.Rebind(query+suffix), args...)
+	}
 	if err != nil {
 		return v, dbErr(err, fmt.Sprintf("%s %d", r.entity, id))
 	}
@@ -111,22 +116,36 @@ func (r *resource[T, I]) list(ctx context.Context, s *Store, ls listSpec, p List
 func (r *resource[T, I]) create(ctx context.Context, s *Store, in I) (T, error) {
 	var out T
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := r.check(tx, &in, 0, nil); err != nil {
-			return err
-		}
-		id, err := r.insert(tx, &in)
-		if err == nil {
-			err = r.writeFolded(tx, id, &in)
-		}
-		if err != nil {
-			return dbErr(err, "create "+r.entity)
-		}
-		if out, err = r.get(ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.audit("create", r.entity, id, nil, out)
+		var err error
+		out, err = r.createIn(tx, &in)
+		return err
 	})
 	return out, err
+}
+
+// createIn checks, writes and audits a new row inside tx. In a dry run (an
+// import's preview) the row is written, so later rows see it, but neither
+// read back nor audited: the transaction is rolled back.
+func (r *resource[T, I]) createIn(tx *txn, in *I) (T, error) {
+	var out T
+	if err := r.check(tx, in, 0, nil); err != nil {
+		return out, err
+	}
+	id, err := r.insert(tx, in)
+	if err == nil {
+		err = r.writeFolded(tx, id, in)
+	}
+	if err != nil {
+		return out, dbErr(err, "create "+r.entity)
+	}
+	if tx.dry {
+		tx.lastID = id
+		return out, nil
+	}
+	if out, err = r.get(tx.ctx, tx, id); err != nil {
+		return out, err
+	}
+	return out, tx.audit("create", r.entity, id, nil, out)
 }
 
 func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply func(*I) error) (T, error) {
@@ -139,11 +158,10 @@ func (r *resource[T, I]) patch(ctx context.Context, s *Store, id int64, apply fu
 	return out, err
 }
 
-// patchTx is patch inside the caller's transaction (a bulk change runs one
-// per row): lock, scope, apply, check, write, audit.
+// patchTx is patch inside the caller's transaction (a bulk change and an
+// import run one per row): lock, scope, apply, check, write, audit.
 func (r *resource[T, I]) patchTx(tx *txn, id int64, apply func(*I) error) (T, error) {
 	var out T
-	ctx := tx.ctx
 	before, err := r.lockAndGet(tx, id)
 	if err != nil {
 		return out, err
@@ -154,7 +172,7 @@ func (r *resource[T, I]) patchTx(tx *txn, id int64, apply func(*I) error) (T, er
 	// The patch is applied to a second copy: an input shares the pointer
 	// fields of the entity it came from, and decoding JSON onto it writes
 	// through them, which would rewrite before under the audit.
-	base, err := r.get(ctx, tx, id)
+	base, err := r.get(tx.ctx, tx, id)
 	if err != nil {
 		return out, err
 	}
@@ -172,7 +190,10 @@ func (r *resource[T, I]) patchTx(tx *txn, id int64, apply func(*I) error) (T, er
 	if err != nil {
 		return out, dbErr(err, fmt.Sprintf("update %s %d", r.entity, id))
 	}
-	if out, err = r.get(ctx, tx, id); err != nil {
+	if tx.dry {
+		return out, nil
+	}
+	if out, err = r.get(tx.ctx, tx, id); err != nil {
 		return out, err
 	}
 	return out, tx.audit("update", r.entity, id, before, out)
@@ -261,11 +282,18 @@ func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) erro
 	}
 	// A row outside the caller's scope is as good as absent: a unit's staff
 	// cannot make their records point at another unit's.
+	key := fmt.Sprintf("%s:%d", table, *id)
+	if tx.memo != nil && tx.memo.refs[key] {
+		return nil
+	}
 	query, args := andScope(tx.ctx, "SELECT 1 FROM "+table+" WHERE "+table+".id = ?", []any{*id},
 		scopeRules[table].read, true)
 	ok, err := exists(tx.ctx, tx, query, args...)
 	if err != nil {
 		return dbErr(err, "check "+field)
+	}
+	if ok && tx.memo != nil {
+		tx.memo.refs[key] = true
 	}
 	if !ok {
 		ve.Add(field, "err.notice_store.field.no_id", M("err.entity."+strings.TrimSuffix(table, "s")), *id)

@@ -110,45 +110,60 @@ func (s *Store) SpecItem(ctx context.Context, projectID, itemID int64) (SpecItem
 func (s *Store) CreateSpecItem(ctx context.Context, projectID int64, in SpecItemInput) (SpecItem, error) {
 	var out SpecItem
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := lockEditableSpec(tx, projectID); err != nil {
-			return err
-		}
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		rev, err := currentRevisionID(tx, projectID)
-		if err != nil {
-			return err
-		}
-		if rev == 0 {
-			if rev, err = newSpecRevision(tx, projectID, "current", "initial technical plan"); err != nil {
-				return err
-			}
-			r, err := specRevision(tx, projectID, rev)
-			if err != nil {
-				return err
-			}
-			if err := tx.audit("create", "spec_revision", rev, nil, r); err != nil {
-				return err
-			}
-		}
-		var n int
-		if err := tx.get(&n, `SELECT COUNT(*) FROM spec_items WHERE revision_id = ?`, rev); err != nil {
-			return dbErr(err, "count spec items")
-		}
-		if n >= maxSpecItems {
-			return conflict("", "err.spec_store.any.spec_already_has", n)
-		}
-		id, err := insertSpecItem(tx, projectID, rev, &in)
-		if err != nil {
-			return err
-		}
-		if out, err = specItem(ctx, tx, projectID, id); err != nil {
-			return err
-		}
-		return tx.audit("create", "spec_item", id, nil, out)
+		var err error
+		out, err = createSpecItemIn(tx, projectID, in)
+		return err
 	})
 	return out, err
+}
+
+// createSpecItemIn adds the item inside tx (see CreateSpecItem). A dry run
+// writes it but neither reads it back nor audits it.
+func createSpecItemIn(tx *txn, projectID int64, in SpecItemInput) (SpecItem, error) {
+	var out SpecItem
+	if err := lockEditableSpec(tx, projectID); err != nil {
+		return out, err
+	}
+	if err := in.Validate(); err != nil {
+		return out, err
+	}
+	rev, err := currentRevisionID(tx, projectID)
+	if err != nil {
+		return out, err
+	}
+	if rev == 0 {
+		if rev, err = newSpecRevision(tx, projectID, "current", "initial technical plan"); err != nil {
+			return out, err
+		}
+		if !tx.dry {
+			r, err := specRevision(tx, projectID, rev)
+			if err != nil {
+				return out, err
+			}
+			if err := tx.audit("create", "spec_revision", rev, nil, r); err != nil {
+				return out, err
+			}
+		}
+	}
+	var n int
+	if err := tx.get(&n, `SELECT COUNT(*) FROM spec_items WHERE revision_id = ?`, rev); err != nil {
+		return out, dbErr(err, "count spec items")
+	}
+	if n >= maxSpecItems {
+		return out, conflict("", "err.spec_store.any.spec_already_has", n)
+	}
+	id, err := insertSpecItem(tx, projectID, rev, &in)
+	if err != nil {
+		return out, err
+	}
+	if tx.dry {
+		tx.lastID = id
+		return out, nil
+	}
+	if out, err = specItem(tx.ctx, tx, projectID, id); err != nil {
+		return out, err
+	}
+	return out, tx.audit("create", "spec_item", id, nil, out)
 }
 
 // UpdateSpecItem patches an item of the current plan while the spec is not
@@ -156,39 +171,49 @@ func (s *Store) CreateSpecItem(ctx context.Context, projectID int64, in SpecItem
 func (s *Store) UpdateSpecItem(ctx context.Context, projectID, itemID int64, apply func(*SpecItemInput) error) (SpecItem, error) {
 	var out SpecItem
 	err := s.inTx(ctx, func(tx *txn) error {
-		before, err := lockCurrentItem(tx, projectID, itemID)
-		if err != nil {
-			return err
-		}
-		base, err := specItem(ctx, tx, projectID, itemID)
-		if err != nil {
-			return err
-		}
-		in := base.input()
-		if err := apply(&in); err != nil {
-			return err
-		}
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		if err := checkPinnedKinds(tx, before, in.Kind); err != nil {
-			return err
-		}
-		reqs, err := specJSON(in.Requirements)
-		if err != nil {
-			return err
-		}
-		err = tx.exec(`UPDATE spec_items SET kind = ?, name = ?, quantity = ?, max_unit_price = ?, requirements = ?
-			WHERE id = ?`, in.Kind, in.Name, in.Quantity, in.MaxUnitPrice, reqs, itemID)
-		if err != nil {
-			return dbErr(err, fmt.Sprintf("update spec item %d", itemID))
-		}
-		if out, err = specItem(ctx, tx, projectID, itemID); err != nil {
-			return err
-		}
-		return tx.audit("update", "spec_item", itemID, before, out)
+		var err error
+		out, err = updateSpecItemIn(tx, projectID, itemID, apply)
+		return err
 	})
 	return out, err
+}
+
+func updateSpecItemIn(tx *txn, projectID, itemID int64, apply func(*SpecItemInput) error) (SpecItem, error) {
+	var out SpecItem
+	before, err := lockCurrentItem(tx, projectID, itemID)
+	if err != nil {
+		return out, err
+	}
+	base, err := specItem(tx.ctx, tx, projectID, itemID)
+	if err != nil {
+		return out, err
+	}
+	in := base.input()
+	if err := apply(&in); err != nil {
+		return out, err
+	}
+	if err := in.Validate(); err != nil {
+		return out, err
+	}
+	if err := checkPinnedKinds(tx, before, in.Kind); err != nil {
+		return out, err
+	}
+	reqs, err := specJSON(in.Requirements)
+	if err != nil {
+		return out, err
+	}
+	err = tx.exec(`UPDATE spec_items SET kind = ?, name = ?, quantity = ?, max_unit_price = ?, requirements = ?
+		WHERE id = ?`, in.Kind, in.Name, in.Quantity, in.MaxUnitPrice, reqs, itemID)
+	if err != nil {
+		return out, dbErr(err, fmt.Sprintf("update spec item %d", itemID))
+	}
+	if tx.dry {
+		return out, nil
+	}
+	if out, err = specItem(tx.ctx, tx, projectID, itemID); err != nil {
+		return out, err
+	}
+	return out, tx.audit("update", "spec_item", itemID, before, out)
 }
 
 // DeleteSpecItem removes an item of the current plan while the spec is not

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -30,6 +31,24 @@ type txn struct {
 	// head is the hash the next audit row follows, once read.
 	chained bool
 	head    *string
+
+	// dry marks an import's preview: rows are written and checked for real,
+	// then rolled back, so they are neither read back nor audited. lastID
+	// is the id the last dry create got.
+	dry    bool
+	lastID int64
+
+	// memo, when set (an import's transaction), remembers within the
+	// transaction the references found to exist and the racks already
+	// locked with their heights, so thousands of rows do not ask again.
+	// Imports never delete, so what was found stays true.
+	memo *txMemo
+}
+
+type txMemo struct {
+	refs  map[string]bool
+	racks map[int64]int
+	stmts map[string]*sqlx.Stmt // closed with the transaction
 }
 
 // auditLockKey is the PostgreSQL advisory lock that serialises appends to the
@@ -85,16 +104,45 @@ func (s *Store) lockedTx(ctx context.Context, fn func(tx *txn) error) error {
 
 // get, sel and exec run a query written with ? placeholders.
 func (tx *txn) get(dest any, query string, args ...any) error {
+	if st := tx.prepared(query, args); st != nil {
+		return st.GetContext(tx.ctx, dest, args...)
+	}
 	return tx.GetContext(tx.ctx, dest, tx.Rebind(query), args...)
 }
 
 func (tx *txn) sel(dest any, query string, args ...any) error {
+	if st := tx.prepared(query, args); st != nil {
+		return st.SelectContext(tx.ctx, dest, args...)
+	}
 	return tx.SelectContext(tx.ctx, dest, tx.Rebind(query), args...)
 }
 
 func (tx *txn) exec(query string, args ...any) error {
+	if st := tx.prepared(query, args); st != nil {
+		_, err := st.ExecContext(tx.ctx, args...)
+		return err
+	}
 	_, err := tx.ExecContext(tx.ctx, tx.Rebind(query), args...)
 	return err
+}
+
+// prepared is the statement of query in an import's transaction, prepared
+// the first time it runs there: thousands of rows then skip parsing and
+// planning (and, on PostgreSQL, a round trip each). Only single statements
+// with parameters are prepared; nil means run it plainly.
+func (tx *txn) prepared(query string, args []any) *sqlx.Stmt {
+	if tx.memo == nil || len(args) == 0 || strings.Contains(query, ";") {
+		return nil
+	}
+	if st, ok := tx.memo.stmts[query]; ok {
+		return st
+	}
+	st, err := tx.PreparexContext(tx.ctx, tx.Rebind(query))
+	if err != nil {
+		return nil // the plain run reports it
+	}
+	tx.memo.stmts[query] = st
+	return st
 }
 
 // insert runs an INSERT and returns the new row's id.

@@ -21,9 +21,14 @@ type crud[T any, I any] struct {
 
 // mount registers GET and POST on path and GET, PATCH and DELETE on path/:id;
 // reading needs the action noun.read, writing noun.write.
-func (r crud[T, I]) mount(api fiber.Router, path, noun string) {
+// An export handler, when given, answers the list's format=csv|xlsx.
+func (r crud[T, I]) mount(api fiber.Router, path, noun string, export ...fiber.Handler) {
 	read, write := can(noun+".read"), can(noun+".write")
-	api.Get(path, read, r.handleList)
+	list := fiber.Handler(r.handleList)
+	if len(export) > 0 {
+		list = withExport(r.handleSheetList, export[0])
+	}
+	api.Get(path, read, list)
 	api.Post(path, write, r.handleCreate)
 	api.Get(path+"/:id", read, r.handleGet)
 	api.Patch(path+"/:id", write, r.handlePatch)
@@ -35,6 +40,21 @@ func (r crud[T, I]) handleList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	items, total, err := r.list(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(listBody[T]{Items: items, Total: total})
+}
+
+// handleSheetList is the list of a collection that also exports: its lang
+// parameter is the export's, checked by withExport.
+func (r crud[T, I]) handleSheetList(c *fiber.Ctx) error {
+	p, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	delete(p.Filters, "lang")
 	items, total, err := r.list(c.UserContext(), p)
 	if err != nil {
 		return err

@@ -20,9 +20,10 @@ const UploadBodyLimit = inventory.MaxDocumentSize + 1<<20
 
 var uploadPath = regexp.MustCompile(`^(/api/v1)?/projects/[^/]+/documents/?$`) // the API and the project page
 
-// isUpload tells the document upload, the one request allowed a larger body.
+// isUpload tells the uploads (a document, a spreadsheet to import), the
+// requests allowed a larger body.
 func isUpload(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && uploadPath.MatchString(c.Path())
+	return c.Method() == fiber.MethodPost && (uploadPath.MatchString(c.Path()) || importPath.MatchString(c.Path()))
 }
 
 // limitBody refuses bodies over BodyLimit on every route but the upload; the

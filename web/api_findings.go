@@ -34,7 +34,15 @@ func listFindings(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		format, err := takeFormat(c, &p)
+		if err != nil {
+			return err
+		}
 		p.Filters["lang"] = lang(c)
+		if format != "" {
+			p.Filters["lang"] = sheetLang(c)
+			return sendPaged(c, s, listSheet{name: "findings", entity: "finding"}, p, format, s.Findings)
+		}
 		items, total, err := s.Findings(c.UserContext(), p)
 		if err != nil {
 			return err
@@ -96,6 +104,11 @@ func listChecks(s *inventory.Store) fiber.Handler {
 		p, err := listParams(c)
 		if err != nil {
 			return err
+		}
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, s, listSheet{name: "checks", entity: "check"}, p, format, s.Checks)
+			})
 		}
 		items, total, err := s.Checks(c.UserContext(), p)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/report"
 )
 
 // mountLifecycle registers the project reviewers' routes: lifecycle steps and
@@ -16,16 +17,16 @@ func mountLifecycle(api fiber.Router, cfg Config) {
 	s := cfg.Store
 	api.Get("/projects/:id/transitions", can("project.read"), nextSteps(s))
 	api.Post("/projects/:id/transitions", can("project.step"), transitionProject(s))
-	api.Get("/projects/:id/history", can("project.read"), partList(s.ProjectHistory))
-	api.Get("/projects/:id/amendments", can("project.read"), partList(s.Amendments))
+	api.Get("/projects/:id/history", can("project.read"), partListAs(s, "history", "history", s.ProjectHistory))
+	api.Get("/projects/:id/amendments", can("project.read"), partListAs(s, "amendments", "amendment", s.Amendments))
 	api.Post("/projects/:id/amendments", can("project.amend"), amendProject(s))
-	api.Get("/projects/:id/documents", can("project.read"), partList(s.Documents))
+	api.Get("/projects/:id/documents", can("project.read"), partListAs(s, "documents", "document", s.Documents))
 	api.Post("/projects/:id/documents", can("document.write"), uploadDocument(s))
 	api.Get("/projects/:id/documents/:document_id", can("project.read"), downloadDocument(s))
 	api.Delete("/projects/:id/documents/:document_id", can("document.write"), deleteDocument(s))
 	api.Get("/projects/:id/procurement", can("project.read"), getProcurement(s))
 	api.Put("/projects/:id/procurement", can("procurement.write"), putProcurement(s))
-	api.Get("/projects/:id/evaluations", can("project.read"), partList(s.Evaluations))
+	api.Get("/projects/:id/evaluations", can("project.read"), partListAs(s, "evaluations", "evaluation", s.Evaluations))
 	api.Post("/projects/:id/evaluations", can("evaluation.write"), createEvaluation(s))
 	api.Patch("/projects/:id/evaluations/:evaluation_id", can("evaluation.write"), patchEvaluation(s))
 	api.Get("/eligibility", can("eligibility.read"), eligibility(s))
@@ -135,25 +136,33 @@ func patchEvaluation(s *inventory.Store) fiber.Handler {
 // configuration, the one the policy checks use.
 func eligibility(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c, "year"); err != nil {
+		if err := refuseOtherQuery(c, "year", "format", "lang"); err != nil {
 			return err
 		}
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve)
 		raw := c.Query("year")
 		year, err := strconv.Atoi(raw)
 		if err != nil {
-			return inventory.Invalid("year", "err.lifecycle.year.required_plan_year", raw)
+			ve.Add("year", "err.lifecycle.year.required_plan_year", raw)
+		}
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		e, err := s.Eligibility(c.UserContext(), year, s.RuleConfig().AcceptanceGraceDays)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e.In(langOf(c)))
+		if format == "json" {
+			return c.JSON(e.In(langOf(c)))
+		}
+		return sendReport(c, report.Eligibility(e.In(sheetLang(c)), reportMeta(c, s)), format)
 	}
 }
 
 func annualPlan(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c, "format", "as_of"); err != nil {
+		if err := refuseOtherQuery(c, "format", "as_of", "lang"); err != nil {
 			return err
 		}
 		raw := c.Params("year")
@@ -161,17 +170,21 @@ func annualPlan(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return badRequest("api.path_year", raw)
 		}
-		format := c.Query("format", "json")
-		if format != "json" && format != "csv" {
-			return inventory.Invalid("format", "err.lifecycle.format.json_csv", format)
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve)
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		plan, err := s.PlanAsOf(c.UserContext(), year, inventory.Date(c.Query("as_of")))
 		if err != nil {
 			return err
 		}
-		if format == "json" {
+		switch format {
+		case "json":
 			return c.JSON(plan)
+		case "csv":
+			return sendCSV(c, fmt.Sprintf("plan-%d.csv", year), plan.WriteCSV)
 		}
-		return sendCSV(c, fmt.Sprintf("plan-%d.csv", year), plan.WriteCSV)
+		return sendReport(c, report.Plan(plan, reportMeta(c, s, asOfFilter(c)...)), format)
 	}
 }

@@ -66,6 +66,10 @@ func sendElevationSVG(c *fiber.Ctx, e inventory.Elevation, face string) error {
 
 func lineHistory(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		format, err := partFormat(c)
+		if err != nil {
+			return err
+		}
 		id, err := pathID(c)
 		if err != nil {
 			return err
@@ -73,6 +77,9 @@ func lineHistory(s *inventory.Store) fiber.Handler {
 		h, err := s.LineHistory(c.UserContext(), id)
 		if err != nil {
 			return err
+		}
+		if format != "" {
+			return sendWhole(c, s, listSheet{name: "line-history", entity: "line"}, h, format)
 		}
 		return c.JSON(listBody[inventory.LineState]{Items: h, Total: len(h)})
 	}
@@ -95,6 +102,11 @@ func auditLog(s *inventory.Store) fiber.Handler {
 		p, err := listParams(c)
 		if err != nil {
 			return err
+		}
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, s, listSheet{name: "audit", entity: "audit"}, p, format, s.Audit)
+			})
 		}
 		items, total, err := s.Audit(c.UserContext(), p)
 		if err != nil {

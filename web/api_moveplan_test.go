@@ -32,7 +32,8 @@ func TestMovePlanAPI(t *testing.T) {
 		for _, tc := range []struct{ query, field string }{
 			{"room_id=x", "room_id"},
 			{"room_id=9999", "room_id"},
-			{"format=xlsx", "format"},
+			{"format=pdf", "format"},
+			{"format=xlsx&lang=fr", "lang"},
 			{"colour=red", "colour"},
 		} {
 			wantErr(t, c.do(t, "GET", "/api/v1/reports/move-plan?"+tc.query, nil), 400, "validation", tc.field)

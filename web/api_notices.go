@@ -33,16 +33,15 @@ func paragraphs(body string) []string {
 	return out
 }
 
-// NoticeFormats are the formats GET /notices/{id} answers in; xlsx comes
-// with the spreadsheet export.
-var NoticeFormats = []string{"json", "html"}
+// NoticeFormats are the formats GET /notices/{id} answers in.
+var NoticeFormats = []string{"json", "html", "xlsx", "csv"}
 
 // mountNotices registers notices of criticism (Art. 18): the office drafts,
 // publishes and withdraws; everyone who may read sees the published ones.
 func mountNotices(api fiber.Router, s *inventory.Store) {
 	r := crud[inventory.Notice, inventory.NoticeInput]{list: s.Notices, get: s.Notice, create: s.CreateNotice,
 		update: s.UpdateNotice, remove: s.DeleteNotice, defaults: func() inventory.NoticeInput { return inventory.NoticeInput{} }}
-	api.Get("/notices", can("notice.read"), r.handleList)
+	api.Get("/notices", can("notice.read"), listNotices(s))
 	api.Post("/notices", can("notice.write"), r.handleCreate)
 	api.Get("/notices/:id", can("notice.read"), getNotice(s))
 	api.Patch("/notices/:id", can("notice.write"), r.handlePatch)
@@ -69,8 +68,10 @@ func getNotice(s *inventory.Store) fiber.Handler {
 			return c.JSON(n)
 		case "html":
 			return noticeHTML(c, s, id)
+		case "xlsx", "csv":
+			return noticeSheet(c, s, id, format)
 		default:
-			return inventory.Invalid("format", "api.notice_format", strings.Join(NoticeFormats, ", "))
+			return inventory.Invalid("format", "report.err.notice_format", strings.Join(NoticeFormats, ", "))
 		}
 	}
 }

@@ -26,6 +26,14 @@ func mountObservations(api fiber.Router, cfg Config) {
 		if err != nil {
 			return err
 		}
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, cfg.Store, listSheet{name: "observations", entity: "observation"}, p, format,
+					func(ctx context.Context, p inventory.ListParams) ([]inventory.Observation, int, error) {
+						return cfg.Store.Observations(ctx, id, p)
+					})
+			})
+		}
 		items, total, err := cfg.Store.Observations(c.UserContext(), id, p)
 		if err != nil {
 			return err

@@ -26,6 +26,11 @@ func listRectifications(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, s, listSheet{name: "rectifications", entity: "rectification"}, p, format, s.Rectifications)
+			})
+		}
 		items, total, err := s.Rectifications(c.UserContext(), p)
 		if err != nil {
 			return err

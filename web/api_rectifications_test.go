@@ -144,9 +144,13 @@ func TestNoticeAPI(t *testing.T) {
 			t.Errorf("a refused edit changed the published notice")
 		}
 		wantErr(t, c.do(t, "DELETE", p("/api/v1/notices/%d", id), nil), fiber.StatusConflict, "conflict", "status")
-		d := wantErr(t, c.do(t, "GET", p("/api/v1/notices/%d?format=xlsx", id), nil), fiber.StatusBadRequest, "validation", "format")
-		if f, _ := d["fields"].(obj); !strings.Contains(f["format"].(string), "json, html") {
+		d := wantErr(t, c.do(t, "GET", p("/api/v1/notices/%d?format=pdf", id), nil), fiber.StatusBadRequest, "validation", "format")
+		if f, _ := d["fields"].(obj); !strings.Contains(f["format"].(string), "json, html, xlsx") {
 			t.Errorf("format message %q does not name the formats", f["format"])
+		}
+		book := sheetRows(t, c.inLang("").do(t, "GET", p("/api/v1/notices/%d?format=xlsx", id), nil), "被通报单位及问题")
+		if book[0][0] != "关于州国土资源局整改不力的通报" || !strings.Contains(book[1][0], "已发布") || len(book) < 6 {
+			t.Errorf("the notice as a workbook: %q", book)
 		}
 		for _, lang := range []string{"zh", "en"} {
 			path := p("/api/v1/notices/%d?format=html", id)

@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/report"
 )
 
 // mountReports registers the planners' reports.
@@ -33,37 +35,38 @@ func onlyQuery(c *fiber.Ctx, allowed ...string) error {
 
 func consolidationReport(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := onlyQuery(c, "format"); err != nil {
+		if err := onlyQuery(c, "format", "lang"); err != nil {
 			return err
 		}
-		format := c.Query("format", "json")
-		if format != "json" && format != "csv" {
-			return inventory.Invalid("format", "err.reports.format.json_csv", format)
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve)
+		if err := ve.Err(); err != nil {
+			return err
 		}
 		rep, err := s.ConsolidationReport(c.UserContext())
 		if err != nil {
 			return err
 		}
-		if format == "json" {
+		switch format {
+		case "json":
 			return c.JSON(rep)
+		case "csv":
+			return sendCSV(c, "consolidation.csv", rep.WriteCSV)
 		}
-		return sendCSV(c, "consolidation.csv", rep.WriteCSV)
+		return sendReport(c, report.Consolidation(rep, reportMeta(c, s)), format)
 	}
 }
 
 func movePlan(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := onlyQuery(c, "unit_id", "room_id", "format"); err != nil {
+		if err := onlyQuery(c, "unit_id", "room_id", "format", "lang"); err != nil {
 			return err
 		}
 		var opts inventory.MovePlanOptions
 		ve := &inventory.ValidationError{}
 		opts.UnitID = queryID(c, ve, "unit_id")
 		opts.RoomID = queryID(c, ve, "room_id")
-		format := c.Query("format", "json")
-		if format != "json" && format != "csv" {
-			ve.Add("format", "err.reports.format.json_csv", format)
-		}
+		format := reportFormat(c, ve)
 		if err := ve.Err(); err != nil {
 			return err
 		}
@@ -71,10 +74,17 @@ func movePlan(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if format == "json" {
+		switch format {
+		case "json":
 			return c.JSON(plan)
+		case "csv":
+			return sendCSV(c, "move-plan.csv", plan.WriteCSV)
 		}
-		return sendCSV(c, "move-plan.csv", plan.WriteCSV)
+		rep, err := movePlanReport(c, s, plan, opts)
+		if err != nil {
+			return err
+		}
+		return sendReport(c, rep, format)
 	}
 }
 
@@ -92,6 +102,9 @@ func queryID(c *fiber.Ctx, ve *inventory.ValidationError, name string) *int64 {
 	return &id
 }
 
+// utf8BOM is the byte-order mark that starts every CSV answer.
+var utf8BOM = []byte("\ufeff")
+
 // sendCSV answers with what write makes, as a CSV attachment named name; it
 // is written to a buffer first, so a failure is still an error answer.
 func sendCSV(c *fiber.Ctx, name string, write func(io.Writer) error) error {
@@ -101,5 +114,8 @@ func sendCSV(c *fiber.Ctx, name string, write func(io.Writer) error) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	if !bytes.HasPrefix(buf.Bytes(), utf8BOM) { // Excel on Chinese Windows reads the Chinese only after one
+		return c.Send(append(slices.Clip(utf8BOM), buf.Bytes()...))
+	}
 	return c.Send(buf.Bytes())
 }

@@ -179,7 +179,8 @@ func checkPassword(c *fiber.Ctx, username, pw string) error {
 
 func mySessions(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c); err != nil {
+		format, err := partFormat(c)
+		if err != nil {
 			return err
 		}
 		a := authOf(c)
@@ -189,6 +190,9 @@ func mySessions(s *inventory.Store) fiber.Handler {
 		}
 		for i := range items {
 			items[i].Current = a.session != nil && items[i].ID == a.session.ID
+		}
+		if format != "" {
+			return sendWhole(c, s, listSheet{name: "sessions", entity: "session"}, items, format)
 		}
 		return c.JSON(listBody[inventory.Session]{Items: items, Total: len(items)})
 	}

@@ -12,13 +12,13 @@ import (
 
 // mountSpec registers the technical plan's routes (Art. 8, 10): the spec
 // items, their revisions and the compliance check.
-func mountSpec(api fiber.Router, s *inventory.Store) {
-	api.Get("/projects/:id/spec-items", can("project.read"), partList(s.SpecItems))
+func mountSpec(api fiber.Router, s *inventory.Store, export fiber.Handler) {
+	api.Get("/projects/:id/spec-items", can("project.read"), withExport(partList(s.SpecItems), export))
 	api.Post("/projects/:id/spec-items", can("spec.write"), createSpecItem(s))
 	api.Get("/projects/:id/spec-items/:item_id", can("project.read"), getSpecItem(s))
 	api.Patch("/projects/:id/spec-items/:item_id", can("spec.write"), patchSpecItem(s))
 	api.Delete("/projects/:id/spec-items/:item_id", can("spec.write"), deleteSpecItem(s))
-	api.Get("/projects/:id/spec-revisions", can("project.read"), partList(s.SpecRevisions))
+	api.Get("/projects/:id/spec-revisions", can("project.read"), partListAs(s, "spec-revisions", "spec_revision", s.SpecRevisions))
 	api.Post("/projects/:id/spec-revisions", can("spec.revision.propose"), proposeSpecRevision(s))
 	api.Post("/projects/:id/spec-revisions/:revision_id/approve", can("spec.revision.review"), reviewSpecRevision(s.ApproveSpecRevision))
 	api.Post("/projects/:id/spec-revisions/:revision_id/reject", can("spec.revision.review"), reviewSpecRevision(s.RejectSpecRevision))
@@ -140,6 +140,14 @@ func reviewSpecRevision(review func(ctx context.Context, projectID, revID int64,
 
 func projectCompliance(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if err := refuseOtherQuery(c, "format", "lang"); err != nil {
+			return err
+		}
+		ve := &inventory.ValidationError{}
+		format := reportFormat(c, ve, "json", "xlsx", "csv")
+		if err := ve.Err(); err != nil {
+			return err
+		}
 		id, err := pathID(c)
 		if err != nil {
 			return err
@@ -148,6 +156,10 @@ func projectCompliance(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(out.In(langOf(c)))
+		if format == "json" {
+			return c.JSON(out.In(langOf(c)))
+		}
+		in := out.In(sheetLang(c))
+		return complianceReport(c, s, id, &in, format)
 	}
 }

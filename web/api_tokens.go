@@ -14,12 +14,16 @@ type tokenCreated struct {
 
 func myTokens(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c); err != nil {
+		format, err := partFormat(c)
+		if err != nil {
 			return err
 		}
 		items, err := s.Tokens(c.UserContext(), authOf(c).user.ID)
 		if err != nil {
 			return err
+		}
+		if format != "" {
+			return sendWhole(c, s, listSheet{name: "tokens", entity: "token"}, items, format)
 		}
 		return c.JSON(listBody[inventory.Token]{Items: items, Total: len(items)})
 	}
@@ -58,12 +62,16 @@ func revokeMyToken(s *inventory.Store) fiber.Handler {
 
 func listTokens(s *inventory.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := refuseOtherQuery(c); err != nil {
+		format, err := partFormat(c)
+		if err != nil {
 			return err
 		}
 		items, err := s.Tokens(c.UserContext(), 0)
 		if err != nil {
 			return err
+		}
+		if format != "" {
+			return sendWhole(c, s, listSheet{name: "tokens", entity: "token"}, items, format)
 		}
 		return c.JSON(listBody[inventory.Token]{Items: items, Total: len(items)})
 	}

@@ -28,6 +28,11 @@ func listUsers(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, s, listSheet{name: "users", entity: "user"}, p, format, s.Users)
+			})
+		}
 		items, total, err := s.Users(c.UserContext(), p)
 		if err != nil {
 			return err

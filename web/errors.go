@@ -11,6 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"hostroll/inventory"
+	"hostroll/locale"
+	"hostroll/sheet"
 	"hostroll/web/ui"
 )
 
@@ -77,8 +79,11 @@ func statusOf(err error) (int, errorDetail) {
 		ce *inventory.ConflictError
 		xe *inventory.ForbiddenError
 		fe *fiber.Error
+		se *sheet.Error
 	)
 	switch {
+	case errors.As(err, &se):
+		return sheetStatus(se)
 	case errors.As(err, &ae):
 		return ae.status, errorDetail{Code: ae.code, Message: ae.message, Fields: ae.fields}
 	case errors.As(err, &ve):
@@ -240,9 +245,15 @@ func errorHandler(log *slog.Logger, pages *ui.UI) fiber.ErrorHandler {
 		status, detail := statusOf(err)
 		l := langOf(c)
 		localize(err, l, status, &detail)
+		if se := (*sheet.Error)(nil); errors.As(err, &se) {
+			status, detail = sheetError(c, se)
+		}
 		var ae *apiError
-		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) {
+		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) && !errors.As(err, new(*sheet.Error)) {
 			detail.Message = tooLarge(l, isUpload(c))
+			if importPath.MatchString(c.Path()) {
+				detail.Message = locale.T(l, "sheet.error.too_large", sheet.DefaultLimits.MaxBytes>>20)
+			}
 		}
 		if status >= 500 {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)

@@ -83,6 +83,7 @@ func New(cfg Config) *fiber.App {
 func routes(app *fiber.App, cfg Config) {
 	lim := newLimiter(cfg.SignInLimit, time.Minute)
 	s := cfg.Store
+	sx := sheetExport(s, cfg.Logger)
 	app.Get("/login", loginPage(cfg))
 	app.Post("/login", loginForm(cfg, lim))
 	app.Post("/login/password", canForm("self"), loginPassword(cfg))
@@ -101,28 +102,29 @@ func routes(app *fiber.App, cfg Config) {
 	})
 
 	crud[inventory.Unit, inventory.UnitInput]{s.Units, s.Unit, inventory.DefaultUnitInput,
-		s.CreateUnit, s.UpdateUnit, s.DeleteUnit}.mount(api, "/units", "unit")
+		s.CreateUnit, s.UpdateUnit, s.DeleteUnit}.mount(api, "/units", "unit", sx("units"))
 	crud[inventory.Room, inventory.RoomInput]{s.Rooms, s.Room, inventory.DefaultRoomInput,
-		s.CreateRoom, s.UpdateRoom, s.DeleteRoom}.mount(api, "/rooms", "room")
+		s.CreateRoom, s.UpdateRoom, s.DeleteRoom}.mount(api, "/rooms", "room", sx("rooms"))
 	crud[inventory.Rack, inventory.RackInput]{s.Racks, s.Rack, inventory.DefaultRackInput,
-		s.CreateRack, s.UpdateRack, s.DeleteRack}.mount(api, "/racks", "rack")
+		s.CreateRack, s.UpdateRack, s.DeleteRack}.mount(api, "/racks", "rack", sx("racks"))
 	api.Get("/racks/:id/elevation", can("rack.read"), rackElevation(s))
 	crud[inventory.Device, inventory.DeviceInput]{s.Devices, s.Device, inventory.DefaultDeviceInput,
-		s.CreateDevice, s.UpdateDevice, s.DeleteDevice}.mount(api, "/devices", "device")
+		s.CreateDevice, s.UpdateDevice, s.DeleteDevice}.mount(api, "/devices", "device", sx("devices"))
 	crud[inventory.Line, inventory.LineInput]{s.Lines, s.Line, inventory.DefaultLineInput,
-		s.CreateLine, s.UpdateLine, s.DeleteLine}.mount(api, "/lines", "line")
+		s.CreateLine, s.UpdateLine, s.DeleteLine}.mount(api, "/lines", "line", sx("lines"))
 	api.Get("/lines/:id/history", can("line.read"), lineHistory(s))
 	crud[inventory.Project, inventory.ProjectInput]{s.Projects, s.Project, inventory.DefaultProjectInput,
-		s.CreateProject, s.UpdateProject, s.DeleteProject}.mount(api, "/projects", "project")
-	crud[inventory.SNMPProfile, inventory.SNMPProfileInput]{s.SNMPProfiles, s.SNMPProfile,
+		s.CreateProject, s.UpdateProject, s.DeleteProject}.mount(api, "/projects", "project", sx("projects"))
+	exporting(crud[inventory.SNMPProfile, inventory.SNMPProfileInput]{s.SNMPProfiles, s.SNMPProfile,
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
-		s.DeleteSNMPProfile}.mount(api, "/snmp-profiles", "snmp")
+		s.DeleteSNMPProfile}, exportList(s, "snmp-profiles", "snmp_profile", s.SNMPProfiles)).mount(api, "/snmp-profiles", "snmp")
 	api.Get("/audit", can("audit.read"), auditLog(s))
 	api.Get("/audit/verify", can("audit.verify"), auditVerify(s))
 	mountSession(api, cfg, lim)
 	mountUsers(api, cfg)
 	mountLifecycle(api, cfg)
-	mountSpec(api, s)
+	mountSpec(api, s, sx("spec-items"))
+	mountSheets(api, s)
 	mountFindings(api, s)
 	mountReports(api, s)
 	mountObservations(api, cfg)

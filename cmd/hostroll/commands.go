@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"hostroll/demo"
 	"hostroll/inventory"
 	"hostroll/migrations"
 	"hostroll/web"
@@ -213,20 +214,52 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 func cmdDemo(ctx context.Context, args []string, w streams) error {
 	out := w.out
 	var cfg Config
-	if err := parse(newFlags("demo", &cfg, w), args); err != nil {
+	fs := newFlags("demo", &cfg, w)
+	workbook := fs.String("write-workbook", "", "write the demo prefecture's workbook to this file and stop (no database)")
+	scale := fs.Int("scale", 0, "load a generated prefecture of about this many devices instead of the shipped demo")
+	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *workbook != "" {
+		return writeDemoWorkbook(*workbook, w)
+	}
+	if *scale < 0 || *scale > 1_000_000 {
+		w.printf(w.err, "demo.scale_range")
+		return errUsage
 	}
 	s, _, err := openStoreNoting(ctx, cfg.DB, noteKeyFile(w))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	n, err := loadDemo(ctx, s)
+	n, took, err := timed(func() (int, error) {
+		if *scale > 0 {
+			return loadDemoScale(ctx, s, *scale)
+		}
+		return loadDemo(ctx, s)
+	})
 	if err != nil {
 		return err
 	}
-	w.printf(out, "cli.demo.loaded", n)
+	w.printf(out, "demo.loaded", n, took.Seconds())
 	return demoUsers(ctx, s, out)
+}
+
+// writeDemoWorkbook writes the shipped demo's workbook (go generate ./demo).
+func writeDemoWorkbook(path string, w streams) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := demo.Generate(demo.Devices).WriteWorkbook(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	w.printf(w.out, "demo.workbook_written", path)
+	return nil
 }
 
 func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) error {

@@ -4,27 +4,80 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"hostroll/demo"
 	"hostroll/inventory"
 )
 
 var errNotEmpty = errors.New("the database already has units: demo data goes only into an empty database")
 
-// demo is a small prefecture: the central machine room, a unit that keeps its
-// own room and private lines, a county planning a room, and three projects
-// at different steps of their lifecycle.
-type demo struct {
+// loader writes what the workbook does not hold through the store, so it is
+// validated and audited like any other write, finding the imported records
+// by natural key. The first error stops it.
+type loader struct {
 	s   *inventory.Store
 	ctx context.Context
 	n   int
 	err error
+
+	units    map[string]int64 // by code
+	projects map[string]inventory.Project
+	devices  map[string]int64 // by manufacturer/serial
+	lines    map[string]int64 // by carrier/circuit id
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// loadDemo writes the demo data set through the store, so it is validated and
-// audited like any other write. It refuses a database that has units.
+// loadDemo loads the demo prefecture into an empty database: the workbook
+// shipped in the binary through the importer, every worksheet in one
+// transaction, then the history through the store. It refuses a database
+// that has units.
 func loadDemo(ctx context.Context, s *inventory.Store) (int, error) {
+	return loadDemoWith(ctx, s, demo.Generate(demo.Devices), func() (int, error) {
+		res, err := s.ImportWorkbook(ctx, demo.Workbook, "zh")
+		n := 0
+		for _, r := range res {
+			n += r.Counts.Create
+		}
+		if err != nil {
+			return n, fmt.Errorf("demo data: import the workbook: %w", err)
+		}
+		return n, nil
+	})
+}
+
+// scaleChunk is how many rows one file of a scaled demo holds: the
+// importer takes 20 MiB and 100,000 rows a file (a device row is about 200
+// bytes).
+const scaleChunk = 10_000
+
+// loadDemoScale loads a generated prefecture of about devices devices,
+// importing each kind in files of scaleChunk rows, one transaction each.
+func loadDemoScale(ctx context.Context, s *inventory.Store, devices int) (int, error) {
+	set := demo.Generate(devices)
+	return loadDemoWith(ctx, s, set, func() (int, error) {
+		n := 0
+		for _, kind := range demo.Kinds {
+			files, err := set.Files(kind, scaleChunk)
+			if err != nil {
+				return n, err
+			}
+			for i, f := range files {
+				res, err := s.ImportFile(ctx, kind, f, "zh")
+				if err != nil {
+					return n, fmt.Errorf("demo data: import %s (file %d): %w", kind, i+1, err)
+				}
+				n += res.Counts.Create
+			}
+		}
+		return n, nil
+	})
+}
+
+// loadDemoWith runs the import of a set's inventory into an empty database,
+// then writes the set's history through the store.
+func loadDemoWith(ctx context.Context, s *inventory.Store, set *demo.Set, importInventory func() (int, error)) (int, error) {
 	_, total, err := s.Units(ctx, inventory.ListParams{Limit: 1})
 	if err != nil {
 		return 0, err
@@ -32,132 +85,99 @@ func loadDemo(ctx context.Context, s *inventory.Store) (int, error) {
 	if total > 0 {
 		return 0, errNotEmpty
 	}
-	d := &demo{s: s, ctx: ctx}
-	d.load()
-	return d.n, d.err
+	n, err := importInventory()
+	if err != nil {
+		return n, err
+	}
+	l := &loader{s: s, ctx: ctx, n: n}
+	if err := l.index(); err != nil {
+		return n, err
+	}
+	l.history(set)
+	return l.n, l.err
+}
+
+// index finds the imported units, projects, devices and lines by natural
+// key.
+func (l *loader) index() error {
+	l.units, l.projects, l.devices, l.lines = map[string]int64{}, map[string]inventory.Project{}, map[string]int64{}, map[string]int64{}
+	err := each(l.ctx, l.s.Units, func(u inventory.Unit) { l.units[u.Code] = u.ID })
+	if err == nil {
+		err = each(l.ctx, l.s.Projects, func(p inventory.Project) { l.projects[p.Code] = p })
+	}
+	if err == nil {
+		err = each(l.ctx, l.s.Devices, func(d inventory.Device) { l.devices[d.Manufacturer+"/"+d.Serial] = d.ID })
+	}
+	if err == nil {
+		err = each(l.ctx, l.s.Lines, func(x inventory.Line) { l.lines[x.Carrier+"/"+x.CircuitID] = x.ID })
+	}
+	return err
+}
+
+// each calls f for every record a list returns, a page at a time.
+func each[T any](ctx context.Context, list func(context.Context, inventory.ListParams) ([]T, int, error), f func(T)) error {
+	for offset := 0; ; offset += inventory.MaxLimit {
+		items, total, err := list(ctx, inventory.ListParams{Limit: inventory.MaxLimit, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			f(it)
+		}
+		if len(items) == 0 || offset+len(items) >= total {
+			return nil
+		}
+	}
 }
 
 // must records the first error; later calls do nothing once one failed.
-func must[T any](d *demo, what string, f func() (T, error)) T {
+func must[T any](l *loader, what string, f func() (T, error)) T {
 	var zero T
-	if d.err != nil {
+	if l.err != nil {
 		return zero
 	}
 	v, err := f()
 	if err != nil {
-		d.err = fmt.Errorf("demo data: %s: %w", what, err)
+		l.err = fmt.Errorf("demo data: %s: %w", what, err)
 		return zero
 	}
-	d.n++
+	l.n++
 	return v
 }
 
-func (d *demo) unit(code, name, kind string) int64 {
-	return must(d, "unit "+code, func() (inventory.Unit, error) {
-		return d.s.CreateUnit(d.ctx, inventory.UnitInput{Code: code, Name: name, Kind: kind})
-	}).ID
-}
-
-func (d *demo) room(name string, unit int64, kind, status, addr string) int64 {
-	return must(d, "room "+name, func() (inventory.Room, error) {
-		return d.s.CreateRoom(d.ctx, inventory.RoomInput{Name: name, UnitID: unit, Kind: kind, Status: status, Address: addr})
-	}).ID
-}
-
-func (d *demo) rack(room int64, name string) int64 {
-	return must(d, "rack "+name, func() (inventory.Rack, error) {
-		return d.s.CreateRack(d.ctx, inventory.RackInput{RoomID: room, Name: name, UHeight: 42})
-	}).ID
-}
-
-type demoDevice struct {
-	name, kind, maker, model, serial string
-	unit                             int64
-	project                          int64
-	rack                             int64
-	pos, height                      int
-	status, ip                       string
-	cpu, mem, disk                   int
-}
-
-func (d *demo) device(v demoDevice) {
-	in := inventory.DefaultDeviceInput()
-	in.Name, in.Kind, in.Manufacturer, in.Model, in.Serial = v.name, v.kind, v.maker, v.model, v.serial
-	in.UnitID, in.Status, in.MgmtIP = v.unit, v.status, v.ip
-	if v.project != 0 {
-		in.ProjectID = ptr(v.project)
-	}
-	in.AssetTag = "XX-" + v.serial
-	if v.rack != 0 {
-		in.RackID, in.Position = ptr(v.rack), ptr(v.pos)
-	}
-	if v.height > 0 {
-		in.UHeight = v.height
-	}
-	if v.cpu > 0 {
-		in.Specs = inventory.Specs{CPUCores: ptr(v.cpu), MemoryGB: ptr(v.mem), StorageGB: ptr(v.disk)}
-	}
-	must(d, "device "+v.name, func() (inventory.Device, error) { return d.s.CreateDevice(d.ctx, in) })
-}
-
-func (d *demo) line(carrier, circuit string, unit int64, a, z string, mbps int, fee float64, platform string) {
-	must(d, "line "+circuit, func() (inventory.Line, error) {
-		return d.s.CreateLine(d.ctx, inventory.LineInput{Carrier: carrier, CircuitID: circuit, UnitID: unit,
-			AEnd: a, ZEnd: z, BandwidthMbps: mbps, MonthlyFee: fee, Platform: platform, Status: "active",
-			StartDate: ptr(inventory.Date("2023-01-01"))})
-	})
-}
-
-func (d *demo) project(code, name string, lead int64, category, funding string, classified bool, year int, budget float64) int64 {
-	return must(d, "project "+code, func() (inventory.Project, error) {
-		in := inventory.DefaultProjectInput()
-		in.Code, in.Name, in.LeadUnitID, in.Category, in.FundingSource = code, name, lead, category, funding
-		in.Classified, in.PlanYear, in.Budget = classified, year, budget
-		return d.s.CreateProject(d.ctx, in)
-	}).ID
-}
-
-func (d *demo) load() {
-	egov := d.unit("ZW", "州电子政务办公室", "department")
-	fin := d.unit("CZ", "州财政局", "department")
-	pol := d.unit("GA", "州公安局", "department")
-	fh := d.unit("FH", "凤凰县人民政府", "county")
-	park := d.unit("JK", "湘西经济开发区管委会", "park")
-
-	central := d.room("州政府中心机房", egov, "central", "active", "州政府大楼三楼")
-	finRoom := d.room("州财政局自建机房", fin, "unit", "active", "财政局办公楼负一楼")
-	d.room("凤凰县政务机房（规划）", fh, "unit", "planned", "凤凰县政务中心")
-
-	a01, a02, a03 := d.rack(central, "A01"), d.rack(central, "A02"), d.rack(central, "A03")
-	f01 := d.rack(finRoom, "F01")
-
-	pay := d.project("XX-2025-003", "财政一体化支付平台", fin, "application", "prefecture", false, 2025, 1_850_000)
-	gov := d.project("XX-2026-001", "政务云扩容", egov, "network_room", "prefecture", false, 2026, 3_200_000)
-	sec := d.project("XX-2026-007", "公安视频专网", pol, "security", "higher_level", true, 2026, 5_600_000)
-	must(d, "snmp profile", func() (inventory.SNMPProfile, error) {
+// history records, through the store, what the workbook does not hold: the
+// projects' steps, documents, procurement and evaluations, the lines'
+// expansions, the polls, the rectification orders and the notice.
+func (l *loader) history(set *demo.Set) {
+	must(l, "snmp profile", func() (inventory.SNMPProfile, error) {
 		in := inventory.DefaultSNMPProfileInput()
 		in.Name, in.Community = "central-v2c", "demo-community"
-		return d.s.CreateSNMPProfile(d.ctx, in)
+		return l.s.CreateSNMPProfile(l.ctx, in)
 	})
-
-	for _, v := range []demoDevice{
-		{"core-sw-01", "switch", "Huawei", "CE6881-48S6CQ", "2102351HLS10K1000001", egov, 0, a01, 42, 1, "active", "10.10.0.1", 0, 0, 0},
-		{"fw-01", "firewall", "Hillstone", "SG-6000-X9180", "HS9180A00012", egov, 0, a01, 40, 2, "active", "10.10.0.2", 0, 0, 0},
-		{"cloud-node-01", "server", "Inspur", "NF5280M6", "NF5280M6-210001", egov, gov, a02, 1, 2, "active", "10.10.1.11", 64, 512, 7680},
-		{"cloud-node-02", "server", "Inspur", "NF5280M6", "NF5280M6-210002", egov, gov, a02, 3, 2, "staged", "10.10.1.12", 64, 512, 7680},
-		{"cloud-node-03", "server", "Inspur", "NF5280M6", "NF5280M6-210003", egov, gov, a02, 5, 2, "planned", "10.10.1.13", 64, 256, 7680},
-		{"pay-app-01", "server", "Sugon", "I620-G30", "SG620G30-88001", fin, pay, a03, 10, 2, "active", "10.10.2.21", 32, 256, 3840},
-		{"pay-db-01", "server", "Sugon", "I620-G30", "SG620G30-88002", fin, pay, f01, 20, 2, "active", "172.20.1.5", 48, 384, 9600},
-		{"fin-storage-01", "storage", "Huawei", "OceanStor 5310", "2102353GUK10P2000101", fin, pay, f01, 10, 4, "active", "172.20.1.9", 0, 0, 0},
-		{"video-gw-01", "security", "Hikvision", "DS-VE22S-B", "HKDSVE22S0091", pol, sec, 0, 0, 0, "planned", "", 0, 0, 0},
-	} {
-		d.device(v)
+	for _, p := range set.Projects {
+		l.lifecycle(p)
 	}
+	for _, c := range set.LineChanges {
+		must(l, "expansion of line "+c.CircuitID, func() (inventory.Line, error) {
+			return l.s.UpdateLine(l.ctx, l.lines[c.Carrier+"/"+c.CircuitID], func(in *inventory.LineInput) error {
+				in.BandwidthMbps, in.MonthlyFee = c.BandwidthMbps, c.MonthlyFee
+				return nil
+			})
+		})
+	}
+	for _, o := range set.Observations {
+		must(l, "poll of "+o.Serial, func() (inventory.Observation, error) {
+			obs := o.Observation
+			obs.DeviceID = l.devices[o.Manufacturer+"/"+o.Serial]
+			return l.s.AddObservation(l.ctx, obs)
+		})
+	}
+	l.rectifications(set)
+}
 
-	d.line("中国电信", "XXCT-2019-0311", fin, "财政局", "州人民银行", 100, 3200, "private")
-	d.line("中国联通", "XXCU-2021-0788", fin, "财政局", "州人民银行", 50, 1800, "private")
-	d.line("中国电信", "XXCT-2020-1024", fh, "凤凰县政务中心", "州政府中心机房", 200, 2600, "intranet")
-	d.line("中国移动", "XXCM-2022-0520", park, "经开区管委会", "互联网出口", 500, 4500, "extranet")
-	d.projectLifecycles(pay, gov, sec)
-	d.rectifications(fin, fh, pay)
+// timed runs f and says how long it took.
+func timed(f func() (int, error)) (int, time.Duration, error) {
+	start := time.Now()
+	n, err := f()
+	return n, time.Since(start), err
 }

@@ -32,6 +32,8 @@ commands:
   collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   check     run the policy checks and print the open findings by rule and by unit
+  import    import KIND FILE [--dry-run]: load an .xlsx or .csv (exit 1, nothing written, on any error)
+  export    export KIND [--format xlsx|csv] [--out FILE]: every record of a kind as a spreadsheet
   user      add, list, set, reset-password or reset-2fa of the users who sign in
   token     add, list or revoke API tokens
   ldap      test USER: look a user up in the directory (LDAP); seal-password for the bind password
@@ -99,6 +101,10 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		err = cmdAudit(ctx, args[1:], w)
 	case "rekey":
 		err = cmdRekey(ctx, args[1:], w)
+	case "import":
+		err = cmdImport(ctx, args[1:], w)
+	case "export":
+		err = cmdExport(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
