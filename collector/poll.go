@@ -127,8 +127,12 @@ func explain(err error, t inventory.PollTarget, reachable, discovered bool) stri
 		return fmt.Sprintf("SNMPv3 authentication failed at %s (%s): check the user name %q and the auth and priv passphrases of SNMP profile %q",
 			addr, msg, p.Username, p.Name)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("%s refused the request (no SNMP agent listens on UDP port %d): check the port of SNMP profile %q and that the agent runs",
-			addr, p.Port, p.Name)
+		where := fmt.Sprintf("the port of SNMP profile %q", p.Name)
+		if t.DevicePort != nil {
+			where = "the device's snmp_port"
+		}
+		return fmt.Sprintf("%s refused the request (no SNMP agent listens on UDP port %d): check %s and that the agent runs",
+			addr, p.Port, where)
 	case !reachable && discovered && isTimeout(err):
 		return fmt.Sprintf("the SNMPv3 agent at %s answered engine discovery but not the authenticated request: check the user name %q and the auth and priv passphrases of SNMP profile %q (an agent ignores a wrong priv passphrase silently)",
 			addr, p.Username, p.Name)
