@@ -36,6 +36,7 @@ commands:
   token     add, list or revoke API tokens
   audit     audit verify: recompute the audit log's hash chain (exit 1 when broken)
   rekey     seal every stored secret again under a new key file (--new-key-file FILE)
+  backup    copy a SQLite database while serve runs (--to FILE); PostgreSQL: use pg_dump
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
@@ -95,6 +96,8 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		err = cmdAudit(ctx, args[1:], w)
 	case "rekey":
 		err = cmdRekey(ctx, args[1:], w)
+	case "backup":
+		err = cmdBackup(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0
