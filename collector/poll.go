@@ -21,6 +21,8 @@ type Options struct {
 	MaxVarbinds int
 	// DeviceTimeout bounds the whole poll of one device (default 60s).
 	DeviceTimeout time.Duration
+	// Metrics, when not nil, count polls and packets (metrics.go).
+	Metrics *Metrics
 }
 
 // DefaultDeviceTimeout bounds the whole poll of one device.
@@ -42,14 +44,16 @@ func (o Options) withDefaults() Options {
 // says what went wrong in Error.
 func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Observation {
 	start := time.Now()
+	done := opt.Metrics.pollStarted()
 	o := inventory.Observation{DeviceID: t.DeviceID, At: start, Interfaces: inventory.Interfaces{}}
-	poll(ctx, t, opt.withDefaults(), &o)
+	result := poll(ctx, t, opt.withDefaults(), &o)
 	o.DurationMS = int(time.Since(start).Milliseconds())
+	done(result, time.Since(start))
 	return o
 }
 
-// poll fills o; see Poll.
-func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) {
+// poll fills o and returns its result for the metrics; see Poll.
+func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) (result string) {
 	ctx, cancel := context.WithTimeout(ctx, opt.DeviceTimeout)
 	defer cancel()
 	// One agent's malformed answer must not take the collector down, even if
@@ -57,27 +61,33 @@ func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory
 	defer func() {
 		if r := recover(); r != nil {
 			o.Error = fmt.Sprintf("poll of %s aborted: the agent's answer could not be handled (%v)", t.MgmtIP, r)
+			result = ResultError
 		}
 	}()
 
 	g, err := session(ctx, t)
 	if err != nil {
 		o.Error = err.Error()
-		return
+		return ResultError
 	}
 	if err := g.Connect(); err != nil {
 		o.Error = fmt.Sprintf("connect to %s:%d: %v", t.MgmtIP, t.Profile.Port, err)
-		return
+		return ResultError
 	}
 	defer g.Conn.Close()
-	raw, reachable, err := read(ctx, g, uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
+	raw, reachable, err := read(ctx, opt.Metrics.hook(g), uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
 	o.Reachable = reachable
+	result = classify(err, reachable, discovered(g))
 	if err != nil {
 		o.Error = explain(err, t, reachable, discovered(g))
 	}
 	if perr := raw.Observe(o); perr != nil {
 		o.Error = strings.TrimPrefix(o.Error+"; "+strings.ReplaceAll(perr.Error(), "\n", "; "), "; ")
+		if result == ResultOK {
+			result = ResultError
+		}
 	}
+	return result
 }
 
 // read runs the GET and the walks. reachable is false when the GET got no

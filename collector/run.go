@@ -41,6 +41,8 @@ type Config struct {
 	Pause func(step Step, deviceID int64)
 	// Options tune each poll.
 	Options Options
+	// Metrics, when not nil, count rounds, polls and packets (metrics.go).
+	Metrics *Metrics
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger (default slog.Default()).
@@ -74,6 +76,9 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	c.Options = c.Options.withDefaults()
+	if c.Metrics != nil {
+		c.Options.Metrics = c.Metrics
+	}
 	return c
 }
 
@@ -152,6 +157,7 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}
+	roundDone := c.countDue(ctx, start)
 	work := make(chan claimed)
 	var counts [outcomes]atomic.Int64
 	summary := func() Summary {
@@ -166,7 +172,9 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		go func() {
 			defer wg.Done()
 			for w := range work {
+				began := time.Now()
 				out := c.pollLeased(ctx, w.target, w.at)
+				c.cfg.Metrics.finished(time.Since(began), out != cancelled)
 				if out == cancelled {
 					return // cancelled mid-poll: leave it to the lease
 				}
@@ -184,7 +192,9 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	close(work)
 	wg.Wait()
 	stopRenew()
-	return summary(), err
+	sum := summary()
+	roundDone(sum.Duration, err == nil && ctx.Err() == nil)
+	return sum, err
 }
 
 // feed claims batches of due devices and hands them to the workers until no
@@ -210,6 +220,7 @@ func (c *Collector) feed(ctx context.Context, work chan<- claimed, start time.Ti
 		if len(batch) == 0 {
 			return nil
 		}
+		c.cfg.Metrics.claimed(len(batch))
 		for _, t := range batch {
 			select {
 			case work <- claimed{target: t, at: now}:
@@ -232,5 +243,6 @@ func (c *Collector) Prune(ctx context.Context, keep int) error {
 
 // Release gives back the leases this collector holds; call it on shutdown.
 func (c *Collector) Release(ctx context.Context) error {
+	defer c.cfg.Metrics.released()
 	return c.store.ReleaseLeases(ctx, c.cfg.Name)
 }

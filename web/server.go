@@ -4,6 +4,7 @@ package web
 import (
 	_ "embed"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -38,6 +39,11 @@ type Config struct {
 	// SignInLimit is how many sign-in attempts one address may make a
 	// minute; 0 means 20.
 	SignInLimit int
+	// Metrics is what GET /metrics serves (nil: a registry of this app's
+	// own, see NewRegistry and NewMetrics); MetricsAllow the addresses that
+	// may scrape it without an admin's credentials (nil: loopback).
+	Metrics      *Metrics
+	MetricsAllow []netip.Prefix
 }
 
 // New builds the fiber app with every route.
@@ -58,7 +64,17 @@ func New(cfg Config) *fiber.App {
 	if cfg.SignInLimit <= 0 {
 		cfg.SignInLimit = 20
 	}
+	if cfg.Metrics == nil && cfg.Store != nil {
+		cfg.Metrics = NewMetrics(NewRegistry(cfg.Version, cfg.Store.DB().DB), cfg.Store)
+	}
+	if cfg.Metrics == nil { // an app without a store (tests of the middleware)
+		cfg.Metrics = NewMetrics(NewRegistry(cfg.Version, nil), nil)
+	}
+	if cfg.MetricsAllow == nil {
+		cfg.MetricsAllow = DefaultMetricsAllow
+	}
 	app.Use(recover.New())
+	app.Use(cfg.Metrics.observe)
 	app.Use(secureHeaders)
 	app.Use(requestLog(cfg.Logger))
 	app.Use(limitBody)
@@ -81,6 +97,7 @@ func routes(app *fiber.App, cfg Config) {
 	app.Post("/login", loginForm(cfg, lim))
 	app.Post("/login/password", canForm("self"), loginPassword(cfg))
 	app.Get("/static/login.css", loginCSS)
+	app.Get("/metrics", canFrom("metrics.read", cfg.MetricsAllow), cfg.Metrics.handler())
 
 	api := app.Group("/api/v1")
 	api.Get("/health", health(cfg))
