@@ -25,7 +25,7 @@ var Actions = []string{
 	"notice.read", "notice.write", "notice.publish",
 	"user.read", "user.write", "token.read", "token.write",
 	"metrics.read", // GET /metrics (also open to HOSTROLL_METRICS_ALLOW's addresses)
-	"self", // your own account: /me, password, sessions, tokens
+	"self",         // your own account: /me, password, sessions, tokens
 }
 
 // StepAction is the action of taking a project to the status to; the
