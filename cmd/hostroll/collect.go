@@ -15,6 +15,7 @@ import (
 
 	"hostroll/collector"
 	"hostroll/inventory"
+	"hostroll/web"
 )
 
 // pollConfig is how the collector runs, from flags and HOSTROLL_POLL_*.
@@ -25,6 +26,8 @@ type pollConfig struct {
 	MaxVarbinds   int
 	PruneSchedule string // HOSTROLL_PRUNE_SCHEDULE
 	Keep          int    // HOSTROLL_OBSERVATIONS_KEEP
+	MetricsAddr   string // HOSTROLL_METRICS_ADDR: collect's own /metrics listener
+	Metrics       *collector.Metrics
 }
 
 // pollFlags adds the collector's flags to fs, with defaults from the
@@ -43,6 +46,8 @@ func pollFlags(fs *flag.FlagSet, pc *pollConfig, scheduled bool) {
 	fs.StringVar(&pc.PruneSchedule, "prune-schedule", envOr("HOSTROLL_PRUNE_SCHEDULE", "@every 1h"),
 		"when to prune old observations (env HOSTROLL_PRUNE_SCHEDULE)")
 	fs.IntVar(&pc.Keep, "keep", 100, "observations kept per device (env HOSTROLL_OBSERVATIONS_KEEP)")
+	fs.StringVar(&pc.MetricsAddr, "metrics-addr", envOr("HOSTROLL_METRICS_ADDR", ""),
+		"collect and serve --collector-only: serve GET /metrics on this address, e.g. 127.0.0.1:9464 (default off; env HOSTROLL_METRICS_ADDR)")
 }
 
 func (pc pollConfig) validate() error {
@@ -87,7 +92,7 @@ func (pc pollConfig) validate() error {
 // collectorConfig is the collector.Config for pc.
 func (pc pollConfig) collectorConfig(log *slog.Logger, interval time.Duration) collector.Config {
 	return collector.Config{Workers: pc.Workers, Interval: interval, Lease: pc.Lease, Logger: log,
-		Options: collector.Options{MaxVarbinds: pc.MaxVarbinds}}
+		Options: collector.Options{MaxVarbinds: pc.MaxVarbinds}, Metrics: pc.Metrics}
 }
 
 // schedule parses a cron spec and returns it with its interval (the time
@@ -173,11 +178,24 @@ func runCollectorOnly(ctx context.Context, cfg Config, pc pollConfig, log *slog.
 	if pc.Schedule == "off" {
 		return badValue(errors.New("a collector with --poll-schedule off would do nothing"))
 	}
+	allow, err := metricsAllow()
+	if err != nil {
+		return err
+	}
 	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if pc.MetricsAddr != "" {
+		reg := web.NewRegistry(buildVersion(), s.DB().DB)
+		pc.Metrics = collector.NewMetrics(reg)
+		stopMetrics, err := serveMetrics(ctx, pc.MetricsAddr, reg, allow, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	_, stop, err := startCollector(ctx, s, pc, log)
 	if err != nil {
 		return err

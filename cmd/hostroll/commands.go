@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"hostroll/collector"
 	"hostroll/inventory"
 	"hostroll/migrations"
 	"hostroll/web"
@@ -251,7 +252,13 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if *collectorOnly {
 		return runCollectorOnly(ctx, cfg, pc, log)
 	}
-	var err error
+	if pc.MetricsAddr != "" {
+		return badValue(errors.New("--metrics-addr (HOSTROLL_METRICS_ADDR) is for collect and serve --collector-only: serve answers GET /metrics on --addr"))
+	}
+	allow, err := metricsAllow()
+	if err != nil {
+		return err
+	}
 	if cfg.GraceDays, err = grace(); err != nil {
 		return badValue(err)
 	}
@@ -289,6 +296,8 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
 	}
+	reg := web.NewRegistry(buildVersion(), s.DB().DB)
+	pc.Metrics = collector.NewMetrics(reg)
 	poller, stopCollector, err := startCollector(ctx, s, pc, log)
 	if err != nil {
 		ln.Close()
@@ -296,6 +305,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	}
 	defer stopCollector()
 	wc.Logger, wc.Version, wc.Poller = log, buildVersion(), poller
+	wc.Metrics, wc.MetricsAllow = web.NewMetrics(reg, s), allow
 	app := web.New(wc)
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")
