@@ -24,9 +24,10 @@ type pollConfig struct {
 	Workers       int    // HOSTROLL_POLL_WORKERS
 	Lease         time.Duration
 	MaxVarbinds   int
-	PruneSchedule string // HOSTROLL_PRUNE_SCHEDULE
-	Keep          int    // HOSTROLL_OBSERVATIONS_KEEP
-	MetricsAddr   string // HOSTROLL_METRICS_ADDR: collect's own /metrics listener
+	PruneSchedule string        // HOSTROLL_PRUNE_SCHEDULE
+	Keep          int           // HOSTROLL_OBSERVATIONS_KEEP
+	DeviceTimeout time.Duration // HOSTROLL_POLL_DEVICE_TIMEOUT
+	MetricsAddr   string        // HOSTROLL_METRICS_ADDR: collect's own /metrics listener
 	Metrics       *collector.Metrics
 }
 
@@ -36,6 +37,8 @@ func pollFlags(fs *flag.FlagSet, pc *pollConfig, scheduled bool) {
 	fs.IntVar(&pc.Workers, "workers", 64, "devices polled at once (env HOSTROLL_POLL_WORKERS)")
 	fs.IntVar(&pc.MaxVarbinds, "max-varbinds", collector.DefaultMaxVarbinds,
 		"most variables read from one table of one device (env HOSTROLL_POLL_MAX_VARBINDS)")
+	fs.DurationVar(&pc.DeviceTimeout, "device-timeout", collector.DefaultDeviceTimeout,
+		"bound on the whole poll of one device; the shortest --poll-lease grows with it (env HOSTROLL_POLL_DEVICE_TIMEOUT)")
 	if !scheduled {
 		return
 	}
@@ -55,6 +58,12 @@ func (pc pollConfig) validate() error {
 	if pc.Workers < 1 || pc.Workers > 10000 {
 		errs = append(errs, fmt.Errorf("--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000, not %d", pc.Workers))
 	}
+	if pc.DeviceTimeout == 0 { // a config built in code: the default
+		pc.DeviceTimeout = collector.DefaultDeviceTimeout
+	}
+	if pc.DeviceTimeout < time.Second || pc.DeviceTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("--device-timeout (HOSTROLL_POLL_DEVICE_TIMEOUT) must be between 1s and 1h, not %s", pc.DeviceTimeout))
+	}
 	if pc.MaxVarbinds < 1 {
 		errs = append(errs, fmt.Errorf("--max-varbinds (HOSTROLL_POLL_MAX_VARBINDS) must be at least 1, not %d", pc.MaxVarbinds))
 	}
@@ -67,12 +76,12 @@ func (pc pollConfig) validate() error {
 	// fit in what renewal leaves of the lease, or a healthy collector would
 	// drop slow devices' results as stale and let another poll them again.
 	shortLease := false
-	if minLease := (collector.Config{}).MinLease(); pc.Schedule != "" && pc.Lease < minLease {
+	if minLease := (collector.Config{Options: collector.Options{DeviceTimeout: pc.DeviceTimeout}}).MinLease(); pc.Schedule != "" && pc.Lease < minLease {
 		shortLease = true
 		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be at least %s, not %s: "+
 			"a device's poll (up to %s) and the database write of its result (up to %s), plus %s for clocks that differ between collectors, "+
 			"must fit in the two thirds of a lease left between renewals (every lease/3)",
-			minLease, pc.Lease, collector.DefaultDeviceTimeout, collector.DefaultWriteTimeout, collector.MaxClockSkew))
+			minLease, pc.Lease, pc.DeviceTimeout, collector.DefaultWriteTimeout, collector.MaxClockSkew))
 	}
 	if pc.Schedule != "" && pc.Schedule != "off" {
 		if _, _, err := schedule(pc.Schedule); err != nil {
@@ -92,7 +101,7 @@ func (pc pollConfig) validate() error {
 // collectorConfig is the collector.Config for pc.
 func (pc pollConfig) collectorConfig(log *slog.Logger, interval time.Duration) collector.Config {
 	return collector.Config{Workers: pc.Workers, Interval: interval, Lease: pc.Lease, Logger: log,
-		Options: collector.Options{MaxVarbinds: pc.MaxVarbinds}, Metrics: pc.Metrics}
+		Options: collector.Options{MaxVarbinds: pc.MaxVarbinds, DeviceTimeout: pc.DeviceTimeout}, Metrics: pc.Metrics}
 }
 
 // schedule parses a cron spec and returns it with its interval (the time

@@ -69,10 +69,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 // flagEnv names the environment variable of each typed flag that has one;
 // string flags take theirs through envOr.
 var flagEnv = map[string]string{
-	"workers":      "HOSTROLL_POLL_WORKERS",
-	"max-varbinds": "HOSTROLL_POLL_MAX_VARBINDS",
-	"poll-lease":   "HOSTROLL_POLL_LEASE",
-	"keep":         "HOSTROLL_OBSERVATIONS_KEEP",
+	"workers":        "HOSTROLL_POLL_WORKERS",
+	"max-varbinds":   "HOSTROLL_POLL_MAX_VARBINDS",
+	"poll-lease":     "HOSTROLL_POLL_LEASE",
+	"device-timeout": "HOSTROLL_POLL_DEVICE_TIMEOUT",
+	"keep":           "HOSTROLL_OBSERVATIONS_KEEP",
 }
 
 // envDefaults sets the flags of fs that have an environment variable from
