@@ -79,7 +79,7 @@ func TestPollCommand(t *testing.T) {
 		{"lease just below the minimum", []string{"collect", "--db", url, "--poll-lease", "112s"}, 2, "", "must fit in the two thirds of a lease left between renewals"},
 		{"keeps fewer polls than the unreachable rule reads", []string{"collect", "--db", url, "--keep", "2"}, 2, "", "--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3"},
 		{"a shorter device timeout shortens the shortest lease", []string{"collect", "--db", url, "--device-timeout", "5s", "--poll-lease", "29s"}, 2, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 30s, not 29s: a device's poll (up to 5s)"},
-		{"device timeout out of range", []string{"poll", "--db", url, "--device-timeout", "0s"}, 2, "", "--device-timeout (HOSTROLL_POLL_DEVICE_TIMEOUT) must be between 1s and 1h, not 0s"},
+		{"device timeout out of range", []string{"poll", "--db", url, "--device-timeout", "500ms"}, 2, "", "--device-timeout (HOSTROLL_POLL_DEVICE_TIMEOUT) must be between 1s and 1h, not 500ms"},
 		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 2, "", "would do nothing"},
 	}
 	for _, tc := range cases {
