@@ -22,8 +22,8 @@ import (
 // The scale-out drill runs real processes: one PostgreSQL (dbtest), the
 // hostroll binary built from this tree, two serve and three collect
 // processes over simulated devices. HOSTROLL_DRILL_DEVICES sets the fleet
-// (default 300 so that CI on two cores finishes in about two minutes; the
-// full drill is HOSTROLL_DRILL_DEVICES=1000). -short skips it.
+// (default 1,000: about 90 s on two cores; fewer on a slower CI). -short
+// skips it.
 
 const drillPepper = "drill token pepper, 32 bytes...."
 
