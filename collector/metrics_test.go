@@ -5,9 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosnmp/gosnmp"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"hostroll/collector"
+	"hostroll/collector/snmpsim"
 	"hostroll/inventory"
 	"hostroll/inventory/dbtest"
 )
@@ -130,4 +132,50 @@ func TestCollectorMetrics(t *testing.T) {
 			t.Errorf("a round with nothing due sent %v packets", got-sent)
 		}
 	})
+}
+
+// Each way a poll ends is counted under its result, as explain words it.
+func TestPollResultMetrics(t *testing.T) {
+	closed := freeUDPPort(t) // nothing listens there
+	tests := []struct {
+		name    string
+		faults  snmpsim.Faults
+		profile func() inventory.SNMPProfile
+		port    int
+		want    string
+	}{
+		{"answers", snmpsim.Faults{}, v2c, 0, collector.ResultOK},
+		{"silent", snmpsim.Faults{DropRate: 1}, v2c, 0, collector.ResultTimeout},
+		{"wrong community", snmpsim.Faults{}, func() inventory.SNMPProfile { p := v2c(); p.Community = "nope"; return p }, 0, collector.ResultTimeout},
+		{"wrong v3 auth passphrase", snmpsim.Faults{}, func() inventory.SNMPProfile { p := v3(); p.AuthPassphrase = "wrong-pass-1"; return p }, 0, collector.ResultAuth},
+		{"wrong v3 priv passphrase", snmpsim.Faults{}, func() inventory.SNMPProfile { p := v3(); p.PrivPassphrase = "wrong-pass-2"; return p }, 0, collector.ResultAuth},
+		{"error status", snmpsim.Faults{ErrorStatus: gosnmp.GenErr, ErrorPrefix: ".1.3.6.1.2.1.25.2.3"}, v2c, 0, collector.ResultError},
+		{"no agent on the port", snmpsim.Faults{}, v2c, closed, collector.ResultError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := simDevice(0)
+			d.Faults = tt.faults
+			sim := startSim(t, d)
+			tg := target(sim, 0, tt.profile())
+			if tt.port != 0 {
+				tg.Profile.Port = tt.port
+			}
+			reg := prometheus.NewRegistry()
+			o := collector.Poll(context.Background(), tg, collector.Options{Metrics: collector.NewMetrics(reg)})
+			for _, r := range []string{collector.ResultOK, collector.ResultTimeout, collector.ResultAuth, collector.ResultError} {
+				want := 0.0
+				if r == tt.want {
+					want = 1
+				}
+				if got, _ := metric(t, reg, "hostroll_poll_duration_seconds", "result="+r); got != want {
+					t.Errorf("result %s counted %v, want %v (error %q)", r, got, want, o.Error)
+				}
+			}
+			if got, _ := metric(t, reg, "hostroll_polls_in_flight"); got != 0 {
+				t.Errorf("%v polls in flight after the poll", got)
+			}
+		})
+	}
 }
