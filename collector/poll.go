@@ -80,31 +80,20 @@ func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory
 	}
 }
 
-// read runs the GET and the walks. reachable is false when the GET got no
-// answer.
+// read reads the scalars and walks the tables in one GetBulk stream (see
+// stream). reachable is false when the agent answered no request.
 func read(ctx context.Context, c Client, maxReps uint32, maxVarbinds int) (Raw, bool, error) {
 	raw := Raw{Tables: map[string][]gosnmp.SnmpPDU{}}
-	pkt, err := c.Get(scalarOIDs)
-	if err != nil {
+	s := newStream(c, tables, scalarOIDs, maxReps, maxVarbinds)
+	answered, err := s.run(ctx)
+	if !answered {
 		return raw, false, err
 	}
-	if pkt.Error != gosnmp.NoError {
-		return raw, true, fmt.Errorf("system group: %w", &errStatus{pkt.Error, pkt.ErrorIndex})
+	raw.Scalars = s.scalars
+	for i, tb := range tables {
+		raw.Tables[tb.name] = s.out[i]
 	}
-	raw.Scalars = pkt.Variables
-	w := walker{c: c, maxReps: max(maxReps, 1), maxVarbinds: maxVarbinds}
-	var errs []error
-	for _, tb := range tables {
-		vars, err := w.walk(ctx, tb.name, tb.cols)
-		raw.Tables[tb.name] = vars
-		if err != nil {
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
-		}
-	}
-	return raw, true, errors.Join(errs...)
+	return raw, true, s.err()
 }
 
 // discovered tells whether a v3 session learnt the agent's engine ID: the
