@@ -76,7 +76,7 @@ type claimed struct {
 // lease ends at claimedAt + Lease, and clocks agree within MaxClockSkew,
 // far less than two thirds of any allowed lease), so the answer is known
 // and the round saves a round trip per device.
-func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget, claimedAt time.Time) outcome {
+func (c *Collector) pollLeased(ctx context.Context, p *Poller, t inventory.PollTarget, claimedAt time.Time) outcome {
 	l := inventory.Lease{DeviceID: t.DeviceID, Holder: c.cfg.Name, Token: t.LeaseToken}
 	log := func() *slog.Logger { // only when there is something to say
 		return c.cfg.Logger.With("device_id", t.DeviceID, "lease_token", t.LeaseToken)
@@ -97,7 +97,7 @@ func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget, clai
 		return leaseLost
 	}
 	at := c.cfg.Now()
-	o := Poll(ctx, t, c.cfg.Options)
+	o := p.Poll(ctx, t)
 	o.At = at // on the collector's clock, which claims compare with
 	if ctx.Err() != nil {
 		return cancelled

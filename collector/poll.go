@@ -37,40 +37,45 @@ func (o Options) withDefaults() Options {
 }
 
 // Poll polls one device and returns what it saw; it does not store it. A
-// device that does not answer the first GET is unreachable; a later failure
-// (an error status, a wrong type, a runaway table) keeps what was read and
-// says what went wrong in Error.
+// device that does not answer the first request is unreachable; a later
+// failure (an error status, a wrong type, a runaway table) keeps what was
+// read and says what went wrong in Error. It sets up and tears down its own
+// session; a worker that polls many devices uses a Poller.
 func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Observation {
+	p := NewPoller(opt)
+	defer p.Close()
+	return p.Poll(ctx, t)
+}
+
+// Poll polls one device with the poller's reusable session; see the
+// function Poll.
+func (p *Poller) Poll(ctx context.Context, t inventory.PollTarget) inventory.Observation {
 	start := time.Now()
 	o := inventory.Observation{DeviceID: t.DeviceID, At: start, Interfaces: inventory.Interfaces{}}
-	poll(ctx, t, opt.withDefaults(), &o)
+	p.poll(ctx, t, &o)
 	o.DurationMS = int(time.Since(start).Milliseconds())
 	return o
 }
 
 // poll fills o; see Poll.
-func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) {
-	ctx, cancel := context.WithTimeout(ctx, opt.DeviceTimeout)
+func (p *Poller) poll(ctx context.Context, t inventory.PollTarget, o *inventory.Observation) {
+	ctx, cancel := context.WithTimeout(ctx, p.opt.DeviceTimeout)
 	defer cancel()
 	// One agent's malformed answer must not take the collector down, even if
 	// it trips a bug in the SNMP library.
 	defer func() {
 		if r := recover(); r != nil {
+			p.Close() // the session may be left in any state
 			o.Error = fmt.Sprintf("poll of %s aborted: the agent's answer could not be handled (%v)", t.MgmtIP, r)
 		}
 	}()
-
-	g, err := session(ctx, t)
+	g, done, err := p.connect(ctx, t)
 	if err != nil {
 		o.Error = err.Error()
 		return
 	}
-	if err := g.Connect(); err != nil {
-		o.Error = fmt.Sprintf("connect to %s:%d: %v", t.MgmtIP, t.Profile.Port, err)
-		return
-	}
-	defer g.Conn.Close()
-	raw, reachable, err := read(ctx, g, uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
+	defer done()
+	raw, reachable, err := read(ctx, g, uint32(t.Profile.MaxRepetitions), p.opt.MaxVarbinds)
 	o.Reachable = reachable
 	if err != nil {
 		o.Error = explain(err, t, reachable, discovered(g))

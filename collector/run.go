@@ -165,8 +165,10 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			p := NewPoller(c.cfg.Options) // this worker's, reused device after device
+			defer p.Close()
 			for w := range work {
-				out := c.pollLeased(ctx, w.target, w.at)
+				out := c.pollLeased(ctx, p, w.target, w.at)
 				if out == cancelled {
 					return // cancelled mid-poll: leave it to the lease
 				}
