@@ -167,7 +167,7 @@ func (s *stream) refused(pkt *gosnmp.SnmpPacket, nonrep []string, cols []int, re
 		return
 	}
 	e := &errStatus{status: pkt.Error, index: pkt.ErrorIndex}
-	s.limit = 0 // what is asked next is not what was too big
+	s.limit = 0                  // what is asked next is not what was too big
 	i := int(pkt.ErrorIndex) - 1 // the variable the error index points at
 	single := len(cols) == 0 || (len(nonrep) == 0 && s.oneTable(cols))
 	switch {
