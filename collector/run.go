@@ -33,8 +33,16 @@ type Config struct {
 	// While a round runs the collector renews the leases of the devices still
 	// queued or in flight every Lease/3. See MinLease.
 	Lease time.Duration
-	// WriteTimeout bounds the database write of one result (default 10s).
+	// WriteTimeout bounds the time from a poll's end to the commit of its
+	// result: the wait for its batch and the batch's write (default 10s).
 	WriteTimeout time.Duration
+	// WriteBatch is the most results committed in one transaction (default
+	// 100), and WriteDelay the longest a result waits for others to join its
+	// batch (default 100ms). A collector killed outright loses at most the
+	// results not yet committed; their devices are due again once their
+	// leases end.
+	WriteBatch int
+	WriteDelay time.Duration
 	// Pause, when set, is called at each Step of the poll path and may block
 	// there: tests hold a collector with it as a stalled process (a VM pause,
 	// a long GC, a slow database) is held. deviceID is 0 for StepRenew.
@@ -66,6 +74,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.WriteBatch <= 0 {
+		c.WriteBatch = DefaultWriteBatch
+	}
+	if c.WriteDelay <= 0 {
+		c.WriteDelay = DefaultWriteDelay
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -137,11 +151,13 @@ func (c *Collector) PollDevice(ctx context.Context, id int64) (inventory.Observa
 }
 
 // RunDue runs one round: it claims due devices in batches, polls them with
-// the worker pool and stores each result, until none is due; meanwhile it
-// renews its leases every Lease/3. Each device's lease is checked before its
-// poll and fences the write of its result (see pollLeased). progress, when
-// not nil, is called after each device. When ctx ends the round stops; the
-// devices claimed but not polled stay leased until their lease ends.
+// the worker pool and hands each result to a writer that commits them in
+// batches (see writeResults); meanwhile it renews its leases every Lease/3.
+// Each device's lease is checked before its poll and fences the write of its
+// result (see pollLeased). progress, when not nil, is called after each
+// device. When ctx ends the round stops: the results polled are still
+// written, and the devices claimed but not polled stay leased until their
+// lease ends.
 func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary, error) {
 	start := c.cfg.Now()
 	// Without the key that opens the SNMP secrets nothing can be polled; say
@@ -152,7 +168,6 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}
-	work := make(chan claimed)
 	var counts [outcomes]atomic.Int64
 	summary := func() Summary {
 		return Summary{Polled: int(counts[polledOK].Load() + counts[polledFailed].Load()), OK: int(counts[polledOK].Load()),
@@ -160,6 +175,21 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 			Duration: c.cfg.Now().Sub(start)}
 	}
 	var mu sync.Mutex // serialises progress
+	count := func(out outcome) {
+		counts[out].Add(1)
+		if progress != nil {
+			mu.Lock()
+			progress(summary())
+			mu.Unlock()
+		}
+	}
+	work := make(chan claimed)
+	results := make(chan polled, c.cfg.WriteBatch)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		c.writeResults(ctx, results, count)
+	}()
 	var wg sync.WaitGroup
 	for range c.cfg.Workers {
 		wg.Add(1)
@@ -168,15 +198,14 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 			p := NewPoller(c.cfg.Options) // this worker's, reused device after device
 			defer p.Close()
 			for w := range work {
-				out := c.pollLeased(ctx, p, w.target, w.at)
-				if out == cancelled {
+				r, ok := c.pollLeased(ctx, p, w.target, w.at)
+				switch {
+				case r.out == cancelled:
 					return // cancelled mid-poll: leave it to the lease
-				}
-				counts[out].Add(1)
-				if progress != nil {
-					mu.Lock()
-					progress(summary())
-					mu.Unlock()
+				case ok:
+					results <- r
+				default:
+					count(r.out)
 				}
 			}
 		}()
@@ -185,6 +214,8 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	err := c.feed(ctx, work, start)
 	close(work)
 	wg.Wait()
+	close(results)
+	<-written // the leases of queued results are renewed until they are written
 	stopRenew()
 	return summary(), err
 }
