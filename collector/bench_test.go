@@ -261,36 +261,9 @@ func BenchmarkRealSnmpd(b *testing.B) {
 func BenchmarkRunDue(b *testing.B) {
 	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
-			db := dbtest.Dialect(b, dialect)
 			ts, _ := childSim(b, 1000, 0)
-			ctx := context.Background()
-			unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "BENCH", Name: "bench", Kind: "department"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			p := ts[0].Profile
-			prof, err := db.Store.CreateSNMPProfile(ctx, inventory.SNMPProfileInput{Name: "bench", Version: "2c",
-				Community: p.Community, Port: p.Port, TimeoutMS: p.TimeoutMS, Retries: p.Retries, MaxRepetitions: p.MaxRepetitions})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for i, t := range ts {
-				in := inventory.DefaultDeviceInput()
-				in.Name, in.Kind, in.UnitID, in.MgmtIP, in.SNMPProfileID = fmt.Sprint("b", i), "server", unit.ID, t.MgmtIP, &prof.ID
-				if _, err := db.Store.CreateDevice(ctx, in); err != nil {
-					b.Fatal(err)
-				}
-			}
-			now := time.Now()
-			c := collector.New(db.Store, collector.Config{Workers: 64, Interval: time.Minute, Logger: quietLog,
-				Now: func() time.Time { return now }})
-			round := func() {
-				now = now.Add(time.Minute)
-				sum, err := c.RunDue(ctx, nil)
-				if err != nil || sum.OK != 1000 {
-					b.Fatalf("round: %+v, %v", sum, err)
-				}
-			}
+			c, round := fleetRound(b, dialect, ts, 64)
+			_ = c
 			round() // warm
 			cpu0, start := cpuTime(), time.Now()
 			b.ResetTimer()
@@ -302,5 +275,73 @@ func BenchmarkRunDue(b *testing.B) {
 			b.ReportMetric(polled/time.Since(start).Seconds(), "devices/s")
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/polled, "cpu-ms/device")
 		})
+	}
+}
+
+// fleetRound registers the targets ts in a fresh database of dialect and
+// returns a collector over it with the given workers and round, which runs
+// one round in which every device is due and must be polled and stored.
+func fleetRound(b *testing.B, dialect string, ts []inventory.PollTarget, workers int) (*collector.Collector, func()) {
+	db := dbtest.Dialect(b, dialect)
+	ctx := context.Background()
+	unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "BENCH", Name: "bench", Kind: "department"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := ts[0].Profile
+	prof, err := db.Store.CreateSNMPProfile(ctx, inventory.SNMPProfileInput{Name: "bench", Version: "2c",
+		Community: p.Community, Port: p.Port, TimeoutMS: p.TimeoutMS, Retries: p.Retries, MaxRepetitions: p.MaxRepetitions})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, t := range ts {
+		in := inventory.DefaultDeviceInput()
+		in.Name, in.Kind, in.UnitID, in.MgmtIP, in.SNMPProfileID = fmt.Sprint("b", i), "server", unit.ID, t.MgmtIP, &prof.ID
+		if _, err := db.Store.CreateDevice(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	c := collector.New(db.Store, collector.Config{Workers: workers, Interval: time.Minute, Logger: quietLog,
+		Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	return c, func() {
+		now.Add(int64(time.Minute))
+		sum, err := c.RunDue(ctx, nil)
+		if err != nil || sum.OK != len(ts) {
+			b.Fatalf("round: %+v, %v", sum, err)
+		}
+	}
+}
+
+// BenchmarkRound compares the whole round (claim with leases, poll, store:
+// fleetRound) with the bare poller (pollAll: the same polls, nothing
+// stored) at the same number of workers, on each database. Each op is one
+// round over 1,000 simulated devices, all due, then one bare poll of them,
+// so both see the same load; round-%-of-bare is the ratio of their rates.
+func BenchmarkRound(b *testing.B) {
+	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
+		for _, workers := range []int{10, 50} {
+			b.Run(fmt.Sprintf("%s/%d-workers", dialect, workers), func(b *testing.B) {
+				ts, _ := childSim(b, 1000, 0)
+				_, round := fleetRound(b, dialect, ts, workers)
+				round() // warm
+				pollAll(b, ts, workers)
+				var inRound, bare time.Duration
+				b.ResetTimer()
+				for range b.N {
+					start := time.Now()
+					round()
+					mid := time.Now()
+					pollAll(b, ts, workers)
+					inRound, bare = inRound+mid.Sub(start), bare+time.Since(mid)
+				}
+				b.StopTimer()
+				polled := float64(1000 * b.N)
+				b.ReportMetric(polled/inRound.Seconds(), "round-devices/s")
+				b.ReportMetric(polled/bare.Seconds(), "bare-devices/s")
+				b.ReportMetric(100*bare.Seconds()/inRound.Seconds(), "round-%-of-bare")
+			})
+		}
 	}
 }

@@ -26,7 +26,9 @@ type Config struct {
 	// claim (not the round's start), a device reached late in one round is
 	// due again at the same point of the next, however long rounds take.
 	Interval time.Duration
-	// Batch is how many devices one claim takes (default Workers).
+	// Batch is how many devices one claim takes (default Workers, at least
+	// DefaultClaimBatch: a claim is a transaction, and with few workers
+	// claims of a few devices each would make it the round's limit).
 	Batch int
 	// Lease is how long a claimed device stays this collector's (default 5m):
 	// when the collector dies, others poll its devices once the lease ends.
@@ -67,7 +69,7 @@ func (c Config) withDefaults() Config {
 		c.Interval = 5 * time.Minute
 	}
 	if c.Batch <= 0 {
-		c.Batch = c.Workers
+		c.Batch = max(c.Workers, DefaultClaimBatch)
 	}
 	if c.Lease <= 0 {
 		c.Lease = 5 * time.Minute
@@ -183,7 +185,9 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 			mu.Unlock()
 		}
 	}
-	work := make(chan claimed)
+	// The queue holds a claim's batch, so that the next claim runs while the
+	// workers still poll the last one instead of between them.
+	work := make(chan claimed, c.cfg.Batch)
 	results := make(chan polled, c.cfg.WriteBatch)
 	written := make(chan struct{})
 	go func() {

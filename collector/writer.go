@@ -7,8 +7,10 @@ import (
 	"hostroll/inventory"
 )
 
-// Defaults of the batching of results (Config.WriteBatch, WriteDelay).
+// Defaults of the batching of claims (Config.Batch) and of results
+// (Config.WriteBatch, WriteDelay).
 const (
+	DefaultClaimBatch = 100
 	DefaultWriteBatch = 100
 	DefaultWriteDelay = 100 * time.Millisecond
 )

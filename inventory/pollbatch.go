@@ -14,8 +14,8 @@ type PollResult struct {
 	Stored      bool
 }
 
-// maxBatchRows bounds the results of one PostgreSQL statement (20
-// parameters each, 65,535 at most).
+// maxBatchRows bounds the results of one statement (PostgreSQL: 20
+// parameters each, 65,535 at most; SQLite: 18 each, 32,766 at most).
 const maxBatchRows = 1000
 
 // RecordPolls stores a batch of poll results in one transaction, each as
@@ -28,8 +28,8 @@ const maxBatchRows = 1000
 //
 // On PostgreSQL the batch is one statement: the results as a VALUES list,
 // the conditional release as an UPDATE … FROM it and the insert of the rows
-// whose lease was held, all in one data-modifying WITH; on SQLite, in
-// process, it is one transaction of two statements a result.
+// whose lease was held, all in one data-modifying WITH; on SQLite (which has
+// no data-modifying WITH) it is those two statements in one transaction.
 func (s *Store) RecordPolls(ctx context.Context, rs []PollResult) error {
 	for i := range rs {
 		r := &rs[i]
@@ -46,7 +46,14 @@ func (s *Store) RecordPolls(ctx context.Context, rs []PollResult) error {
 			err = s.recordPollsPostgres(ctx, rs[start:min(start+maxBatchRows, len(rs))])
 		}
 	} else {
-		err = s.measurementTx(ctx, func(tx *txn) error { return recordPollsTx(tx, rs) })
+		err = s.measurementTx(ctx, func(tx *txn) error {
+			for start := 0; start < len(rs); start += maxBatchRows {
+				if err := recordPollsTx(tx, rs[start:min(start+maxBatchRows, len(rs))]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		for i := range rs {
@@ -57,36 +64,70 @@ func (s *Store) RecordPolls(ctx context.Context, rs []PollResult) error {
 	return nil
 }
 
-// releaseLease is the conditional release of a lease with the result's poll
-// time: it matches no row once the lease was lost.
-const releaseLease = `UPDATE device_poll_state SET lease_holder = NULL, lease_until = NULL,
-	last_polled_at = CASE WHEN last_polled_at IS NULL OR last_polled_at < ? THEN ? ELSE last_polled_at END
-	WHERE device_id = ? AND lease_holder = ? AND lease_token = ?`
-
-// recordPollsTx writes rs in tx, result by result: the conditional release
-// first, then the observation when it matched.
+// recordPollsTx writes rs in tx with two statements for the whole batch (a
+// statement per result would spend most of the time preparing statements):
+// the conditional release of every lease as one UPDATE … FROM a VALUES list,
+// which returns the devices whose lease was held, then one INSERT of their
+// observations.
 func recordPollsTx(tx *txn, rs []PollResult) error {
+	rows := make([]string, len(rs))
+	args := make([]any, 0, 4*len(rs))
 	for i := range rs {
-		r := &rs[i]
-		o, l := &r.Observation, r.Lease
-		what := fmt.Sprintf("record poll of device %d", o.DeviceID)
-		res, err := tx.ExecContext(tx.ctx, tx.Rebind(releaseLease), o.At, o.At, l.DeviceID, l.Holder, l.Token)
-		if err != nil {
-			return dbErr(err, what)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return dbErr(err, what)
-		}
-		if n == 0 {
-			continue // the lease was lost: stale
-		}
-		if err := insertObservation(tx, o); err != nil {
-			return err
-		}
-		r.Stored = true
+		l := rs[i].Lease
+		rows[i] = "(?, ?, ?, ?)"
+		args = append(args, l.DeviceID, l.Holder, l.Token, rs[i].Observation.At)
 	}
+	var held []int64
+	err := tx.sel(&held, `UPDATE device_poll_state SET lease_holder = NULL, lease_until = NULL,
+		last_polled_at = CASE WHEN last_polled_at IS NULL OR last_polled_at < input.column4
+			THEN input.column4 ELSE last_polled_at END
+		FROM (VALUES `+strings.Join(rows, ", ")+`) AS input
+		WHERE device_poll_state.device_id = input.column1 AND lease_holder = input.column2
+		AND lease_token = input.column3
+		RETURNING device_poll_state.device_id`, args...)
+	if err != nil {
+		return dbErr(err, fmt.Sprintf("record %d polls", len(rs)))
+	}
+	isHeld := make(map[int64]bool, len(held))
+	for _, id := range held {
+		isHeld[id] = true
+	}
+	rows, args = rows[:0], args[:0]
+	for i := range rs {
+		if o := &rs[i].Observation; isHeld[o.DeviceID] {
+			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, o.values()...)
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	var stored []struct {
+		ID       int64 `db:"id"`
+		DeviceID int64 `db:"device_id"`
+	}
+	if err := tx.sel(&stored, observationInsert+` VALUES `+strings.Join(rows, ", ")+` RETURNING id, device_id`, args...); err != nil {
+		return dbErr(err, fmt.Sprintf("add %d observations", len(rows)))
+	}
+	markStored(rs, stored)
 	return nil
+}
+
+// markStored sets Stored and the id of the results whose observations were
+// inserted.
+func markStored(rs []PollResult, stored []struct {
+	ID       int64 `db:"id"`
+	DeviceID int64 `db:"device_id"`
+}) {
+	ids := make(map[int64]int64, len(stored))
+	for _, st := range stored {
+		ids[st.DeviceID] = st.ID
+	}
+	for i := range rs {
+		if id, ok := ids[rs[i].Observation.DeviceID]; ok {
+			rs[i].Stored, rs[i].Observation.ID = true, id
+		}
+	}
 }
 
 // batchRow is one result's parameters in recordPollsPostgres: in INSERT …
@@ -125,14 +166,6 @@ func (s *Store) recordPollsPostgres(ctx context.Context, rs []PollResult) error 
 	if err != nil {
 		return dbErr(err, fmt.Sprintf("record %d polls", len(rs)))
 	}
-	ids := make(map[int64]int64, len(stored))
-	for _, st := range stored {
-		ids[st.DeviceID] = st.ID
-	}
-	for i := range rs {
-		if id, ok := ids[rs[i].Observation.DeviceID]; ok {
-			rs[i].Stored, rs[i].Observation.ID = true, id
-		}
-	}
+	markStored(rs, stored)
 	return nil
 }
