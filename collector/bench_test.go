@@ -262,8 +262,7 @@ func BenchmarkRunDue(b *testing.B) {
 	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
 			ts, _ := childSim(b, 1000, 0)
-			c, round := fleetRound(b, dialect, ts, 64)
-			_ = c
+			round := fleetRound(b, dialect, ts, 64)
 			round() // warm
 			cpu0, start := cpuTime(), time.Now()
 			b.ResetTimer()
@@ -279,9 +278,9 @@ func BenchmarkRunDue(b *testing.B) {
 }
 
 // fleetRound registers the targets ts in a fresh database of dialect and
-// returns a collector over it with the given workers and round, which runs
-// one round in which every device is due and must be polled and stored.
-func fleetRound(b *testing.B, dialect string, ts []inventory.PollTarget, workers int) (*collector.Collector, func()) {
+// returns round, which runs one round of a collector with the given workers
+// in which every device is due and must be polled and stored.
+func fleetRound(b *testing.B, dialect string, ts []inventory.PollTarget, workers int) (round func()) {
 	db := dbtest.Dialect(b, dialect)
 	ctx := context.Background()
 	unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "BENCH", Name: "bench", Kind: "department"})
@@ -305,7 +304,7 @@ func fleetRound(b *testing.B, dialect string, ts []inventory.PollTarget, workers
 	now.Store(time.Now().UnixNano())
 	c := collector.New(db.Store, collector.Config{Workers: workers, Interval: time.Minute, Logger: quietLog,
 		Now: func() time.Time { return time.Unix(0, now.Load()) }})
-	return c, func() {
+	return func() {
 		now.Add(int64(time.Minute))
 		sum, err := c.RunDue(ctx, nil)
 		if err != nil || sum.OK != len(ts) {
@@ -324,7 +323,7 @@ func BenchmarkRound(b *testing.B) {
 		for _, workers := range []int{10, 50} {
 			b.Run(fmt.Sprintf("%s/%d-workers", dialect, workers), func(b *testing.B) {
 				ts, _ := childSim(b, 1000, 0)
-				_, round := fleetRound(b, dialect, ts, workers)
+				round := fleetRound(b, dialect, ts, workers)
 				round() // warm
 				pollAll(b, ts, workers)
 				var inRound, bare time.Duration

@@ -199,19 +199,7 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := NewPoller(c.cfg.Options) // this worker's, reused device after device
-			defer p.Close()
-			for w := range work {
-				r, ok := c.pollLeased(ctx, p, w.target, w.at)
-				switch {
-				case r.out == cancelled:
-					return // cancelled mid-poll: leave it to the lease
-				case ok:
-					results <- r
-				default:
-					count(r.out)
-				}
-			}
+			c.work(ctx, work, results, count)
 		}()
 	}
 	stopRenew := c.renewWhile(ctx)
@@ -222,6 +210,26 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	<-written // the leases of queued results are renewed until they are written
 	stopRenew()
 	return summary(), err
+}
+
+// work is one worker: it polls the devices it takes from work with its own
+// Poller (reused device after device) and sends each result to the writer;
+// a device not polled is counted at once. It returns when work is closed or
+// a poll was cut short by the end of ctx.
+func (c *Collector) work(ctx context.Context, work <-chan claimed, results chan<- polled, count func(outcome)) {
+	p := NewPoller(c.cfg.Options)
+	defer p.Close()
+	for w := range work {
+		r, ok := c.pollLeased(ctx, p, w.target, w.at)
+		switch {
+		case r.out == cancelled:
+			return // cancelled mid-poll: leave it to the lease
+		case ok:
+			results <- r
+		default:
+			count(r.out)
+		}
+	}
 }
 
 // feed claims batches of due devices and hands them to the workers until no
