@@ -31,7 +31,7 @@ type Metrics struct {
 	due          prometheus.Gauge
 	cycle        prometheus.Histogram
 	lastCycle    prometheus.Gauge
-	busy         prometheus.Counter
+	busyS        prometheus.Counter
 	workers      prometheus.Gauge
 	leases       prometheus.Gauge
 }
@@ -60,15 +60,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600}}),
 		lastCycle: prometheus.NewGauge(prometheus.GaugeOpts{Name: "hostroll_poll_last_complete_cycle_timestamp_seconds",
 			Help: "When this collector's latest round that ran to its end (no due device left) finished, Unix time."}),
-		busy: prometheus.NewCounter(prometheus.CounterOpts{Name: "hostroll_poll_worker_busy_seconds_total",
-			Help: "Seconds the poll workers spent on devices (poll and write); divide its rate by hostroll_poll_workers for utilisation."}),
+		busyS: prometheus.NewCounter(prometheus.CounterOpts{Name: "hostroll_poll_worker_busy_seconds_total",
+			Help: "Seconds the poll workers spent on devices (lease check and poll; writes are batched apart); divide its rate by hostroll_poll_workers for utilisation."}),
 		workers: prometheus.NewGauge(prometheus.GaugeOpts{Name: "hostroll_poll_workers",
 			Help: "Poll workers of this collector."}),
 		leases: prometheus.NewGauge(prometheus.GaugeOpts{Name: "hostroll_poll_leases_held",
 			Help: "Devices this collector has claimed and not yet stored a result for."}),
 	}
 	for _, c := range []prometheus.Collector{m.pollDuration, m.sent, m.received, m.retries, m.timeouts,
-		m.inFlight, m.due, m.cycle, m.lastCycle, m.busy, m.workers, m.leases} {
+		m.inFlight, m.due, m.cycle, m.lastCycle, m.busyS, m.workers, m.leases} {
 		f(c)
 	}
 	for _, r := range []string{ResultOK, ResultTimeout, ResultAuth, ResultError} {
@@ -169,21 +169,24 @@ func (m *Metrics) setDue(n int) {
 	}
 }
 
-// claimed counts n new leases; finished one device's, after busy seconds of
-// a worker's time.
+// claimed counts n new leases, leaseDone the end of one: its result was
+// written or dropped, or its device skipped.
 func (m *Metrics) claimed(n int) {
 	if m != nil {
 		m.leases.Add(float64(n))
 	}
 }
 
-func (m *Metrics) finished(busy time.Duration, released bool) {
-	if m == nil {
-		return
-	}
-	m.busy.Add(busy.Seconds())
-	if released {
+func (m *Metrics) leaseDone() {
+	if m != nil {
 		m.leases.Dec()
+	}
+}
+
+// busy adds a worker's time on one device (its lease check and poll).
+func (m *Metrics) busy(d time.Duration) {
+	if m != nil {
+		m.busyS.Add(d.Seconds())
 	}
 }
 

@@ -114,8 +114,8 @@ func TestCollectorMetrics(t *testing.T) {
 			}
 		}
 		sent, recv := get("hostroll_snmp_packets_sent_total"), get("hostroll_snmp_packets_received_total")
-		if sent < 3*2+2 || recv != sent-2 {
-			t.Errorf("packets sent %v, received %v: want at least 8 sent and all but the silent device's 2 answered", sent, recv)
+		if sent < 3+2 || recv != sent-2 {
+			t.Errorf("packets sent %v, received %v: want at least 5 sent and all but the silent device's 2 answered", sent, recv)
 		}
 		if get("hostroll_poll_worker_busy_seconds_total") <= 0 || get("hostroll_poll_last_complete_cycle_timestamp_seconds") <= 0 {
 			t.Error("busy seconds or the last cycle's time did not move")

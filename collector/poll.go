@@ -39,43 +39,48 @@ func (o Options) withDefaults() Options {
 }
 
 // Poll polls one device and returns what it saw; it does not store it. A
-// device that does not answer the first GET is unreachable; a later failure
-// (an error status, a wrong type, a runaway table) keeps what was read and
-// says what went wrong in Error.
+// device that does not answer the first request is unreachable; a later
+// failure (an error status, a wrong type, a runaway table) keeps what was
+// read and says what went wrong in Error. It sets up and tears down its own
+// session; a worker that polls many devices uses a Poller.
 func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Observation {
+	p := NewPoller(opt)
+	defer p.Close()
+	return p.Poll(ctx, t)
+}
+
+// Poll polls one device with the poller's reusable session; see the
+// function Poll.
+func (p *Poller) Poll(ctx context.Context, t inventory.PollTarget) inventory.Observation {
 	start := time.Now()
-	done := opt.Metrics.pollStarted()
+	done := p.opt.Metrics.pollStarted()
 	o := inventory.Observation{DeviceID: t.DeviceID, At: start, Interfaces: inventory.Interfaces{}}
-	result := poll(ctx, t, opt.withDefaults(), &o)
+	result := p.poll(ctx, t, &o)
 	o.DurationMS = int(time.Since(start).Milliseconds())
 	done(result, time.Since(start))
 	return o
 }
 
 // poll fills o and returns its result for the metrics; see Poll.
-func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) (result string) {
-	ctx, cancel := context.WithTimeout(ctx, opt.DeviceTimeout)
+func (p *Poller) poll(ctx context.Context, t inventory.PollTarget, o *inventory.Observation) (result string) {
+	ctx, cancel := context.WithTimeout(ctx, p.opt.DeviceTimeout)
 	defer cancel()
 	// One agent's malformed answer must not take the collector down, even if
 	// it trips a bug in the SNMP library.
 	defer func() {
 		if r := recover(); r != nil {
+			p.Close() // the session may be left in any state
 			o.Error = fmt.Sprintf("poll of %s aborted: the agent's answer could not be handled (%v)", t.MgmtIP, r)
 			result = ResultError
 		}
 	}()
-
-	g, err := session(ctx, t)
+	g, done, err := p.connect(ctx, t)
 	if err != nil {
 		o.Error = err.Error()
 		return ResultError
 	}
-	if err := g.Connect(); err != nil {
-		o.Error = fmt.Sprintf("connect to %s:%d: %v", t.MgmtIP, t.Profile.Port, err)
-		return ResultError
-	}
-	defer g.Conn.Close()
-	raw, reachable, err := read(ctx, opt.Metrics.hook(g), uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
+	defer done()
+	raw, reachable, err := read(ctx, p.opt.Metrics.hook(g), uint32(t.Profile.MaxRepetitions), p.opt.MaxVarbinds)
 	o.Reachable = reachable
 	result = classify(err, reachable, discovered(g))
 	if err != nil {
@@ -90,31 +95,20 @@ func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory
 	return result
 }
 
-// read runs the GET and the walks. reachable is false when the GET got no
-// answer.
+// read reads the scalars and walks the tables in one GetBulk stream (see
+// stream). reachable is false when the agent answered no request.
 func read(ctx context.Context, c Client, maxReps uint32, maxVarbinds int) (Raw, bool, error) {
 	raw := Raw{Tables: map[string][]gosnmp.SnmpPDU{}}
-	pkt, err := c.Get(scalarOIDs)
-	if err != nil {
+	s := newStream(c, tables, scalarOIDs, maxReps, maxVarbinds)
+	answered, err := s.run(ctx)
+	if !answered {
 		return raw, false, err
 	}
-	if pkt.Error != gosnmp.NoError {
-		return raw, true, fmt.Errorf("system group: %w", &errStatus{pkt.Error, pkt.ErrorIndex})
+	raw.Scalars = s.scalars
+	for i, tb := range tables {
+		raw.Tables[tb.name] = s.out[i]
 	}
-	raw.Scalars = pkt.Variables
-	w := walker{c: c, maxReps: max(maxReps, 1), maxVarbinds: maxVarbinds}
-	var errs []error
-	for _, tb := range tables {
-		vars, err := w.walk(ctx, tb.name, tb.cols)
-		raw.Tables[tb.name] = vars
-		if err != nil {
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
-		}
-	}
-	return raw, true, errors.Join(errs...)
+	return raw, true, s.err()
 }
 
 // discovered tells whether a v3 session learnt the agent's engine ID: the

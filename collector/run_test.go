@@ -279,7 +279,7 @@ func TestDefaultNamesDiffer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		register(t, db.Store, simDevices(6))
 		ctx := context.Background()
-		cfg := collector.Config{Workers: 1, Batch: 6, Logger: quietLog}
+		cfg := collector.Config{Workers: 1, Batch: 6, WriteBatch: 1, Logger: quietLog}
 		a := collector.New(db.Store, cfg)
 		actx, stop := context.WithCancel(ctx)
 		if _, err := a.RunDue(actx, func(collector.Summary) { stop() }); err != nil {
