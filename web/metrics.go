@@ -71,16 +71,25 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 const unrouted = "unrouted"
 
 // observe counts each request by the template of the route that answered
-// it: c.Route().Path after the handlers ran.
-func (m *Metrics) observe(c *fiber.Ctx) error {
-	start := time.Now()
-	err := c.Next()
+// it: c.Route().Path after the handlers ran, when that is one of the app's
+// routes (known: "METHOD /path"), not a middleware's (fiber reports those
+// too, under their prefix, "/" for the app's own).
+func (m *Metrics) observe(known map[string]bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		m.count(c, err, known, time.Since(start))
+		return err
+	}
+}
+
+func (m *Metrics) count(c *fiber.Ctx, err error, known map[string]bool, took time.Duration) {
 	status := c.Response().StatusCode()
 	if err != nil {
 		status, _ = statusOf(err)
 	}
 	route := unrouted
-	if r := c.Route(); r.Method != "USE" && r.Path != "" {
+	if r := c.Route(); known[r.Method+" "+r.Path] && (r.Path != "/" || c.Path() == "/") {
 		route = r.Path
 	}
 	// The constant, not c.Method(): fiber's strings point into the request's
@@ -91,8 +100,7 @@ func (m *Metrics) observe(c *fiber.Ctx) error {
 	}
 	labels := []string{route, method, strconv.Itoa(status)}
 	m.requests.WithLabelValues(labels...).Inc()
-	m.duration.WithLabelValues(labels...).Observe(time.Since(start).Seconds())
-	return err
+	m.duration.WithLabelValues(labels...).Observe(took.Seconds())
 }
 
 // handler serves the registry in the Prometheus text format.

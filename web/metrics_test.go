@@ -114,6 +114,8 @@ func TestMetrics(t *testing.T) {
 		unit := c.unit(t, "MET")
 		c.do(t, "GET", p("/api/v1/units/%d", unit), nil).want(t, 200)
 		c.do(t, "GET", "/api/v1/units/987654", nil)
+		c.anonymous().sendUnchecked(t, httptest.NewRequest("GET", "/no/such/page-123456", nil))
+		c.anonymous().sendUnchecked(t, httptest.NewRequest("GET", "/", nil))
 		// Checks and findings.
 		seedPolicy(t, c)
 		c.do(t, "POST", "/api/v1/checks/run", nil).want(t, fiber.StatusCreated)
@@ -136,6 +138,12 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("404s on /api/v1/units/:id: %v, want 1", n)
 		}
 		has(t, after, "hostroll_http_requests_total", `route="/api/v1/units/:id"`, `status="200"`)
+		if has(t, after, "hostroll_http_requests_total", `route="/"`, `status="200"`) != 1 {
+			t.Error("GET / is not counted under its route")
+		}
+		if has(t, after, "hostroll_http_requests_total", `route="unrouted"`, `status="404"`) < 1 || strings.Contains(text, "123456") {
+			t.Error("a request no route took is not counted as unrouted, or its path is in the metrics")
+		}
 		has(t, after, "hostroll_http_requests_total", `route="/metrics"`, `status="403"`)
 		has(t, after, "hostroll_http_request_duration_seconds_count", `route="/api/v1/checks/run"`, `method="POST"`, `status="201"`)
 		if has(t, after, "hostroll_check_last_success_timestamp_seconds") <= has(t, before, "hostroll_check_last_success_timestamp_seconds") {

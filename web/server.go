@@ -78,7 +78,8 @@ func New(cfg Config) *fiber.App {
 		cfg.MetricsAllow = DefaultMetricsAllow
 	}
 	app.Use(recover.New())
-	app.Use(cfg.Metrics.observe)
+	known := map[string]bool{} // the routes, filled in below before any request
+	app.Use(cfg.Metrics.observe(known))
 	app.Use(secureHeaders)
 	app.Use(requestLog(cfg.Logger))
 	app.Use(limitBody)
@@ -87,6 +88,9 @@ func New(cfg Config) *fiber.App {
 	pages.Mount(app)
 	app.Use(noRoute)
 	catchUnknownMethods(app)
+	for _, r := range app.GetRoutes(true) {
+		known[r.Method+" "+r.Path] = true
+	}
 	return app
 }
 
