@@ -138,7 +138,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("404s on /api/v1/units/:id: %v, want 1", n)
 		}
 		has(t, after, "hostroll_http_requests_total", `route="/api/v1/units/:id"`, `status="200"`)
-		if has(t, after, "hostroll_http_requests_total", `route="/"`, `status="200"`) != 1 {
+		if has(t, after, "hostroll_http_requests_total", `route="/"`, `method="GET"`) != 1 {
 			t.Error("GET / is not counted under its route")
 		}
 		if has(t, after, "hostroll_http_requests_total", `route="unrouted"`, `status="404"`) < 1 || strings.Contains(text, "123456") {
