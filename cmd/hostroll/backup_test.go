@@ -32,6 +32,17 @@ func TestBackupCommand(t *testing.T) {
 			}
 			return
 		}
+		missing := "sqlite://" + filepath.Join(dir, "missing.db")
+		if code, _, errs := runCLI(t, "backup", "--db", missing, "--to", filepath.Join(dir, "m.db")); code != 1 ||
+			!strings.Contains(errs, "does not exist") {
+			t.Errorf("backup of a missing database: exit %d, %s", code, errs)
+		}
+		if _, err := os.Stat(strings.TrimPrefix(missing, "sqlite://")); err == nil {
+			t.Error("backup created the database it was to copy")
+		}
+		if code, _, errs := runCLI(t, "backup", "--db", db.URL); code != 2 || !strings.Contains(errs, "--to FILE is required") {
+			t.Errorf("backup without --to: exit %d, %s", code, errs)
+		}
 		if code, _, errs := runCLI(t, "demo", "--db", db.URL); code != 0 {
 			t.Fatalf("demo exited %d: %s", code, errs)
 		}
