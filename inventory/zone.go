@@ -51,3 +51,7 @@ func dayIn(loc *time.Location, t time.Time) Date {
 
 // today is the business day of the transaction.
 func (tx *txn) today() Date { return dayIn(tx.zone, tx.at) }
+
+// Today is the business day now, in the business zone: the default date of
+// a step or an evaluation a page offers.
+func (s *Store) Today() Date { return dayIn(s.zone, s.now()) }

@@ -18,7 +18,7 @@ import (
 // BodyLimit.
 const UploadBodyLimit = inventory.MaxDocumentSize + 1<<20
 
-var uploadPath = regexp.MustCompile(`^/api/v1/projects/[^/]+/documents/?$`)
+var uploadPath = regexp.MustCompile(`^(/api/v1)?/projects/[^/]+/documents/?$`) // the API and the project page
 
 // isUpload tells the document upload, the one request allowed a larger body.
 func isUpload(c *fiber.Ctx) bool {

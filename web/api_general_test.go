@@ -34,10 +34,14 @@ func TestHealthAndOpenAPI(t *testing.T) {
 func TestUnknownRoute(t *testing.T) {
 	t.Parallel()
 	eachAPI(t, func(t *testing.T, c *client) {
+		// Outside the API an unknown path is a page that says so.
+		if r := c.do(t, "GET", "/nope", nil); r.status != 404 ||
+			!strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.raw), "/nope") {
+			t.Errorf("GET /nope: %d %s", r.status, r.header.Get("Content-Type"))
+		}
 		for _, tc := range []struct{ name, method, path string }{
 			{"unknown collection", "GET", "/api/v1/nope"},
 			{"unknown sub-resource", "GET", "/api/v1/units/1/nope"},
-			{"outside the API", "GET", "/nope"},
 			{"POST to unknown collection", "POST", "/api/v1/nope"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -188,6 +188,40 @@ func canForm(action string) fiber.Handler {
 	return guard(action, true, func(c *fiber.Ctx) error { return c.Next() })
 }
 
+// canPage is can for a web page (package web/ui): without a session the
+// visitor is sent to the sign-in page and back here after it; a refusal is
+// rendered as a page by the error handler.
+func canPage(action string) fiber.Handler {
+	check := guard(action, false, func(c *fiber.Ctx) error { return c.Next() })
+	return func(c *fiber.Ctx) error {
+		if _, probing := c.Locals(probeKey).(*string); !probing && authOf(c) == nil {
+			next := "/login"
+			if c.Method() == fiber.MethodGet {
+				next += "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI()))
+			}
+			return c.Redirect(next, fiber.StatusSeeOther)
+		}
+		return check(c)
+	}
+}
+
+// userOfRequest is the signed-in user of a request, for the pages.
+func userOfRequest(c *fiber.Ctx) (inventory.User, bool) {
+	if a := authOf(c); a != nil {
+		return a.user, true
+	}
+	return inventory.User{}, false
+}
+
+// csrfOf is the CSRF token of the request's session, for the pages' forms
+// ("" without a session).
+func csrfOf(c *fiber.Ctx) string {
+	if a := authOf(c); a != nil && a.session != nil {
+		return a.csrf
+	}
+	return ""
+}
+
 const probeKey = "hostroll.probe"
 
 func guard(action string, pending bool, body fiber.Handler) fiber.Handler {

@@ -13,8 +13,9 @@ import (
 
 // openRoutes are the routes anyone may call without credentials.
 var openRoutes = map[string]bool{
-	"GET /":                    true,
 	"GET /login":               true,
+	"GET /static/+":            true, // the pages' CSS and scripts
+	"POST /language":           true, // a cookie with the visitor's language
 	"POST /login":              true,
 	"GET /static/login.css":    true,
 	"GET /api/v1/health":       true,
@@ -82,6 +83,10 @@ func TestRouteTable(t *testing.T) {
 				if !inventory.KnownAction(r.Action) {
 					t.Fatalf("route declares no known action (%q): put can(\"resource.verb\") first", r.Action)
 				}
+				if !strings.HasPrefix(r.Path, "/api/") {
+					checkPageRoute(t, anon, as, r, path)
+					return
+				}
 				d := wantErr(t, anon.probe(t, r.Method, path, body), 401, "unauthorized", "")
 				if message(d) == "" {
 					t.Error("401 without a message")
@@ -102,6 +107,34 @@ func TestRouteTable(t *testing.T) {
 			})
 		}
 	})
+}
+
+// checkPageRoute checks a page's route: without a session the visitor is
+// sent to sign in (or, for a form only the signed-in post, refused with a
+// page); a role that may not is refused with a page naming the action.
+func checkPageRoute(t *testing.T, anon *client, as map[string]*client, r web.Route, path string) {
+	t.Helper()
+	res := anon.probe(t, r.Method, path, nil)
+	switch {
+	case res.status == 303 && strings.HasPrefix(res.header.Get("Location"), "/login"):
+	case res.status == 401 && strings.HasPrefix(res.header.Get("Content-Type"), "text/html"):
+	default:
+		t.Errorf("anonymous %s %s: %d %s, want a redirect to /login", r.Method, path, res.status, res.header.Get("Location"))
+	}
+	for _, role := range inventory.Roles {
+		res := as[role].probe(t, r.Method, path, nil)
+		if inventory.Allowed(role, r.Action) {
+			if res.status == 401 || res.status == 403 && strings.Contains(string(res.raw), r.Action) {
+				t.Errorf("%s may %s but got %d", role, r.Action, res.status)
+			}
+			continue
+		}
+		if res.status != 403 || !strings.Contains(string(res.raw), r.Action) ||
+			!strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s may not %s: got %d %s, want a 403 page naming the action", role, r.Action, res.status,
+				res.header.Get("Content-Type"))
+		}
+	}
 }
 
 // The role table as the issue words it, checked action by action.

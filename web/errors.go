@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"hostroll/inventory"
+	"hostroll/web/ui"
 )
 
 // apiError is an error the web layer itself raises: bad paths, bodies and
@@ -117,7 +118,10 @@ func trimPrefix(msg string) string {
 
 // errorHandler writes every error in the one JSON shape. Only server errors are
 // logged, and their internals never reach the client.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+//
+// A request for a page (any path outside /api/) gets the error as a page
+// instead: the message in the visitor's language, the same status.
+func errorHandler(log *slog.Logger, pages *ui.UI) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		setSecureHeaders(c)
 		status, detail := statusOf(err)
@@ -140,6 +144,15 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if status >= 500 {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)
 		}
+		if pages != nil && isPage(c) {
+			return pages.ErrorPage(c, status, detail.Message)
+		}
 		return c.Status(status).JSON(errorBody{Error: detail})
 	}
+}
+
+// isPage reports whether a request is for a web page rather than the API.
+func isPage(c *fiber.Ctx) bool {
+	p := c.Path()
+	return !strings.HasPrefix(p, "/api/") && p != "/api" && !strings.HasPrefix(p, "/metrics")
 }

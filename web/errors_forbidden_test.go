@@ -16,7 +16,7 @@ import (
 // TestForbiddenError maps the store's four-eyes and scope refusals to 403
 // forbidden, with the reason in the request's language (zh-CN by default).
 func TestForbiddenError(t *testing.T) {
-	app := fiber.New(fiber.Config{ErrorHandler: errorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	app := fiber.New(fiber.Config{ErrorHandler: errorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)), nil)})
 	refusal := &inventory.ForbiddenError{Message: "四眼原则：提出人不能批准自己的修订",
 		MessageEN: "four eyes: the one who proposed a revision cannot approve it"}
 	app.Get("/x", func(c *fiber.Ctx) error {

@@ -105,7 +105,7 @@ func TestLoginPage(t *testing.T) {
 			t.Errorf("wrong password: %d", r.status)
 		}
 		r := post(token, formCookie, testPassword)
-		if r.status != 200 || !strings.Contains(r.header.Get("Set-Cookie"), web.SessionCookie+"=") {
+		if r.status != 303 || r.header.Get("Location") != "/" || !strings.Contains(r.header.Get("Set-Cookie"), web.SessionCookie+"=") {
 			t.Fatalf("sign-in by form: %d %v", r.status, r.header)
 		}
 	})

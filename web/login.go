@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/web/ui"
 )
 
 //go:embed templates/login.html
@@ -48,6 +49,7 @@ var loginT = map[string]loginTexts{
 
 type loginView struct {
 	Lang, CSRF, Error, Username, SignedIn, Done string
+	Next                                        string // where to go once signed in
 	// MustChange shows the password form, posted with the session's CSRF
 	// token (SessionCSRF) to /login/password.
 	MustChange  bool
@@ -73,7 +75,7 @@ func renderLogin(c *fiber.Ctx, cfg Config, status int, v loginView) error {
 
 func loginPage(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return renderLogin(c, cfg, fiber.StatusOK, loginView{})
+		return renderLogin(c, cfg, fiber.StatusOK, loginView{Next: ui.LocalPath(c.Query("next"))})
 	}
 }
 
@@ -86,7 +88,7 @@ func loginCSS(c *fiber.Ctx) error {
 // token, at most SignInLimit attempts a minute from one address.
 func loginForm(cfg Config, lim *limiter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		v := loginView{Username: c.FormValue("username")}
+		v := loginView{Username: c.FormValue("username"), Next: ui.LocalPath(c.FormValue("next"))}
 		refuse := func(err error) error {
 			var ae *apiError
 			if !errors.As(err, &ae) {
@@ -108,6 +110,9 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 		ns, u, err := startSession(c, cfg, v.Username, c.FormValue("password"))
 		if err != nil {
 			return refuse(err)
+		}
+		if !u.MustChangePassword {
+			return c.Redirect(ui.LocalPath(c.FormValue("next")), fiber.StatusSeeOther)
 		}
 		v.SignedIn, v.MustChange, v.SessionCSRF = u.Username, u.MustChangePassword, ns.CSRF
 		return renderLogin(c, cfg, fiber.StatusOK, v)
@@ -143,8 +148,7 @@ func loginPassword(cfg Config) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		v.MustChange, v.Done = false, loginT[langOf(c)].Changed
-		return renderLogin(c, cfg, fiber.StatusOK, v)
+		return c.Redirect("/?done=password_changed", fiber.StatusSeeOther)
 	}
 }
 
@@ -161,4 +165,19 @@ func fieldMessages(ve *inventory.ValidationError, labels map[string]string) stri
 		parts[i] = label + ": " + ve.Fields[k]
 	}
 	return strings.Join(parts, "; ")
+}
+
+// logoutForm signs out from a page's menu (a form posted with the
+// session's CSRF token) and goes to the sign-in page.
+func logoutForm(cfg Config) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := authOf(c)
+		if a.session != nil {
+			if err := cfg.Store.EndSession(c.UserContext(), a.user.ID, a.session.ID); err != nil {
+				return err
+			}
+		}
+		clearSessionCookie(c, cfg)
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
 }

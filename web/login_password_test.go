@@ -80,8 +80,13 @@ func TestLoginChangePassword(t *testing.T) {
 			}
 		}
 		r := change(csrf, generated, good, good)
-		if r.status != 200 || !strings.Contains(string(r.raw), "密码已修改") || strings.Contains(string(r.raw), `action="/login/password"`) {
-			t.Fatalf("change: %d\n%s", r.status, r.raw)
+		if r.status != 303 || r.header.Get("Location") != "/?done=password_changed" {
+			t.Fatalf("change: %d %s\n%s", r.status, r.header.Get("Location"), r.raw)
+		}
+		home := httptest.NewRequest("GET", "/?done=password_changed", nil)
+		home.AddCookie(session)
+		if r := c.sendUnchecked(t, home); r.status != 200 || !strings.Contains(string(r.raw), "密码已修改") {
+			t.Fatalf("home after the change: %d\n%s", r.status, r.raw)
 		}
 		if st := api(); st != 200 {
 			t.Errorf("the API answered %d after the change, want 200", st)

@@ -1,4 +1,5 @@
-// Package web is hostroll's HTTP side: the JSON API under /api/v1.
+// Package web is hostroll's HTTP side: the JSON API under /api/v1, the
+// sign-in page, and the web pages of package web/ui.
 package web
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"hostroll/inventory"
+	"hostroll/web/ui"
 )
 
 // BodyLimit is the largest request body the API reads.
@@ -45,10 +47,12 @@ func New(cfg Config) *fiber.App {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	pages := ui.New(ui.Config{Store: cfg.Store, Logger: cfg.Logger, Version: cfg.Version,
+		Guard: canPage, CSRF: csrfOf, User: userOfRequest, SecureCookies: cfg.SecureCookies})
 	app := fiber.New(fiber.Config{
 		AppName:               "hostroll",
 		BodyLimit:             UploadBodyLimit, // limitBody keeps the rest to BodyLimit
-		ErrorHandler:          errorHandler(cfg.Logger),
+		ErrorHandler:          errorHandler(cfg.Logger, pages),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
@@ -64,6 +68,7 @@ func New(cfg Config) *fiber.App {
 	app.Use(limitBody)
 	app.Use(authenticate(cfg))
 	routes(app, cfg)
+	pages.Mount(app)
 	app.Use(noRoute)
 	catchUnknownMethods(app)
 	return app
@@ -73,13 +78,10 @@ func New(cfg Config) *fiber.App {
 func routes(app *fiber.App, cfg Config) {
 	lim := newLimiter(cfg.SignInLimit, time.Minute)
 	s := cfg.Store
-	app.Get("/", func(c *fiber.Ctx) error {
-		return c.JSON(fiber.Map{"name": "hostroll", "version": cfg.Version, "api": "/api/v1", "openapi": "/api/v1/openapi.yaml"})
-	})
-
 	app.Get("/login", loginPage(cfg))
 	app.Post("/login", loginForm(cfg, lim))
 	app.Post("/login/password", canForm("self"), loginPassword(cfg))
+	app.Post("/logout", canForm("self"), logoutForm(cfg))
 	app.Get("/static/login.css", loginCSS)
 
 	api := app.Group("/api/v1")
