@@ -192,9 +192,10 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 			mu.Unlock()
 		}
 	}
-	// The queue holds a claim's batch, so that the next claim runs while the
-	// workers still poll the last one instead of between them.
-	work := make(chan claimed, c.cfg.Batch)
+	// Unbuffered: a device is claimed (and judged due) only when a worker is
+	// ready for it, so the claim time stays the poll time that the next
+	// round's due test relies on (TestRunDueSlowRound).
+	work := make(chan claimed)
 	results := make(chan polled, c.cfg.WriteBatch)
 	written := make(chan struct{})
 	go func() {

@@ -47,7 +47,9 @@ func TestStreamRequests(t *testing.T) {
 			d.CPUs, d.Interfaces, d.Faults = tt.cpus, tt.ifaces, tt.faults
 			sim := startSim(t, d)
 			p := v2c()
-			p.MaxRepetitions = tt.maxReps
+			// No retry (it would be counted), and a timeout that a slow,
+			// loaded machine cannot miss.
+			p.MaxRepetitions, p.Retries, p.TimeoutMS = tt.maxReps, 0, 10000
 			o := collector.Poll(context.Background(), target(sim, 0, p), collector.Options{})
 			if got := sim.Requests(0); got != tt.requests {
 				t.Errorf("%d requests, want %d", got, tt.requests)

@@ -53,15 +53,15 @@ func (in *AmendmentInput) Validate() error {
 	ve := &ValidationError{}
 	checkEnum(ve, "field", in.Field, AmendableFields)
 	if v := bytes.TrimSpace(in.Value); len(v) == 0 || bytes.Equal(v, []byte("null")) {
-		ve.Add("value", "is required: the field's new value")
+		ve.Add("value", "err.amendment.value.required_field_new")
 	}
 	if in.Reason == "" {
-		ve.Add("reason", "is required: why the approved value changes (Art. 7, 8)")
+		ve.Add("reason", "err.amendment.reason.required_why_approved")
 	} else {
 		checkMaxLen(ve, "reason", in.Reason, 2000)
 	}
 	if in.DocumentID != nil && *in.DocumentID < 1 {
-		ve.Add("document_id", "must be a positive id")
+		ve.Add("document_id", "err.amendment.document_id.positive_id")
 	}
 	return ve.Err()
 }
@@ -83,7 +83,7 @@ func (in *AmendmentInput) apply(p *ProjectInput) error {
 		dest = &p.Category
 	}
 	if err := json.Unmarshal(in.Value, dest); err != nil {
-		return Invalid("value", "must be the new %s as JSON of its type (a %s)", in.Field, amendedKind(in.Field))
+		return Invalid("value", "err.amendment.value.new_json_type", fieldLabel("project", in.Field), M("err.amendment.kind."+strings.ReplaceAll(amendedKind(in.Field), " ", "_")))
 	}
 	if p.UnitIDs == nil {
 		p.UnitIDs = []int64{}
@@ -142,8 +142,8 @@ func (s *Store) AmendProject(ctx context.Context, id int64, in AmendmentInput) (
 			return err // amendments are the reviewers': a unit's staff change drafts only
 		}
 		if !slices.Contains(amendedStatuses, before.Status) {
-			return conflict("status", "project %d is %s: until it is approved, change its %s with PATCH /api/v1/projects/%d",
-				id, before.Status, in.Field, id)
+			return conflict("status", "err.amendment.status.project_until_approved",
+				id, L(setProjectStatus, before.Status), fieldLabel("project", in.Field), id)
 		}
 		next := projects.input(before)
 		if err := in.apply(&next); err != nil {
@@ -161,7 +161,7 @@ func (s *Store) AmendProject(ctx context.Context, id int64, in AmendmentInput) (
 			return err
 		}
 		if bytes.Equal(old, val) {
-			return Invalid("value", "is already the project's %s: nothing to amend", in.Field)
+			return Invalid("value", "err.amendment.value.already_project_nothing", fieldLabel("project", in.Field))
 		}
 		if err := projects.update(tx, id, &next); err != nil {
 			return dbErr(err, fmt.Sprintf("amend project %d", id))
@@ -190,17 +190,17 @@ func (s *Store) AmendProject(ctx context.Context, id int64, in AmendmentInput) (
 // and the document cited.
 func checkAmendment(tx *txn, before Project, next *ProjectInput, in AmendmentInput) error {
 	if in.Field == "lead_unit_id" && slices.Contains(before.UnitIDs, next.LeadUnitID) {
-		return Invalid("value", "unit %d takes part in the project: amend unit_ids to leave it out first", next.LeadUnitID)
+		return Invalid("value", "err.amendment.value.unit_takes_part", next.LeadUnitID)
 	}
 	if in.Field == "unit_ids" && slices.Contains(next.UnitIDs, next.LeadUnitID) {
-		return Invalid("value", "unit %d leads the project and is not listed among the units taking part", next.LeadUnitID)
+		return Invalid("value", "err.amendment.value.unit_leads_project", next.LeadUnitID)
 	}
 	ve, err := fieldErrors(next.Validate())
 	if err != nil {
 		return err
 	}
-	if msg, bad := ve.Fields[in.Field]; bad {
-		return Invalid("value", "%s", msg)
+	if m, bad := ve.msgs[in.Field]; bad {
+		return invalidMsg("value", m)
 	}
 	if err := ve.Err(); err != nil {
 		return err
@@ -208,8 +208,8 @@ func checkAmendment(tx *txn, before Project, next *ProjectInput, in AmendmentInp
 	if err := checkProjectRefs(tx, ve, next, &before); err != nil {
 		return err
 	}
-	if msg, bad := ve.Fields[in.Field]; bad {
-		return Invalid("value", "%s", msg)
+	if m, bad := ve.msgs[in.Field]; bad {
+		return invalidMsg("value", m)
 	}
 	if in.DocumentID != nil {
 		ok, err := exists(tx.ctx, tx, `SELECT 1 FROM project_documents WHERE id = ? AND project_id = ?`, *in.DocumentID, before.ID)
@@ -217,8 +217,7 @@ func checkAmendment(tx *txn, before Project, next *ProjectInput, in AmendmentInp
 			return dbErr(err, "check document_id")
 		}
 		if !ok {
-			return Invalid("document_id", "project %d has no document %d: upload the decision first "+
-				"(POST /api/v1/projects/%d/documents)", before.ID, *in.DocumentID, before.ID)
+			return Invalid("document_id", "err.amendment.document_id.project_has_no", before.ID, *in.DocumentID, before.ID)
 		}
 	}
 	return ve.Err()
@@ -257,9 +256,8 @@ func amendedField(in *ProjectInput, old *Project) error {
 		{"category", in.Category != old.Category},
 	} {
 		if f.changed {
-			return conflict(f.field, "project %d is %s: its %s is on record since its approval and changes only "+
-				"by an amendment: POST /api/v1/projects/%d/amendments with field %q, value and reason",
-				old.ID, old.Status, f.field, old.ID, f.field)
+			return conflict(f.field, "err.amendment.field.project_record_since",
+				old.ID, L(setProjectStatus, old.Status), fieldLabel("project", f.field), old.ID, f.field)
 		}
 	}
 	return nil

@@ -28,28 +28,10 @@ type AuditVerification struct {
 	HeadHash   string `json:"head_hash"`    // its hash: write it down to compare with later
 }
 
-var auditReasons = map[string][2]string{ // code: {zh, en}
-	AuditUnchained: {"第 %d 条审计记录没有哈希：它不是由 hostroll 写入的，而是在应用之外插入的",
-		"audit row %d has no hash: it was not written by hostroll but inserted outside the application"},
-	AuditChanged: {"第 %d 条审计记录写入后被修改过：其内容与其哈希不符",
-		"audit row %d was changed after it was written: its content no longer matches its hash"},
-	AuditRemoved: {"第 %d 条审计记录被删除（或其后一条所接续的记录被改写并重算了哈希）：第 %d 条所接续的记录已不存在",
-		"audit row %d was removed (or rewritten with a new hash): row %d follows a row that is no longer there"},
-	"removedRange": {"第 %d 至 %d 条审计记录被删除（或被改写并重算了哈希）：第 %d 条所接续的记录已不存在",
-		"audit rows %d to %d were removed (or rewritten with a new hash): row %d follows a row that is no longer there"},
-	"claims": {"第 %d 条审计记录是乱序插入的：它声称接续第 %d 条，但它前面是第 %d 条",
-		"audit row %d was inserted out of order: it claims to follow row %d, but row %d comes before it"},
-	"skipped": {"第 %d 条审计记录是乱序插入的：第 %d 条接续的是它前面的第 %d 条",
-		"audit row %d was inserted out of order: row %d follows row %d, the row before it"},
-	"ok": {"审计链完整：已检查 %d 条记录", "the audit chain is intact: %d rows checked"},
-}
-
+// auditReason is the catalog message api.audit.<code> in lang: "ok", one of
+// the Audit* problems, or the variants removed_range, claims and skipped.
 func auditReason(lang, code string, args ...any) string {
-	i := 0
-	if lang == "en" {
-		i = 1
-	}
-	return fmt.Sprintf(auditReasons[code][i], args...)
+	return M("api.audit."+code, args...).Text(lang)
 }
 
 // VerifyAudit recomputes the audit chain in id order, in one read snapshot,
@@ -135,7 +117,7 @@ func brokenLink(ctx context.Context, tx *sqlx.Tx, rows *sqlx.Rows, v AuditVerifi
 	case x.ID-g.ID == 2:
 		return v.bad(g.ID+1, AuditRemoved, auditReason(lang, AuditRemoved, g.ID+1, x.ID)), nil
 	}
-	return v.bad(g.ID+1, AuditRemoved, auditReason(lang, "removedRange", g.ID+1, x.ID-1, x.ID)), nil
+	return v.bad(g.ID+1, AuditRemoved, auditReason(lang, "removed_range", g.ID+1, x.ID-1, x.ID)), nil
 }
 
 func (v AuditVerification) bad(id int64, problem, reason string) AuditVerification {

@@ -17,10 +17,13 @@ type Compliance struct {
 	Pass           bool   `json:"pass"`
 	// RequireObserved: a device with an SNMP profile passes only once a poll
 	// has answered (HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED, default on).
-	RequireObserved bool               `json:"require_observed"`
-	Reasons         []string           `json:"reasons"`
-	Items           []ItemCompliance   `json:"items"`
-	Devices         []DeviceCompliance `json:"devices"`
+	RequireObserved bool `json:"require_observed"`
+	// Reasons say, in English, why the check fails; In renders them in
+	// another language.
+	Reasons []string `json:"reasons"`
+	reasons []Msg
+	Items   []ItemCompliance   `json:"items"`
+	Devices []DeviceCompliance `json:"devices"`
 	// UnmatchedDeviceIDs are the devices that match no item.
 	UnmatchedDeviceIDs []int64 `json:"unmatched_device_ids"`
 }
@@ -258,8 +261,7 @@ func pinIndex(d *complianceDevice, itemAt map[int64]int) (int, bool) {
 // report writes the per-item and per-device results and the reasons.
 func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned, pinned []int, failed [][]int) {
 	if len(items) == 0 {
-		c.Reasons = append(c.Reasons, fmt.Sprintf("project %d has no approved spec items: record the technical plan "+
-			"(POST /api/v1/projects/%d/spec-items) before checking what was delivered", c.ProjectID, c.ProjectID))
+		c.reason(M("compl.no_items", c.ProjectID))
 	}
 	for _, it := range items {
 		c.Items = append(c.Items, ItemCompliance{ItemID: it.ID, Kind: it.Kind, Name: it.Name,
@@ -289,11 +291,10 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 		case assigned[i] >= 0 && f.pass():
 			c.matched(&dc, d, &items[j], &c.Items[j])
 		case assigned[i] >= 0:
-			c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q is pinned to spec item %d but fails %s: "+
-				"replace it or correct its record", d.ID, d.Name, items[j].ID, f.failures(d, &items[j])))
+			c.reason(M("compl.pinned_fails", d.Name, d.ID, items[j].ID, f.failures(d, &items[j])))
 		default:
 			c.UnmatchedDeviceIDs = append(c.UnmatchedDeviceIDs, d.ID)
-			c.Reasons = append(c.Reasons, unmatchedReason(d, items, j, f, pinned[i] >= 0))
+			c.reason(unmatchedReason(d, items, j, f, pinned[i] >= 0))
 		}
 		c.Devices = append(c.Devices, dc)
 	}
@@ -301,13 +302,11 @@ func (c *Compliance) report(items []SpecItem, devs []*complianceDevice, assigned
 		ic := &c.Items[j]
 		ic.Pass = ic.Matched == ic.Required
 		if !ic.Pass {
-			what := ic.Kind
+			what := M("compl.item_kind", L(setDeviceKind, ic.Kind))
 			if ic.Name != "" {
-				what = fmt.Sprintf("%s %q", ic.Kind, ic.Name)
+				what = M("compl.item_kind_name", L(setDeviceKind, ic.Kind), ic.Name)
 			}
-			c.Reasons = append(c.Reasons, fmt.Sprintf("spec item %d (%s) needs %d and %d devices satisfy it: "+
-				"deliver the missing %d or fix the devices that fail it", ic.ItemID, what,
-				ic.Required, ic.Matched, ic.Required-ic.Matched))
+			c.reason(M("compl.item_short", ic.ItemID, what, ic.Required, ic.Matched, ic.Required-ic.Matched))
 		}
 	}
 	c.Pass = len(c.Reasons) == 0
@@ -324,10 +323,7 @@ func (c *Compliance) matched(dc *DeviceCompliance, d *complianceDevice, item *Sp
 		return
 	}
 	dc.Unverified = true
-	c.Reasons = append(c.Reasons, fmt.Sprintf("device %d %q fits spec item %d but is not yet verified by SNMP "+
-		"(尚未经 SNMP 采集核实): it has an SNMP profile and no poll has answered; poll it with "+
-		"POST /api/v1/devices/%d/poll (a site without SNMP sets HOSTROLL_COMPLIANCE_REQUIRE_OBSERVED=off)",
-		d.ID, d.Name, item.ID, d.ID))
+	c.reason(M("compl.unverified", d.Name, d.ID, item.ID, d.ID))
 }
 
 // closestItem is the item of the device's kind it fails least, -1 when the
@@ -342,18 +338,32 @@ func closestItem(failed []int) int {
 	return best
 }
 
-func unmatchedReason(d *complianceDevice, items []SpecItem, j int, f itemFit, pinned bool) string {
+func unmatchedReason(d *complianceDevice, items []SpecItem, j int, f itemFit, pinned bool) Msg {
 	switch {
 	case j < 0:
-		return fmt.Sprintf("device %d %q is a %s and the approved spec has no item of that kind (Art. 10): "+
-			"remove it from the project or revise the spec", d.ID, d.Name, d.Kind)
+		return M("compl.no_item_of_kind", d.Name, d.ID, L(setDeviceKind, d.Kind))
 	case f.pass() && pinned:
-		return fmt.Sprintf("device %d %q is pinned to spec item %d, which already has its %d devices: "+
-			"it is surplus to the approved spec", d.ID, d.Name, items[j].ID, items[j].Quantity)
+		return M("compl.pinned_surplus", d.Name, d.ID, items[j].ID, items[j].Quantity)
 	case f.pass():
-		return fmt.Sprintf("device %d %q fits spec item %d, but every slot it could take is matched: "+
-			"it is surplus to the approved spec", d.ID, d.Name, items[j].ID)
+		return M("compl.surplus", d.Name, d.ID, items[j].ID)
 	}
-	return fmt.Sprintf("device %d %q matches no spec item; the closest, item %d, fails %s: "+
-		"replace the device or correct its record", d.ID, d.Name, items[j].ID, f.failures(d, &items[j]))
+	return M("compl.no_match", d.Name, d.ID, items[j].ID, f.failures(d, &items[j]))
+}
+
+// reason adds a reason the check fails.
+func (c *Compliance) reason(m Msg) {
+	c.reasons = append(c.reasons, m)
+	c.Reasons = append(c.Reasons, m.Text("en"))
+}
+
+// ReasonMsgs are the reasons as catalog messages.
+func (c *Compliance) ReasonMsgs() []Msg { return slices.Clone(c.reasons) }
+
+// In is the check with its reasons in lang ("zh" or "en").
+func (c Compliance) In(lang string) Compliance {
+	c.Reasons = make([]string, len(c.reasons))
+	for i, m := range c.reasons {
+		c.Reasons[i] = m.Text(lang)
+	}
+	return c
 }

@@ -244,32 +244,33 @@ func checkItem(d *complianceDevice, item *SpecItem) itemFit {
 }
 
 // failures describes what a device fails of an item, for a reason sentence.
-func (f itemFit) failures(d *complianceDevice, item *SpecItem) string {
-	var parts []string
+func (f itemFit) failures(d *complianceDevice, item *SpecItem) []Msg {
+	var parts []Msg
 	if !f.kindOK {
-		parts = append(parts, fmt.Sprintf("it is a %s, the item a %s", d.Kind, item.Kind))
+		parts = append(parts, M("compl.kind_differs", L(setDeviceKind, d.Kind), L(setDeviceKind, item.Kind)))
 	}
 	for _, c := range f.checks {
 		if !c.Pass {
-			parts = append(parts, fmt.Sprintf("%s %s %s (declared %s, observed %s)", c.Field, c.Op,
+			parts = append(parts, M("compl.requirement", M("compl.field."+c.Field), M("compl.op."+c.Op),
 				showSpecValue(c.Value), showSpecValue(c.Declared), showSpecValue(c.Observed)))
 		}
 	}
 	if f.price != nil && !f.price.Pass {
 		if f.price.PurchasePrice == nil {
-			parts = append(parts, fmt.Sprintf("purchase price not recorded (cap %.2f)", f.price.MaxUnitPrice))
+			parts = append(parts, M("compl.price_missing", f.price.MaxUnitPrice))
 		} else {
-			parts = append(parts, fmt.Sprintf("purchase price %.2f above the cap %.2f",
-				*f.price.PurchasePrice, f.price.MaxUnitPrice))
+			parts = append(parts, M("compl.price_above", *f.price.PurchasePrice, f.price.MaxUnitPrice))
 		}
 	}
-	return strings.Join(parts, "; ")
+	return parts
 }
 
-func showSpecValue(v any) string {
+// showSpecValue is a value of a requirement check in a message: a Msg for
+// none, else its text.
+func showSpecValue(v any) any {
 	switch x := v.(type) {
 	case nil:
-		return "none"
+		return M("compl.none")
 	case float64:
 		return fmt.Sprintf("%g", x)
 	case string:

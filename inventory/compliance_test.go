@@ -198,8 +198,8 @@ func TestCompliancePins(t *testing.T) {
 			t.Fatalf("weak = %+v", byID[weak.ID])
 		}
 		want := []string{
-			fmt.Sprintf("device %d \"surplus\" is pinned to spec item %d, which already has its 1 devices", surplus.ID, a.ID),
-			fmt.Sprintf("device %d \"weak\" is pinned to spec item %d but fails memory_gb min 64 (declared 32", weak.ID, b.ID),
+			fmt.Sprintf("device \"surplus\" (id %d) is pinned to spec item %d, which already has its 1 devices", surplus.ID, a.ID),
+			fmt.Sprintf("device \"weak\" (id %d) is pinned to spec item %d but fails memory_gb min 64 (declared 32", weak.ID, b.ID),
 			fmt.Sprintf("spec item %d (server \"server\") needs 1 and 0 devices satisfy it", b.ID),
 		}
 		if len(c.Reasons) != len(want) {
@@ -269,12 +269,15 @@ func TestRuleSpecMismatchAgreesWithCompliance(t *testing.T) {
 			t.Fatalf("hits %+v, want one on project %d", hits, gold.ID)
 		}
 		c := checkCompliance(t, f, gold)
-		if n := hits[0].Params["problems"]; n != float64(len(c.Reasons)) || hits[0].Params["first"] != c.Reasons[0] {
-			t.Errorf("rule: %v problems, first %q; report: %d, first %q", n, hits[0].Params["first"], len(c.Reasons), c.Reasons[0])
+		first, _ := hits[0].Params["first"].(inventory.Msg)
+		if n := hits[0].Params["problems"]; n != float64(len(c.Reasons)) || first.Text("en") != c.Reasons[0] {
+			t.Errorf("rule: %v problems, first %q; report: %d, first %q", n, first.Text("en"), len(c.Reasons), c.Reasons[0])
 		}
+		zh := c.In("zh")
 		for i, want := range c.Reasons[:min(10, len(c.Reasons))] {
-			if got := hits[0].Params["reasons"].([]any)[i]; got != want {
-				t.Errorf("reason %d: rule %q, report %q", i, got, want)
+			got, _ := hits[0].Params["reasons"].([]any)[i].(inventory.Msg)
+			if got.Text("en") != want || got.Text("zh") != zh.Reasons[i] {
+				t.Errorf("reason %d: rule %q / %q, report %q / %q", i, got.Text("en"), got.Text("zh"), want, zh.Reasons[i])
 			}
 		}
 	})

@@ -89,15 +89,15 @@ func (in *DeviceInput) Validate() error {
 	checkMaxLen(ve, "serial", in.Serial, 100)
 	checkMaxLen(ve, "asset_tag", in.AssetTag, 100)
 	if in.UnitID == 0 {
-		ve.Add("unit_id", "is required: the unit that owns the device")
+		ve.Add("unit_id", "err.device.unit_id.required_unit_that")
 	}
 	switch {
 	case in.RackID != nil && in.Position == nil:
-		ve.Add("position", "is required with rack_id: the lowest rack unit the device occupies")
+		ve.Add("position", "err.device.position.required_rack_id")
 	case in.RackID == nil && in.Position != nil:
-		ve.Add("rack_id", "is required with position (or send both as null to unrack the device)")
+		ve.Add("rack_id", "err.device.rack_id.required_position_send")
 	case in.Position != nil && (*in.Position < 1 || *in.Position > MaxRackHeight):
-		ve.Add("position", "must be between 1 and %d: rack units are numbered from 1 at the bottom", MaxRackHeight)
+		ve.Add("position", "err.device.position.between_rack_units", MaxRackHeight)
 	}
 	checkRange(ve, "u_height", in.UHeight, 1, MaxRackHeight)
 	checkEnum(ve, "face", in.Face, Faces)
@@ -239,11 +239,11 @@ func checkDeviceUnique(tx *txn, self int64, in *DeviceInput) error {
 		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE manufacturer_fold = ? AND serial_fold = ? AND id <> ?`,
 			fold.Key(in.Manufacturer), fold.Key(in.Serial), self)
 		if err == nil && !sc.Has(other.UnitID) {
-			return conflict("serial", "serial %q of manufacturer %q is already registered to another unit's device",
+			return conflict("serial", "err.device.serial.serial_manufacturer_already",
 				in.Serial, in.Manufacturer)
 		}
 		if err == nil {
-			return conflict("serial", "serial %q of manufacturer %q is already registered as device %d %q",
+			return conflict("serial", "err.device.serial.serial_manufacturer_already2",
 				in.Serial, in.Manufacturer, other.ID, other.Name)
 		}
 		if err := ignoreNoRows(err); err != nil {
@@ -253,10 +253,10 @@ func checkDeviceUnique(tx *txn, self int64, in *DeviceInput) error {
 	if in.AssetTag != "" {
 		err := tx.get(&other, `SELECT id, name, unit_id FROM devices WHERE asset_tag_fold = ? AND id <> ?`, fold.Key(in.AssetTag), self)
 		if err == nil && !sc.Has(other.UnitID) {
-			return conflict("asset_tag", "asset tag %q is already on another unit's device", in.AssetTag)
+			return conflict("asset_tag", "err.device.asset_tag.asset_tag_already", in.AssetTag)
 		}
 		if err == nil {
-			return conflict("asset_tag", "asset tag %q is already on device %d %q", in.AssetTag, other.ID, other.Name)
+			return conflict("asset_tag", "err.device.asset_tag.asset_tag_already2", in.AssetTag, other.ID, other.Name)
 		}
 		if err := ignoreNoRows(err); err != nil {
 			return dbErr(err, "check asset tag")

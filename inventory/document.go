@@ -25,36 +25,14 @@ var DocumentTypes = []string{
 	"joint_acceptance", "settlement_audit", "procurement_contract", "single_source_justification", "other",
 }
 
-// documentLabels name each document type in messages.
-var documentLabels = map[string]string{
-	"project_plan":                "project plan",
-	"feasibility_study":           "feasibility study",
-	"preliminary_design":          "preliminary design",
-	"funding_estimate":            "funding source and estimate",
-	"upward_application_copy":     "filing copy of the upward application",
-	"technical_plan":              "technical plan",
-	"secrecy_filing":              "secrecy-bureau filing",
-	"implementation_plan":         "implementation plan",
-	"completion_report":           "completion report",
-	"supervision_report":          "supervision report",
-	"trial_run_report":            "trial-run and preliminary acceptance report",
-	"training_report":             "user training report",
-	"test_report":                 "network and hardware/software test report",
-	"joint_acceptance":            "joint acceptance record with the secrecy bureau",
-	"settlement_audit":            "settlement audit",
-	"procurement_contract":        "procurement contract",
-	"single_source_justification": "justification of the single-source procurement",
-	"other":                       "document",
-}
-
 // documentArticles cite the article that asks for each document type.
-var documentArticles = map[string]string{
-	"project_plan": "Art. 7", "feasibility_study": "Art. 7", "preliminary_design": "Art. 7",
-	"funding_estimate": "Art. 7", "upward_application_copy": "Art. 6", "technical_plan": "Art. 6",
-	"secrecy_filing": "Art. 6", "implementation_plan": "Art. 13", "completion_report": "Art. 13",
-	"supervision_report": "Art. 13", "trial_run_report": "Art. 13", "training_report": "Art. 13",
-	"test_report": "Art. 13", "joint_acceptance": "Art. 13", "settlement_audit": "Art. 14",
-	"procurement_contract": "Art. 9", "single_source_justification": "Art. 9", "other": "-",
+var documentArticles = map[string]int{
+	"project_plan": 7, "feasibility_study": 7, "preliminary_design": 7,
+	"funding_estimate": 7, "upward_application_copy": 6, "technical_plan": 6,
+	"secrecy_filing": 6, "implementation_plan": 13, "completion_report": 13,
+	"supervision_report": 13, "trial_run_report": 13, "training_report": 13,
+	"test_report": 13, "joint_acceptance": 13, "settlement_audit": 14,
+	"procurement_contract": 9, "single_source_justification": 9,
 }
 
 // Document is a file filed with a project. The content is read separately.
@@ -93,9 +71,9 @@ func (in *DocumentInput) Validate() error {
 	in.Filename = CleanFilename(in.Filename)
 	switch {
 	case len(in.Content) == 0:
-		ve.Add("file", "is required and must not be empty: attach the document as the multipart part file")
+		ve.Add("file", "err.document.file.required_empty_attach")
 	case len(in.Content) > MaxDocumentSize:
-		ve.Add("file", "must be at most 20 MiB (got %d bytes)", len(in.Content))
+		ve.Add("file", "err.document.file.most_mib_bytes", len(in.Content))
 	}
 	return ve.Err()
 }
@@ -191,7 +169,7 @@ func (s *Store) DeleteDocument(ctx context.Context, projectID, id int64) error {
 			return err
 		}
 		if p.Status != "draft" {
-			return conflict("status", "project %d is %s: its documents can be deleted only while it is a draft; file a corrected document instead", projectID, p.Status)
+			return conflict("status", "err.document.status.project_documents_can", projectID, L(setProjectStatus, p.Status))
 		}
 		if err := tx.exec(`DELETE FROM project_documents WHERE id = ?`, id); err != nil {
 			return dbErr(err, fmt.Sprintf("delete document %d", id))

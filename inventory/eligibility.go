@@ -40,8 +40,11 @@ type EligibilityReason struct {
 	ProjectID   int64  `json:"project_id"`
 	ProjectCode string `json:"project_code"`
 	// RectificationID is the order behind an unrectified_order reason.
-	RectificationID int64  `json:"rectification_id,omitempty"`
-	Message         string `json:"message"`
+	RectificationID int64 `json:"rectification_id,omitempty"`
+	// Message says it in English; Eligibility.In renders it in another
+	// language.
+	Message string `json:"message"`
+	msg     Msg
 	// CanChange: the fact behind the reason may still change before the
 	// plan is decided (a project may still reach its trial run this year, be
 	// accepted after failing, or have its problems rectified); false for
@@ -54,6 +57,7 @@ type EligibilityReason struct {
 type eligibilityFacts struct {
 	ID           int64  `db:"id"`
 	Code         string `db:"code"`
+	Name         string `db:"name"`
 	LeadUnitID   int64  `db:"lead_unit_id"`
 	PlanYear     int    `db:"plan_year"`
 	Status       string `db:"status"`
@@ -74,10 +78,10 @@ type eligibilityFacts struct {
 // rectification order open past its due day at the end of that year.
 func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibility, error) {
 	if year < 2001 || year > 2101 {
-		return Eligibility{}, Invalid("year", "must be a plan year between 2001 and 2101 (got %d)", year)
+		return Eligibility{}, Invalid("year", "err.eligibility.year.plan_year_between", year)
 	}
 	if graceDays < 0 {
-		return Eligibility{}, Invalid("grace_days", "must be 0 or more")
+		return Eligibility{}, Invalid("grace_days", "err.eligibility.grace_days.more")
 	}
 	out := Eligibility{Year: year, AsOf: dayIn(s.zone, s.now()), GraceDays: graceDays, Items: []UnitEligibility{}}
 	out.Provisional = out.AsOf <= yearEnd(year-1)
@@ -105,7 +109,7 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 			SELECT project_id, COUNT(*) AS open_problems, MAX(date) AS last_eval
 			FROM evaluations WHERE problems <> '' AND NOT rectified
 			GROUP BY project_id)
-		SELECT p.id, p.code, p.lead_unit_id, p.plan_year, p.status, p.trial_run_end,
+		SELECT p.id, p.code, p.name, p.lead_unit_id, p.plan_year, p.status, p.trial_run_end,
 			h.trial_run_on, h.requested_on, COALESCE(h.failed, 0) AS failed,
 			COALESCE(e.open_problems, 0) AS open_problems, e.last_eval
 		FROM projects p
@@ -142,41 +146,36 @@ func (s *Store) Eligibility(ctx context.Context, year, graceDays int) (Eligibili
 // year, judged on asOf.
 func (f eligibilityFacts) reasons(year int, asOf Date, graceDays int) []EligibilityReason {
 	var out []EligibilityReason
-	add := func(reason, article string, canChange bool, format string, args ...any) {
-		msg := fmt.Sprintf("project %s: ", f.Code) + fmt.Sprintf(format, args...)
-		if canChange {
-			msg += " (this can still change)"
-		} else {
-			msg += " (this is final)"
-		}
+	add := func(reason, article string, canChange bool, key string, args ...any) {
+		m := eligibilityMsg(M("elig.project", M("rule.ref.project", f.Name, f.Code), M(key, args...)), canChange)
 		out = append(out, EligibilityReason{Reason: reason, Article: article, ProjectID: f.ID, ProjectCode: f.Code,
-			Message: msg, CanChange: canChange})
+			Message: m.Text("en"), msg: m, CanChange: canChange})
 	}
 	if f.PlanYear == year-1 {
 		end := yearEnd(year - 1)
 		completed := slices.Contains(completedStatuses, f.Status)
 		switch {
 		case !completed:
-			add("unfinished", "16(1)", asOf <= end, "in the %d plan and not complete: it is %s, not yet in its trial run", year-1, f.Status)
+			add("unfinished", "16(1)", asOf <= end, "elig.unfinished", year-1, L(setProjectStatus, f.Status))
 		case f.TrialRunOn != nil && *f.TrialRunOn > end:
-			add("unfinished", "16(1)", false, "in the %d plan and not complete by the end of that year: its trial run began on %s", year-1, *f.TrialRunOn)
+			add("unfinished", "16(1)", false, "elig.unfinished_late", year-1, *f.TrialRunOn)
 		}
 		if due, ok := f.acceptanceDue(graceDays); ok {
 			switch {
 			case f.RequestedOn == nil && f.Status == "trial_run" && asOf > due:
-				add("acceptance_not_requested", "16(2)", false, "its trial run ended on %s; acceptance was due by %s and has not been requested",
+				add("acceptance_not_requested", "16(2)", false, "elig.not_requested",
 					*f.TrialRunEnd, due)
 			case f.RequestedOn != nil && *f.RequestedOn > due:
-				add("acceptance_not_requested", "16(2)", false, "its trial run ended on %s; acceptance was due by %s and was requested only on %s",
+				add("acceptance_not_requested", "16(2)", false, "elig.requested_late",
 					*f.TrialRunEnd, due, *f.RequestedOn)
 			}
 		}
 		if f.Failed && f.Status != "accepted" && f.Status != "settled" {
-			add("acceptance_failed", "16(2)", true, "failed acceptance and has not been accepted since (it is %s)", f.Status)
+			add("acceptance_failed", "16(2)", true, "elig.acceptance_failed", L(setProjectStatus, f.Status))
 		}
 	}
 	if f.OpenProblems > 0 {
-		add("unrectified_evaluation", "16(3)", true, "%d evaluation(s) found problems not yet rectified (latest on %s); record the rectification with PATCH /api/v1/projects/%d/evaluations/{id}",
+		add("unrectified_evaluation", "16(3)", true, "elig.unrectified_evaluation",
 			f.OpenProblems, *f.LastEval, f.ID)
 	}
 	return out
@@ -228,10 +227,11 @@ func (s *Store) unrectifiedOrders(ctx context.Context, year int, asOf Date, byUn
 		UnitID      int64   `db:"unit_id"`
 		ProjectID   *int64  `db:"project_id"`
 		ProjectCode *string `db:"project_code"`
+		ProjectName *string `db:"project_name"`
 		DueOn       Date    `db:"due_on"`
 		ClosedOn    *Date   `db:"closed_on"`
 	}
-	err := s.db.SelectContext(ctx, &orders, s.db.Rebind(`SELECT r.id, r.unit_id, r.project_id, p.code AS project_code,
+	err := s.db.SelectContext(ctx, &orders, s.db.Rebind(`SELECT r.id, r.unit_id, r.project_id, p.code AS project_code, p.name AS project_name,
 			r.due_on, r.closed_on
 		FROM rectifications r LEFT JOIN projects p ON p.id = r.project_id
 		WHERE r.issued_on <= ? AND r.due_on < ? AND (r.closed_on IS NULL OR r.closed_on > ?)
@@ -240,23 +240,48 @@ func (s *Store) unrectifiedOrders(ctx context.Context, year int, asOf Date, byUn
 		return dbErr(err, "read rectification orders for eligibility")
 	}
 	for _, o := range orders {
-		r := EligibilityReason{Reason: "unrectified_order", Article: "16(3)", RectificationID: o.ID,
-			Message: fmt.Sprintf("rectification order %d was due by %s and was not closed on %s", o.ID, o.DueOn, day)}
+		r := EligibilityReason{Reason: "unrectified_order", Article: "16(3)", RectificationID: o.ID}
+		m := M("elig.order_open", o.ID, o.DueOn, day)
+		if o.ClosedOn != nil {
+			m = M("elig.order_closed_late", o.ID, o.DueOn, day, *o.ClosedOn)
+		}
 		if o.ProjectID != nil {
 			r.ProjectID, r.ProjectCode = *o.ProjectID, *o.ProjectCode
-			r.Message = fmt.Sprintf("project %s: ", *o.ProjectCode) + r.Message
-		}
-		if o.ClosedOn != nil {
-			r.Message += fmt.Sprintf(" (closed only on %s)", *o.ClosedOn)
+			m = M("elig.project", M("rule.ref.project", *o.ProjectName, *o.ProjectCode), m)
 		}
 		// While the year runs the order may still be closed in time.
 		r.CanChange = day < yearEnd(year-1)
-		if r.CanChange {
-			r.Message += " (this can still change)"
-		} else {
-			r.Message += " (this is final)"
-		}
+		r.msg = eligibilityMsg(m, r.CanChange)
+		r.Message = r.msg.Text("en")
 		byUnit[o.UnitID] = append(byUnit[o.UnitID], r)
 	}
 	return nil
+}
+
+// eligibilityMsg adds to a reason whether it can still change.
+func eligibilityMsg(m Msg, canChange bool) Msg {
+	if canChange {
+		return M("elig.can_change", m)
+	}
+	return M("elig.final", m)
+}
+
+// In is the answer with its reasons in lang ("zh" or "en").
+func (e Eligibility) In(lang string) Eligibility {
+	items := make([]UnitEligibility, len(e.Items))
+	for i, u := range e.Items {
+		if len(u.Reasons) > 0 {
+			rs := make([]EligibilityReason, len(u.Reasons))
+			for j, r := range u.Reasons {
+				if r.msg.Key != "" {
+					r.Message = r.msg.Text(lang)
+				}
+				rs[j] = r
+			}
+			u.Reasons = rs
+		}
+		items[i] = u
+	}
+	e.Items = items
+	return e
 }

@@ -205,8 +205,7 @@ func refuseStale(tx *txn, started time.Time) error {
 		return dbErr(err, "newer check runs")
 	}
 	if newer > 0 {
-		return conflict("", "a check run that started after this one has already updated the findings; "+
-			"this run's results are older and were not written (see GET /api/v1/checks)")
+		return conflict("", "err.engine.any.check_run_that")
 	}
 	return nil
 }

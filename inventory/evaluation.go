@@ -38,29 +38,29 @@ func (in *EvaluationInput) validate(now Date) error {
 	trim(&in.Problems)
 	ve := &ValidationError{}
 	if in.Date == "" {
-		ve.Add("date", "is required: the day of the evaluation, as YYYY-MM-DD")
+		ve.Add("date", "err.evaluation.date.required_day_evaluation")
 	} else {
 		checkDate(ve, "date", &in.Date)
 		if in.Date > now {
-			ve.Add("date", "must not be after today (%s)", now)
+			ve.Add("date", "err.evaluation.date.after_today", now)
 		}
 	}
 	if in.MeetsTarget == nil {
-		ve.Add("meets_target", "is required: true when the project meets its operating target")
+		ve.Add("meets_target", "err.evaluation.meets_target.required_true_when")
 	} else if !*in.MeetsTarget && in.Problems == "" {
-		ve.Add("problems", "is required when the project misses its target: say what falls short")
+		ve.Add("problems", "err.evaluation.problems.required_when_project")
 	}
 	checkMaxLen(ve, "problems", in.Problems, 4000)
 	checkDate(ve, "rectified_on", in.RectifiedOn)
 	switch {
 	case in.Rectified && in.Problems == "":
-		ve.Add("rectified", "can be true only for an evaluation that found problems")
+		ve.Add("rectified", "err.evaluation.rectified.can_true_only")
 	case in.Rectified && in.RectifiedOn == nil:
-		ve.Add("rectified_on", "is required when rectified is true: the day the problems were fixed")
+		ve.Add("rectified_on", "err.evaluation.rectified_on.required_when_rectified")
 	case !in.Rectified && in.RectifiedOn != nil:
-		ve.Add("rectified_on", "goes only with rectified: true")
+		ve.Add("rectified_on", "err.evaluation.rectified_on.goes_only_rectified")
 	case in.RectifiedOn != nil && in.RectifiedOn.valid() && (*in.RectifiedOn < in.Date || *in.RectifiedOn > now):
-		ve.Add("rectified_on", "must be between the evaluation's date (%s) and today (%s)", in.Date, now)
+		ve.Add("rectified_on", "err.evaluation.rectified_on.between_evaluation_date", in.Date, now)
 	}
 	return ve.Err()
 }
@@ -87,7 +87,7 @@ func (s *Store) CreateEvaluation(ctx context.Context, projectID int64, in Evalua
 			return err
 		}
 		if !slices.Contains(evaluatedStatuses, p.Status) {
-			return conflict("status", "project %d is %s: evaluations are of running projects, after acceptance (Art. 13, 15)", projectID, p.Status)
+			return conflict("status", "err.evaluation.status.project_evaluations_are", projectID, L(setProjectStatus, p.Status))
 		}
 		id, err := tx.insert(`INSERT INTO evaluations (project_id, date, meets_target, problems, rectified, rectified_on)
 			VALUES (?, ?, ?, ?, ?, ?)`, projectID, in.Date, *in.MeetsTarget, in.Problems, in.Rectified, in.RectifiedOn)

@@ -29,7 +29,7 @@ func (in *ExemptionInput) Validate(now time.Time, zone *time.Location) error {
 	ve := &ValidationError{}
 	checkRequired(ve, "reason", in.Reason, 2000)
 	if _, bad := ve.Fields["reason"]; !bad && utf8.RuneCountInString(in.Reason) < MinExemptionReason {
-		ve.Add("reason", "must be at least %d characters: say why the finding is accepted", MinExemptionReason)
+		ve.Add("reason", "err.exemption.reason.least_characters_say", MinExemptionReason)
 	}
 	checkEnum(ve, "basis", in.Basis, ExemptionBases)
 	checkDate(ve, "expires_on", in.ExpiresOn)
@@ -38,9 +38,9 @@ func (in *ExemptionInput) Validate(now time.Time, zone *time.Location) error {
 		limit := now.In(zone).AddDate(MaxExemptionYears, 0, 0).Format(time.DateOnly)
 		switch {
 		case *in.ExpiresOn < day:
-			ve.Add("expires_on", "must be today (%s) or later", day)
+			ve.Add("expires_on", "err.exemption.expires_on.today_later", day)
 		case string(*in.ExpiresOn) > limit:
-			ve.Add("expires_on", "must be at most %d years ahead, on or before %s", MaxExemptionYears, limit)
+			ve.Add("expires_on", "err.exemption.expires_on.most_years_ahead", MaxExemptionYears, limit)
 		}
 	}
 	return ve.Err()
@@ -55,7 +55,7 @@ func (s *Store) GrantExemption(ctx context.Context, id int64, in ExemptionInput)
 	}
 	return s.changeFinding(ctx, id, func(tx *txn, f findingRow) error {
 		if f.Status == "resolved" {
-			return conflict("", "finding %d is resolved: it no longer holds, so there is nothing to exempt", id)
+			return conflict("", "err.exemption.any.finding_resolved_no", id)
 		}
 		return tx.exec(`UPDATE findings SET status = 'exempted', exemption_reason = ?, exemption_basis = ?,
 			exemption_expires_on = ?, exempted_by = ?, exempted_at = ? WHERE id = ?`,
@@ -68,7 +68,7 @@ func (s *Store) GrantExemption(ctx context.Context, id int64, in ExemptionInput)
 func (s *Store) RevokeExemption(ctx context.Context, id int64) (Finding, error) {
 	return s.changeFinding(ctx, id, func(tx *txn, f findingRow) error {
 		if f.ExReason == nil {
-			return conflict("", "finding %d has no exemption to revoke", id)
+			return conflict("", "err.exemption.any.finding_has_no", id)
 		}
 		status := f.Status
 		if status == "exempted" {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"hostroll/locale"
 )
 
 // Finding statuses and message languages.
@@ -172,35 +174,10 @@ func articlesOf(text string) []int {
 	return out
 }
 
-// Lang picks the message language from a ?lang= value or an Accept-Language
-// header: "en" when English has the highest quality of the two (the first
-// of equals wins; q=0 refuses a language), else Chinese.
-func Lang(header string) string {
-	best, bestQ := DefaultLanguage, 0.0
-	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(part, ";")
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		lang := ""
-		switch {
-		case strings.HasPrefix(tag, "en"):
-			lang = "en"
-		case strings.HasPrefix(tag, "zh"):
-			lang = "zh"
-		default:
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = f
-			}
-		}
-		if q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
-}
+// Lang picks the message language from an Accept-Language header: "en"
+// when English has the highest quality of the two (the first of equals
+// wins; q=0 refuses a language), else Chinese (locale.Negotiate).
+func Lang(header string) string { return locale.Negotiate(header) }
 
 var findingList = listSpec{
 	filters: map[string]filter{
@@ -223,7 +200,7 @@ func langParam(p *ListParams) (string, error) {
 		return DefaultLanguage, nil
 	}
 	if !slices.Contains(Languages, lang) {
-		return "", Invalid("lang", "must be one of %s, not %q", strings.Join(Languages, ", "), lang)
+		return "", Invalid("lang", "err.finding.lang.one", strings.Join(Languages, ", "), lang)
 	}
 	return lang, nil
 }
@@ -253,7 +230,7 @@ func (s *Store) Findings(ctx context.Context, p ListParams) ([]Finding, int, err
 // Finding returns one finding with its message in lang ("zh" or "en").
 func (s *Store) Finding(ctx context.Context, id int64, lang string) (Finding, error) {
 	if !slices.Contains(Languages, lang) {
-		return Finding{}, Invalid("lang", "must be one of %s, not %q", strings.Join(Languages, ", "), lang)
+		return Finding{}, Invalid("lang", "err.finding.lang.one", strings.Join(Languages, ", "), lang)
 	}
 	r, err := getFinding(ctx, s.db, id, "")
 	if err != nil {

@@ -1,7 +1,6 @@
 package inventory
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -30,9 +29,7 @@ func checkStepCaller(tx *txn, p Project, in TransitionInput) error {
 	c := CallerOf(tx.ctx)
 	if !c.Scope().All {
 		if !slices.Contains(unitStaffSteps, in.To) {
-			return forbidden(
-				fmt.Sprintf("建设单位只能将项目提交（submitted）或申请验收（acceptance_requested），不能转为 %s", in.To),
-				fmt.Sprintf("unit staff may take a project to submitted or acceptance_requested only, not to %s", in.To))
+			return forbidden("err.foureyes.unit_staff_step", L(setProjectStatus, in.To))
 		}
 		if err := mayChange(tx, "projects", p.ID); err != nil {
 			return err
@@ -52,13 +49,9 @@ func checkStepCaller(tx *txn, p Project, in TransitionInput) error {
 		return nil
 	}
 	if step == "submitted" {
-		return forbidden(
-			fmt.Sprintf("四眼原则：项目 %d 由 %s 提交，提交人不能审批（批准或驳回）自己提交的项目", p.ID, actor),
-			fmt.Sprintf("four eyes: %s submitted project %d, and the one who submitted a project cannot approve or reject it", actor, p.ID))
+		return forbidden("err.foureyes.approve_own", actor, p.ID)
 	}
-	return forbidden(
-		fmt.Sprintf("四眼原则：项目 %d 的验收由 %s 申请，申请人不能自己验收（通过或不通过）", p.ID, actor),
-		fmt.Sprintf("four eyes: %s requested the acceptance of project %d, and the one who requested it cannot accept it or fail it", actor, p.ID))
+	return forbidden("err.foureyes.accept_own", actor, p.ID)
 }
 
 // checkRevisionReviewer refuses the proposer of a spec revision approving or
@@ -68,9 +61,7 @@ func checkRevisionReviewer(tx *txn, rev SpecRevision) error {
 	if c.UserID == 0 || rev.CreatedBy != c.Name {
 		return nil
 	}
-	return forbidden(
-		fmt.Sprintf("四眼原则：技术方案修订 %d 由 %s 提出，提出人不能批准或驳回自己的修订", rev.Number, rev.CreatedBy),
-		fmt.Sprintf("four eyes: %s proposed spec revision %d, and the one who proposed a revision cannot approve or reject it", rev.CreatedBy, rev.Number))
+	return forbidden("err.foureyes.revision_own", rev.CreatedBy, rev.Number)
 }
 
 // checkExemptionCaller refuses a caller of the finding's own unit granting or
@@ -80,7 +71,5 @@ func checkExemptionCaller(tx *txn, f findingRow) error {
 	if c.UserID == 0 || c.UnitID == 0 || f.UnitID == nil || *f.UnitID != c.UnitID {
 		return nil
 	}
-	return forbidden(
-		fmt.Sprintf("四眼原则：问题 %d 属于本单位（单位 %d），本单位人员不能为其批准或撤销豁免", f.ID, c.UnitID),
-		fmt.Sprintf("four eyes: finding %d is of your own unit (unit %d), and a unit's own people cannot grant or revoke an exemption on it", f.ID, c.UnitID))
+	return forbidden("err.foureyes.exempt_own", f.ID, c.UnitID)
 }

@@ -54,28 +54,28 @@ func (in *TransitionInput) Validate() error {
 	ve := &ValidationError{}
 	checkEnum(ve, "to", in.To, ProjectStatuses)
 	if in.Date == "" {
-		ve.Add("date", "is required: the business date of the step, as YYYY-MM-DD")
+		ve.Add("date", "err.lifecycle.date.required_business_date")
 	} else {
 		checkDate(ve, "date", &in.Date)
 	}
 	checkMaxLen(ve, "note", in.Note, 2000)
 	checkMaxLen(ve, "approval_number", in.ApprovalNumber, 100)
 	if in.ApprovalNumber != "" && in.To != "approved" {
-		ve.Add("approval_number", "goes only with the step to approved")
+		ve.Add("approval_number", "err.lifecycle.approval_number.goes_only_step")
 	}
 	checkDate(ve, "trial_run_end", in.TrialRunEnd)
 	if in.TrialRunEnd != nil && in.To != "trial_run" {
-		ve.Add("trial_run_end", "goes only with the step to trial_run; change it later with PATCH /api/v1/projects/{id}")
+		ve.Add("trial_run_end", "err.lifecycle.trial_run_end.goes_only_step")
 	}
 	if in.SettlementAmount != nil {
 		checkMoney(ve, "settlement_amount", *in.SettlementAmount)
 		*in.SettlementAmount = money(*in.SettlementAmount)
 		if in.To != "settled" {
-			ve.Add("settlement_amount", "goes only with the step to settled")
+			ve.Add("settlement_amount", "err.lifecycle.settlement_amount.goes_only_step")
 		}
 	}
 	if _, bad := ve.Fields["date"]; !bad && in.TrialRunEnd != nil && in.TrialRunEnd.valid() && *in.TrialRunEnd < in.Date {
-		ve.Add("trial_run_end", "must not be before the date the trial run starts (%s)", in.Date)
+		ve.Add("trial_run_end", "err.lifecycle.trial_run_end.before_date_trial", in.Date)
 	}
 	return ve.Err()
 }
@@ -135,9 +135,8 @@ func (s *Store) TransitionProject(ctx context.Context, id int64, in TransitionIn
 			return err
 		}
 		if len(missing) > 0 {
-			return &ConflictError{Fields: missing, Message: fmt.Sprintf(
-				"project %d cannot go from %s to %s: %d prerequisite(s) missing (%s)",
-				id, before.Status, in.To, len(missing), strings.Join(missingKeys(missing), ", "))}
+			return conflicts(M("gate.missing", id, L(setProjectStatus, before.Status), L(setProjectStatus, in.To),
+				len(missing), prereqNames(missing)), missing)
 		}
 		if err := writeStep(tx, before, in); err != nil {
 			return err
@@ -158,11 +157,10 @@ func checkStep(tx *txn, p Project, in TransitionInput) error {
 	}
 	now := tx.today()
 	if in.Date > now {
-		return Invalid("date", "must not be after today (%s): record a step once it has happened", now)
+		return Invalid("date", "err.lifecycle.date.after_today_record", now)
 	}
 	if backdated(in.Date, now) && in.Note == "" {
-		return Invalid("note", "is required for a step dated %s, more than %d days before today (%s): "+
-			"say why it is recorded late (Art. 17)", in.Date, BackdateDays, now)
+		return Invalid("note", "err.lifecycle.note.required_step_dated", in.Date, BackdateDays, now)
 	}
 	var last Date
 	err := tx.get(&last, `SELECT date FROM project_history WHERE project_id = ? ORDER BY id DESC LIMIT 1`, p.ID)
@@ -170,7 +168,7 @@ func checkStep(tx *txn, p Project, in TransitionInput) error {
 		return dbErr(err, "read project history")
 	}
 	if last != "" && in.Date < last {
-		return Invalid("date", "must not be before the previous step's date (%s)", last)
+		return Invalid("date", "err.lifecycle.date.before_previous_step", last)
 	}
 	return nil
 }
@@ -182,10 +180,10 @@ func stepAllowed(p Project, to string) error {
 		return nil
 	}
 	if len(next) == 0 {
-		return conflict("to", "project %d is %s, which is final: no step leads on from it", p.ID, p.Status)
+		return conflict("to", "err.lifecycle.to.project_which_final", p.ID, L(setProjectStatus, p.Status))
 	}
-	return conflict("to", "project %d is %s; from %s the next step is %s, not %s",
-		p.ID, p.Status, p.Status, strings.Join(next, " or "), to)
+	return conflict("to", "err.lifecycle.to.project_from_next",
+		p.ID, L(setProjectStatus, p.Status), L(setProjectStatus, p.Status), labels(setProjectStatus, next), L(setProjectStatus, to))
 }
 
 // daysBetween counts the days from a to b (0 when either is not a day).
@@ -265,11 +263,26 @@ func amendmentEntry(a Amendment) ProjectStep {
 		Date: a.RecordedOn, RecordedOn: a.RecordedOn, Note: a.Reason, At: a.At, Actor: a.Actor, Amendment: &a}
 }
 
-func missingKeys(m map[string]string) []string {
+func missingKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// prereqNames names the missing prerequisites, sorted by key: the keys in
+// English, their labels in Chinese.
+func prereqNames(m map[string]Msg) []Msg {
+	keys := missingKeys(m)
+	out := make([]Msg, len(keys))
+	for i, k := range keys {
+		if n, ok := strings.CutPrefix(k, "compliance."); ok {
+			out[i] = M("gate.key.compliance", n)
+			continue
+		}
+		out[i] = M("gate.key." + k)
+	}
+	return out
 }

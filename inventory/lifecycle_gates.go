@@ -51,15 +51,15 @@ func requiredDocuments(p Project, to string) []string {
 // procurement, trial_run_end, compliance.N, settlement_amount), each with a
 // message that says what to do. requireObserved is the compliance setting
 // (RuleConfig.ComplianceDeclaredOnly).
-func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput, requireObserved bool) (map[string]string, error) {
-	missing := map[string]string{}
+func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput, requireObserved bool) (map[string]Msg, error) {
+	missing := map[string]Msg{}
 	if err := missingDocuments(ctx, q, p, requiredDocuments(p, in.To), missing); err != nil {
 		return nil, err
 	}
 	switch in.To {
 	case "approved":
 		if in.ApprovalNumber == "" {
-			missing["approval_number"] = "the approval document's number is required: send it as approval_number with this step"
+			missing["approval_number"] = M("gate.approval_number")
 		}
 	case "spec_reviewed":
 		n, err := currentSpecItemCount(ctx, q, p.ID)
@@ -67,29 +67,29 @@ func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput
 			return nil, err
 		}
 		if n == 0 {
-			missing["spec_items"] = fmt.Sprintf("the approved technical plan has no spec items (Art. 8): add them with POST /api/v1/projects/%d/spec-items", p.ID)
+			missing["spec_items"] = M("gate.spec_items", p.ID)
 		}
 	case "implementing":
 		if p.Supervisor == "" {
-			missing["supervisor"] = fmt.Sprintf("no supervision firm is recorded (Art. 11): set supervisor with PATCH /api/v1/projects/%d", p.ID)
+			missing["supervisor"] = M("gate.supervisor", p.ID)
 		}
 		if err := procurementGate(ctx, q, p, missing); err != nil {
 			return nil, err
 		}
 	case "trial_run":
 		if in.TrialRunEnd == nil && p.TrialRunEnd == nil {
-			missing["trial_run_end"] = "the end of the trial run is needed to know when acceptance is due: send trial_run_end with this step"
+			missing["trial_run_end"] = M("gate.trial_run_end")
 		}
 	case "acceptance_requested":
 		if p.ApprovalNumber == "" {
-			missing["approval_number"] = "the project has no recorded approval document number"
+			missing["approval_number"] = M("gate.no_approval_number")
 		}
 		if err := complianceGate(ctx, q, p.ID, requireObserved, missing); err != nil {
 			return nil, err
 		}
 	case "settled":
 		if in.SettlementAmount == nil {
-			missing["settlement_amount"] = "the audited settlement amount is required (Art. 14, 18): send it as settlement_amount with this step"
+			missing["settlement_amount"] = M("gate.settlement_amount")
 		}
 	}
 	return missing, nil
@@ -97,7 +97,7 @@ func prerequisites(ctx context.Context, q querier, p Project, in TransitionInput
 
 // complianceGate adds the reasons the delivered devices fail the approved
 // spec (Art. 10), as compliance.1, compliance.2, ...
-func complianceGate(ctx context.Context, q querier, projectID int64, requireObserved bool, missing map[string]string) error {
+func complianceGate(ctx context.Context, q querier, projectID int64, requireObserved bool, missing map[string]Msg) error {
 	c, err := projectCompliance(ctx, q, projectID, requireObserved)
 	if err != nil {
 		return err
@@ -106,9 +106,9 @@ func complianceGate(ctx context.Context, q querier, projectID int64, requireObse
 		return nil
 	}
 	if len(c.Reasons) == 0 {
-		missing["compliance.1"] = fmt.Sprintf("the delivered devices do not match the approved spec: see GET /api/v1/projects/%d/compliance", projectID)
+		missing["compliance.1"] = M("gate.compliance", projectID)
 	}
-	for i, r := range c.Reasons {
+	for i, r := range c.reasons {
 		missing[fmt.Sprintf("compliance.%d", i+1)] = r
 	}
 	return nil
@@ -116,7 +116,7 @@ func complianceGate(ctx context.Context, q querier, projectID int64, requireObse
 
 // missingDocuments adds, by type, each document of need the project has not
 // filed.
-func missingDocuments(ctx context.Context, q querier, p Project, need []string, missing map[string]string) error {
+func missingDocuments(ctx context.Context, q querier, p Project, need []string, missing map[string]Msg) error {
 	if len(need) == 0 {
 		return nil
 	}
@@ -127,8 +127,7 @@ func missingDocuments(ctx context.Context, q querier, p Project, need []string, 
 	}
 	for _, t := range need {
 		if !slices.Contains(have, t) {
-			missing[t] = fmt.Sprintf("the %s (%s) is missing: upload it with POST /api/v1/projects/%d/documents, type %s",
-				documentLabels[t], documentArticles[t], p.ID, t)
+			missing[t] = M("gate.document", L(setDocumentType, t), Article(documentArticles[t]), p.ID, t)
 		}
 	}
 	return nil

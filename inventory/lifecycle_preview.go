@@ -23,10 +23,23 @@ type NextStep struct {
 	To      string            `json:"to"`
 	Ready   bool              `json:"ready"`
 	Missing map[string]string `json:"missing"`
+	msgs    map[string]Msg
+}
+
+// In is the preview with the messages in lang ("zh" or "en").
+func (n NextSteps) In(lang string) NextSteps {
+	items := make([]NextStep, len(n.Items))
+	for i, it := range n.Items {
+		it.Missing = renderMsgs(lang, it.msgs)
+		items[i] = it
+	}
+	n.Items = items
+	return n
 }
 
 // ProjectNextSteps previews the project's next steps in one read-only
-// transaction, with the gates TransitionProject runs.
+// transaction, with the gates TransitionProject runs; the messages are in
+// English (In renders them in another language).
 func (s *Store) ProjectNextSteps(ctx context.Context, id int64) (NextSteps, error) {
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -44,7 +57,8 @@ func (s *Store) ProjectNextSteps(ctx context.Context, id int64) (NextSteps, erro
 		if err != nil {
 			return NextSteps{}, err
 		}
-		out.Items = append(out.Items, NextStep{To: to, Ready: len(missing) == 0, Missing: missing})
+		out.Items = append(out.Items, NextStep{To: to, Ready: len(missing) == 0,
+			Missing: renderMsgs("en", missing), msgs: missing})
 	}
 	out.Total = len(out.Items)
 	return out, nil

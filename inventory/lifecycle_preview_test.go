@@ -129,7 +129,7 @@ func TestComplianceRequiresObserved(t *testing.T) {
 		c, err := s.Compliance(ctx, p.ID)
 		noErr(t, err)
 		if c.Pass || !c.RequireObserved || len(c.Reasons) != 1 || !strings.Contains(c.Reasons[0], "not yet verified by SNMP") ||
-			!strings.Contains(c.Reasons[0], fmt.Sprintf("device %d", polled.ID)) {
+			!strings.Contains(c.Reasons[0], fmt.Sprintf("(id %d)", polled.ID)) {
 			t.Fatalf("never-polled device: pass %v, reasons %q", c.Pass, c.Reasons)
 		}
 		if ev := evidence(c); ev[polled.ID] != "declared" || ev[typed.ID] != "declared" {

@@ -67,12 +67,12 @@ func (in *LineInput) Validate() error {
 	checkRequired(ve, "carrier", in.Carrier, 100)
 	checkRequired(ve, "circuit_id", in.CircuitID, 100)
 	if in.UnitID == 0 {
-		ve.Add("unit_id", "is required: the unit that leases the line")
+		ve.Add("unit_id", "err.line.unit_id.required_unit_that")
 	}
 	checkRequired(ve, "a_end", in.AEnd, 200)
 	checkRequired(ve, "z_end", in.ZEnd, 200)
 	if in.BandwidthMbps <= 0 || in.BandwidthMbps > MaxBandwidthMbps {
-		ve.Add("bandwidth_mbps", "must be more than 0 and at most %d (megabits per second)", MaxBandwidthMbps)
+		ve.Add("bandwidth_mbps", "err.line.bandwidth_mbps.more_than_most", MaxBandwidthMbps)
 	}
 	checkMoney(ve, "monthly_fee", in.MonthlyFee)
 	in.MonthlyFee = money(in.MonthlyFee)
@@ -81,7 +81,7 @@ func (in *LineInput) Validate() error {
 	checkDate(ve, "start_date", in.StartDate)
 	checkDate(ve, "end_date", in.EndDate)
 	if in.StartDate != nil && in.EndDate != nil && in.StartDate.valid() && in.EndDate.valid() && *in.EndDate < *in.StartDate {
-		ve.Add("end_date", "must not be before start_date %s", *in.StartDate)
+		ve.Add("end_date", "err.line.end_date.before_start_date", *in.StartDate)
 	}
 	checkDate(ve, "changed_on", in.ChangedOn)
 	return ve.Err()
@@ -138,7 +138,7 @@ func checkLine(tx *txn, in *LineInput, self int64, old *Line) error {
 		return dbErr(err, "check circuit id")
 	}
 	if other != 0 {
-		return conflict("circuit_id", "circuit %q of carrier %q is already registered as line %d", in.CircuitID, in.Carrier, other)
+		return conflict("circuit_id", "err.line.circuit_id.circuit_carrier_already", in.CircuitID, in.Carrier, other)
 	}
 	return nil
 }
@@ -185,11 +185,11 @@ func checkChangedOn(tx *txn, ve *ValidationError, in *LineInput, self int64, old
 		return nil
 	}
 	if old != nil && old.BandwidthMbps == in.BandwidthMbps && old.Platform == in.Platform {
-		ve.Add("changed_on", "goes only with a change of bandwidth_mbps or platform: it is the day that change took effect")
+		ve.Add("changed_on", "err.line.changed_on.goes_only_change")
 		return nil
 	}
 	if now := tx.today(); *in.ChangedOn > now {
-		ve.Add("changed_on", "must not be after today (%s): record a change once it has taken effect", now)
+		ve.Add("changed_on", "err.line.changed_on.after_today_record", now)
 		return nil
 	}
 	if old == nil {
@@ -201,7 +201,7 @@ func checkChangedOn(tx *txn, ve *ValidationError, in *LineInput, self int64, old
 		return dbErr(err, "read line history")
 	}
 	if last != "" && *in.ChangedOn < last {
-		ve.Add("changed_on", "must not be before the line's previous change (%s)", last)
+		ve.Add("changed_on", "err.line.changed_on.before_line_previous", last)
 	}
 	return nil
 }

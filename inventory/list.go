@@ -65,10 +65,10 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 		p.Limit = DefaultLimit
 	}
 	if p.Limit < 1 || p.Limit > MaxLimit {
-		ve.Add("limit", "must be between 1 and %d", MaxLimit)
+		ve.Add("limit", "err.list.limit.between", MaxLimit)
 	}
 	if p.Offset < 0 {
-		ve.Add("offset", "must be 0 or more")
+		ve.Add("offset", "err.eligibility.grace_days.more")
 	}
 	var conds []string
 	var args []any
@@ -81,12 +81,12 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 		val := p.Filters[name]
 		f, ok := ls.filters[name]
 		if !ok {
-			ve.Add(name, "unknown filter; this list takes %s", strings.Join(ls.paramNames(), ", "))
+			ve.Add(name, "err.list.field.unknown_filter_this", strings.Join(ls.paramNames(), ", "))
 			continue
 		}
-		cond, arg, err := f.cond(val)
-		if err != "" {
-			ve.Add(name, "%s", err)
+		cond, arg, msg := f.cond(val)
+		if msg != nil {
+			ve.AddMsg(name, *msg)
 			continue
 		}
 		if f.expr != "" && arg != nil {
@@ -100,10 +100,10 @@ func (ls listSpec) where(p *ListParams) (string, []any, error) {
 		conds = append(conds, cond)
 	}
 	if strings.TrimSpace(p.Q) != "" && len(ls.search) == 0 {
-		ve.Add("q", "%s", ls.noSearch())
+		ve.AddMsg("q", ls.noSearch())
 	}
-	if msg := badText(p.Q); msg != "" {
-		ve.Add("q", "%s", msg)
+	if key := badText(p.Q); key != "" {
+		ve.Add("q", key)
 	}
 	if q := strings.TrimSpace(p.Q); q != "" && len(ls.search) > 0 {
 		pattern := "%" + escapeLike(strings.ToLower(q)) + "%"
@@ -134,12 +134,12 @@ func (ls listSpec) paramNames() []string {
 }
 
 // noSearch says that the list has no text search, and what it takes instead.
-func (ls listSpec) noSearch() string {
+func (ls listSpec) noSearch() Msg {
 	names := ls.filterNames()
 	if len(names) == 0 {
-		return "this list has no text search and no filters; page through it with limit and offset"
+		return M("err.list.no_search_no_filters")
 	}
-	return "this list has no text search; filter with " + strings.Join(names, ", ")
+	return M("err.list.no_search", strings.Join(names, ", "))
 }
 
 func (ls listSpec) filterNames() []string {
@@ -152,44 +152,50 @@ func (ls listSpec) filterNames() []string {
 }
 
 // cond returns the condition for one filter value, or a message for the user.
-func (f filter) cond(val string) (string, any, string) {
+func (f filter) cond(val string) (string, any, *Msg) {
 	switch f.kind {
 	case filterID:
 		if val == "null" && f.nullable {
-			return f.col + " IS NULL", nil, ""
+			return f.col + " IS NULL", nil, nil
 		}
 		id, err := strconv.ParseInt(val, 10, 64)
 		if err != nil || id < 1 {
 			if f.nullable {
-				return "", nil, fmt.Sprintf("must be a positive integer id, or null for none, not %q", val)
+				return "", nil, bad("err.list.id_or_null", val)
 			}
-			return "", nil, fmt.Sprintf("must be a positive integer id, not %q", val)
+			return "", nil, bad("err.reports.field.positive_integer_id", val)
 		}
-		return f.col + " = ?", id, ""
+		return f.col + " = ?", id, nil
 	case filterEnum:
 		for _, a := range f.allowed {
 			if a == val {
-				return f.col + " = ?", val, ""
+				return f.col + " = ?", val, nil
 			}
 		}
-		return "", nil, fmt.Sprintf("must be one of %s, not %q", strings.Join(f.allowed, ", "), val)
+		return "", nil, bad("err.finding.lang.one", strings.Join(f.allowed, ", "), val)
 	case filterBool:
 		b, err := strconv.ParseBool(val)
 		if err != nil {
-			return "", nil, fmt.Sprintf("must be true or false, not %q", val)
+			return "", nil, bad("err.list.bool", val)
 		}
-		return f.col + " = ?", b, ""
+		return f.col + " = ?", b, nil
 	case filterInt:
 		n, err := strconv.ParseInt(val, 10, 32)
 		if err != nil {
-			return "", nil, fmt.Sprintf("must be a whole number of at most 9 digits, not %q", val)
+			return "", nil, bad("err.list.int", val)
 		}
-		return f.col + " = ?", n, ""
+		return f.col + " = ?", n, nil
 	}
-	if msg := badText(val); msg != "" {
-		return "", nil, msg
+	if key := badText(val); key != "" {
+		return "", nil, bad(key)
 	}
-	return f.col + " = ?", val, ""
+	return f.col + " = ?", val, nil
+}
+
+// bad is a message for cond.
+func bad(key string, args ...any) *Msg {
+	m := M(key, args...)
+	return &m
 }
 
 func escapeLike(s string) string {

@@ -49,7 +49,7 @@ func checkPlanScope(ctx context.Context, snap *Snapshot, opts MovePlanOptions) e
 			return dbErr(err, "move plan")
 		}
 		if !ok {
-			ve.Add("unit_id", "no unit with id %d", *opts.UnitID)
+			ve.Add("unit_id", "err.moveplan_scope.unit_id.no_unit_id", *opts.UnitID)
 		}
 	}
 	if opts.RoomID != nil {
@@ -60,11 +60,11 @@ func checkPlanScope(ctx context.Context, snap *Snapshot, opts MovePlanOptions) e
 		err := snap.Q.GetContext(ctx, &room, snap.Q.Rebind(`SELECT kind, status FROM rooms WHERE id = ?`), *opts.RoomID)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			ve.Add("room_id", "no room with id %d", *opts.RoomID)
+			ve.Add("room_id", "err.moveplan_scope.room_id.no_room_id", *opts.RoomID)
 		case err != nil:
 			return dbErr(err, "move plan room")
 		case room.Kind != "central" || room.Status != "active":
-			ve.Add("room_id", "room %d is a %s room, %s: the plan moves devices into an active central room", *opts.RoomID, room.Kind, room.Status)
+			ve.Add("room_id", "err.moveplan_scope.room_id.room_room_plan", *opts.RoomID, L(setRoomKind, room.Kind), L(setRoomStatus, room.Status))
 		}
 	}
 	return ve.Err()

@@ -54,16 +54,16 @@ func (in *NoticeInput) Validate() error {
 	checkMaxLen(ve, "number", in.Number, 100)
 	checkRequired(ve, "body", in.Body, 20000)
 	if len(in.UnitIDs) == 0 {
-		ve.Add("unit_ids", "is required: the units the notice criticises")
+		ve.Add("unit_ids", "err.notice.unit_ids.required_units_notice")
 	}
 	for field, ids := range map[string][]int64{"unit_ids": in.UnitIDs, "rectification_ids": in.RectificationIDs,
 		"finding_ids": in.FindingIDs} {
 		if len(ids) > 200 {
-			ve.Add(field, "may list at most 200 ids")
+			ve.Add(field, "err.notice.field.may_list_most")
 		}
 		for _, id := range ids {
 			if id < 1 {
-				ve.Add(field, "must be positive ids")
+				ve.Add(field, "err.notice.field.positive_ids")
 			}
 		}
 	}

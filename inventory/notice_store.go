@@ -8,7 +8,7 @@ import (
 
 // CreateNotice drafts a notice of criticism. Only the office drafts.
 func (s *Store) CreateNotice(ctx context.Context, in NoticeInput) (Notice, error) {
-	if err := officeOnly(ctx, "起草通报", "draft a notice"); err != nil {
+	if err := officeOnly(ctx, "err.office.draft_notice"); err != nil {
 		return Notice{}, err
 	}
 	var out Notice
@@ -37,8 +37,7 @@ func (s *Store) CreateNotice(ctx context.Context, in NoticeInput) (Notice, error
 func (s *Store) UpdateNotice(ctx context.Context, id int64, apply func(*NoticeInput) error) (Notice, error) {
 	return s.changeNotice(ctx, id, "edit a notice", func(tx *txn, before Notice) error {
 		if before.Status != "draft" {
-			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：通报发布后不得修改，可说明理由撤回后重新起草", id, stateZH[before.Status]),
-				fmt.Sprintf("notice %d is %s: a notice is never edited once published; withdraw it with a reason and draft another", id, before.Status))
+			return conflict("status", "err.notice.edit_published", id, L(setNoticeStatus, before.Status))
 		}
 		in := NoticeInput{Title: before.Title, Number: before.Number, Body: before.Body, UnitIDs: before.UnitIDs,
 			RectificationIDs: before.RectificationIDs, FindingIDs: before.FindingIDs}
@@ -65,12 +64,10 @@ func (s *Store) UpdateNotice(ctx context.Context, id int64, apply func(*NoticeIn
 func (s *Store) PublishNotice(ctx context.Context, id int64) (Notice, error) {
 	return s.changeNotice(ctx, id, "publish a notice", func(tx *txn, before Notice) error {
 		if before.Status != "draft" {
-			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：只能发布草稿", id, stateZH[before.Status]),
-				fmt.Sprintf("notice %d is %s: only a draft is published", id, before.Status))
+			return conflict("status", "err.notice.publish_draft_only", id, L(setNoticeStatus, before.Status))
 		}
 		if before.Number == "" {
-			return conflictL("number", fmt.Sprintf("通报 %d 没有文号：请先在草稿中填写文号再发布", id),
-				fmt.Sprintf("notice %d has no document number (文号): set number on the draft before publishing", id))
+			return conflict("number", "err.notice.no_number", id)
 		}
 		err := tx.exec(`UPDATE notices SET status = 'published', published_on = ?, published_by = ? WHERE id = ?`,
 			tx.today(), tx.actor, id)
@@ -88,8 +85,7 @@ func (s *Store) WithdrawNotice(ctx context.Context, id int64, in NoticeWithdrawa
 	}
 	return s.changeNotice(ctx, id, "withdraw a notice", func(tx *txn, before Notice) error {
 		if before.Status != "published" {
-			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：只能撤回已发布的通报", id, stateZH[before.Status]),
-				fmt.Sprintf("notice %d is %s: only a published notice is withdrawn", id, before.Status))
+			return conflict("status", "err.notice.withdraw_published_only", id, L(setNoticeStatus, before.Status))
 		}
 		err := tx.exec(`UPDATE notices SET status = 'withdrawn', withdrawn_at = ?, withdrawn_by = ?, withdrawal_reason = ?
 			WHERE id = ?`, tx.at, tx.actor, in.Reason, id)
@@ -99,7 +95,7 @@ func (s *Store) WithdrawNotice(ctx context.Context, id int64, in NoticeWithdrawa
 
 // DeleteNotice removes a draft; what was published stays on file.
 func (s *Store) DeleteNotice(ctx context.Context, id int64) error {
-	if err := officeOnly(ctx, "删除通报", "delete a notice"); err != nil {
+	if err := officeOnly(ctx, "err.office.delete_notice"); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *txn) error {
@@ -108,8 +104,7 @@ func (s *Store) DeleteNotice(ctx context.Context, id int64) error {
 			return err
 		}
 		if before.Status != "draft" {
-			return conflictL("status", fmt.Sprintf("通报 %d 当前为「%s」：只能删除草稿，已发布的通报请撤回", id, stateZH[before.Status]),
-				fmt.Sprintf("notice %d is %s: only a draft is deleted; withdraw a published notice instead", id, before.Status))
+			return conflict("status", "err.notice.delete_draft_only", id, L(setNoticeStatus, before.Status))
 		}
 		if err := tx.exec(`DELETE FROM notices WHERE id = ?`, id); err != nil {
 			return dbErr(err, fmt.Sprintf("delete notice %d", id))
@@ -121,7 +116,7 @@ func (s *Store) DeleteNotice(ctx context.Context, id int64) error {
 // changeNotice runs one change of a notice by the office in a transaction:
 // lock, change, read back and audit.
 func (s *Store) changeNotice(ctx context.Context, id int64, what string, change func(tx *txn, before Notice) error) (Notice, error) {
-	if err := officeOnly(ctx, "修改通报", what); err != nil {
+	if err := officeOnly(ctx, "err.office.change_notice"); err != nil {
 		return Notice{}, err
 	}
 	var out Notice
@@ -163,11 +158,11 @@ func checkNotice(tx *txn, in *NoticeInput) error {
 			err := tx.get(&unit, `SELECT unit_id FROM `+l.table+` WHERE id = ?`, id)
 			switch {
 			case isNotFound(err):
-				ve.Add(l.field, "no %s with id %d", l.table[:len(l.table)-1], id)
+				ve.Add(l.field, "err.notice_store.field.no_id", M("err.entity."+l.table[:len(l.table)-1]), id)
 			case err != nil:
 				return dbErr(err, "check "+l.field)
 			case unit == nil || !slices.Contains(in.UnitIDs, *unit):
-				ve.Add(l.field, "%s %d does not concern any of the notice's unit_ids", l.table[:len(l.table)-1], id)
+				ve.Add(l.field, "err.notice_store.field.does_concern_any", M("err.entity."+l.table[:len(l.table)-1]), id)
 			}
 		}
 	}

@@ -218,7 +218,7 @@ func (s *Store) Observations(ctx context.Context, deviceID int64, p ListParams) 
 	}
 	filters := cloneFilters(p.Filters)
 	if _, set := filters["device_id"]; set {
-		return nil, 0, Invalid("device_id", "unknown filter; this list takes limit, offset, reachable")
+		return nil, 0, Invalid("device_id", "err.observation.device_id.unknown_filter_this")
 	}
 	filters["device_id"] = fmt.Sprint(deviceID)
 	p.Filters = filters
@@ -247,7 +247,7 @@ func (s *Store) LatestObservation(ctx context.Context, deviceID int64) (Observat
 // each device and deletes the rest; it returns how many it deleted.
 func (s *Store) PruneObservations(ctx context.Context, keep int) (int64, error) {
 	if keep < 1 {
-		return 0, Invalid("keep", "must be at least 1")
+		return 0, Invalid("keep", "err.observation.keep.least")
 	}
 	var n int64
 	err := s.measurementTx(ctx, func(tx *txn) error {

@@ -1,7 +1,5 @@
 package inventory
 
-import "fmt"
-
 // Device faces.
 var Faces = []string{"front", "rear"}
 
@@ -36,12 +34,12 @@ func checkPlacement(tx *txn, self int64, p Placement) error {
 	query, args := andScope(tx.ctx, "SELECT u_height FROM racks WHERE racks.id = ?", []any{p.RackID}, scopeRacks, true)
 	if err := tx.get(&height, query+tx.forUpdate(), args...); err != nil {
 		if ignoreNoRows(err) == nil {
-			return Invalid("rack_id", "no rack with id %d", p.RackID)
+			return Invalid("rack_id", "err.placement.rack_id.no_rack_id", p.RackID)
 		}
 		return dbErr(err, "lock rack")
 	}
 	if p.Top() > height {
-		return Invalid("position", "a %dU device at U%d reaches U%d, above the top of rack %d (%dU); the highest position for it is U%d",
+		return Invalid("position", "err.placement.position.du_device_u",
 			p.UHeight, p.Position, p.Top(), p.RackID, height, height-p.UHeight+1)
 	}
 	var near []Occupant
@@ -55,32 +53,30 @@ func checkPlacement(tx *txn, self int64, p Placement) error {
 	for _, o := range near {
 		if p.Overlaps(o) {
 			if !sc.Has(o.UnitID) {
-				return &ConflictError{Field: "position", Message: fmt.Sprintf(
-					"rack %d %s is occupied by another unit's device (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
-					p.RackID, p.describe(), o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}
+				return conflict("position", "err.placement.occupied_other_unit",
+					p.RackID, p.describe(), o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)
 			}
-			return &ConflictError{Field: "position", Message: fmt.Sprintf(
-				"rack %d %s is occupied by device %d %q (U%d-U%d, %s); choose free units (see GET /api/v1/racks/%d/elevation)",
-				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)}
+			return conflict("position", "err.placement.occupied",
+				p.RackID, p.describe(), o.ID, o.Name, o.Position, o.Position+o.UHeight-1, o.describeFace(), p.RackID)
 		}
 	}
 	return nil
 }
 
-func (p Placement) describe() string {
-	face := p.Face
+func (p Placement) describe() Msg {
+	face := M("err.placement.face." + p.Face)
 	if p.FullDepth {
-		face = "both faces"
+		face = M("err.placement.face.both")
 	}
 	if p.UHeight == 1 {
-		return fmt.Sprintf("U%d (%s)", p.Position, face)
+		return M("err.placement.at_u", p.Position, face)
 	}
-	return fmt.Sprintf("U%d-U%d (%s)", p.Position, p.Top(), face)
+	return M("err.placement.at_range", p.Position, p.Top(), face)
 }
 
-func (o Occupant) describeFace() string {
+func (o Occupant) describeFace() Msg {
 	if o.FullDepth {
-		return "full depth"
+		return M("err.placement.full_depth")
 	}
-	return o.Face + " only"
+	return M("err.placement.face_only." + o.Face)
 }

@@ -69,17 +69,17 @@ func (s *Store) Plan(ctx context.Context, year int) (Plan, error) {
 // with the lead unit, name, category and budget in force then.
 func (s *Store) PlanAsOf(ctx context.Context, year int, asOf Date) (Plan, error) {
 	if year < 2000 || year > 2100 {
-		return Plan{}, Invalid("year", "must be a plan year between 2000 and 2100 (got %d)", year)
+		return Plan{}, Invalid("year", "err.plan.year.plan_year_between", year)
 	}
 	now := dayIn(s.zone, s.now())
 	if asOf == "" {
 		asOf = now
 	}
 	if !asOf.valid() {
-		return Plan{}, Invalid("as_of", "must be a date as YYYY-MM-DD (got %q)", string(asOf))
+		return Plan{}, Invalid("as_of", "err.plan.as_of.date_yyyy_mm", string(asOf))
 	}
 	if asOf > now {
-		return Plan{}, Invalid("as_of", "must not be after today (%s)", now)
+		return Plan{}, Invalid("as_of", "err.evaluation.date.after_today", now)
 	}
 	out := Plan{Year: year, AsOf: asOf, Projects: []PlanProject{}, ByFundingSource: []FundingTotal{}, ByUnit: []UnitTotal{}}
 	query, args := andScopeIn(ctx, `SELECT p.id, p.code, p.name, p.lead_unit_id,

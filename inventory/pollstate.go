@@ -125,10 +125,10 @@ func (s *Store) PollTarget(ctx context.Context, deviceID int64) (PollTarget, err
 	}
 	ve := &ValidationError{}
 	if d.MgmtIP == "" {
-		ve.Add("mgmt_ip", "is not set: give the device a management IP address to poll it")
+		ve.Add("mgmt_ip", "err.pollstate.mgmt_ip.set_give_device")
 	}
 	if d.SNMPProfileID == nil {
-		ve.Add("snmp_profile_id", "is not set: give the device an SNMP profile to poll it")
+		ve.Add("snmp_profile_id", "err.pollstate.snmp_profile_id.set_give_device")
 	}
 	if err := ve.Err(); err != nil {
 		return PollTarget{}, err
@@ -183,7 +183,7 @@ type Claim struct {
 // transaction serialises claims.
 func (s *Store) ClaimDue(ctx context.Context, c Claim) ([]PollTarget, error) {
 	if c.Limit < 1 {
-		return nil, Invalid("limit", "must be at least 1")
+		return nil, Invalid("limit", "err.observation.keep.least")
 	}
 	lock := ""
 	if s.dialect == Postgres {

@@ -71,15 +71,15 @@ func (in *ProcurementInput) Validate() error {
 	checkRequired(ve, "contract_number", in.ContractNumber, 100)
 	switch {
 	case in.ContractAmount == nil:
-		ve.Add("contract_amount", "is required: the contract amount in yuan")
+		ve.Add("contract_amount", "err.procurement.contract_amount.required_contract_amount")
 	case *in.ContractAmount <= 0:
-		ve.Add("contract_amount", "must be more than 0 (got %v)", *in.ContractAmount)
+		ve.Add("contract_amount", "err.procurement.contract_amount.more_than", *in.ContractAmount)
 	default:
 		checkMoney(ve, "contract_amount", *in.ContractAmount)
 		*in.ContractAmount = money(*in.ContractAmount)
 	}
 	if in.ContractDate == nil {
-		ve.Add("contract_date", "is required: the day the contract was signed, as YYYY-MM-DD")
+		ve.Add("contract_date", "err.procurement.contract_date.required_day_contract")
 	} else {
 		checkDate(ve, "contract_date", in.ContractDate)
 	}
@@ -150,16 +150,13 @@ func (s *Store) SetProcurement(ctx context.Context, projectID int64, in Procurem
 // dated after today.
 func checkProcurementWrite(tx *txn, p Project, in ProcurementInput) error {
 	if !CallerOf(tx.ctx).Scope().All {
-		return forbidden(
-			fmt.Sprintf("项目 %d 的采购记录由项目评审人员登记：建设单位只能查看", p.ID),
-			fmt.Sprintf("the procurement record of project %d is entered by a reviewer: unit staff may read it", p.ID))
+		return forbidden("err.procurement.reviewer_only", p.ID)
 	}
 	if !slices.Contains(procurementOpen, p.Status) {
-		return conflict("status", "project %d is %s: its procurement record is entered while it is procuring "+
-			"or implementing, and stays on record from the trial run on", p.ID, p.Status)
+		return conflict("status", "err.procurement.status.project_procurement_record", p.ID, L(setProjectStatus, p.Status))
 	}
 	if now := tx.today(); *in.ContractDate > now {
-		return Invalid("contract_date", "must not be after today (%s): record a contract once it is signed", now)
+		return Invalid("contract_date", "err.procurement.contract_date.after_today_record", now)
 	}
 	return nil
 }
@@ -184,15 +181,14 @@ func writeProcurement(tx *txn, projectID int64, in ProcurementInput, create bool
 // procurement (Art. 9): the record itself and, for a single-source
 // procurement, the filed justification. The contract document is one of the
 // step's required documents.
-func procurementGate(ctx context.Context, q querier, p Project, missing map[string]string) error {
+func procurementGate(ctx context.Context, q querier, p Project, missing map[string]Msg) error {
 	var method []string
 	err := q.SelectContext(ctx, &method, q.Rebind(`SELECT method FROM project_procurements WHERE project_id = ?`), p.ID)
 	if err != nil {
 		return dbErr(err, "read the procurement record")
 	}
 	if len(method) == 0 {
-		missing["procurement"] = fmt.Sprintf("no procurement record (Art. 9): record the method, supplier and "+
-			"contract with PUT /api/v1/projects/%d/procurement", p.ID)
+		missing["procurement"] = M("gate.procurement", p.ID)
 		return nil
 	}
 	if method[0] == "single_source" {

@@ -77,7 +77,7 @@ func (in *ProjectInput) Validate() error {
 	checkRequired(ve, "code", in.Code, 64)
 	checkRequired(ve, "name", in.Name, 300)
 	if in.LeadUnitID == 0 {
-		ve.Add("lead_unit_id", "is required: the unit that leads the project")
+		ve.Add("lead_unit_id", "err.project.lead_unit_id.required_unit_that")
 	}
 	checkEnum(ve, "category", in.Category, ProjectCategories)
 	checkEnum(ve, "funding_source", in.FundingSource, FundingSources)
@@ -87,18 +87,18 @@ func (in *ProjectInput) Validate() error {
 	checkMaxLen(ve, "supervisor", in.Supervisor, 300)
 	checkDate(ve, "trial_run_end", in.TrialRunEnd)
 	if in.Status != nil {
-		ve.Add("status", "is changed only by a lifecycle step: POST /api/v1/projects/{id}/transitions with {\"to\": ...}")
+		ve.Add("status", "err.project.status.changed_only_lifecycle")
 	}
 	if in.ApprovalNumber != nil {
-		ve.Add("approval_number", "is recorded by the approval step: POST /api/v1/projects/{id}/transitions with {\"to\": \"approved\", \"approval_number\": ...}")
+		ve.Add("approval_number", "err.project.approval_number.recorded_approval_step")
 	}
 	if in.SettlementAmount != nil {
-		ve.Add("settlement_amount", "is recorded by the step to settled: POST /api/v1/projects/{id}/transitions with {\"to\": \"settled\", \"settlement_amount\": ...}")
+		ve.Add("settlement_amount", "err.project.settlement_amount.recorded_step_settled")
 	}
 	// The participating units: each once, the lead unit not among them.
 	// Sorting first keeps this O(n log n) for any list that gets here.
 	if len(in.UnitIDs) > MaxUnitIDs {
-		ve.Add("unit_ids", "must have at most %d units", MaxUnitIDs)
+		ve.Add("unit_ids", "err.project.unit_ids.have_most_units", MaxUnitIDs)
 		return ve.Err()
 	}
 	ids := slices.Clone(in.UnitIDs)
@@ -163,7 +163,7 @@ func deleteProjectUnits(tx *txn, id int64) error {
 		return dbErr(err, fmt.Sprintf("project %d", id))
 	}
 	if status != "draft" {
-		return conflict("status", "project %d is %s: only a draft can be deleted; once submitted, a project stays on record", id, status)
+		return conflict("status", "err.project.status.project_only_draft", id, L(setProjectStatus, status))
 	}
 	return tx.exec(`DELETE FROM project_units WHERE project_id = ?`, id)
 }
@@ -190,7 +190,7 @@ func checkProject(tx *txn, in *ProjectInput, self int64, old *Project) error {
 		return dbErr(err, "check project code")
 	}
 	if other != 0 {
-		return conflict("code", "project code %q is already used by project %d", in.Code, other)
+		return conflict("code", "err.project.code.project_code_already", in.Code, other)
 	}
 	return nil
 }
@@ -201,9 +201,7 @@ func checkDraftOnly(tx *txn, old *Project) error {
 	if old == nil || old.Status == "draft" || CallerOf(tx.ctx).Scope().All {
 		return nil
 	}
-	return forbidden(
-		fmt.Sprintf("项目 %d 已是 %s 状态：建设单位只能修改草稿状态的项目", old.ID, old.Status),
-		fmt.Sprintf("project %d is %s: unit staff may change a project only while it is a draft", old.ID, old.Status))
+	return forbidden("err.project.unit_staff_draft_only", old.ID, L(setProjectStatus, old.Status))
 }
 
 // checkProjectRefs checks that the units a project names exist; a unit
@@ -246,8 +244,7 @@ func checkGateFields(in *ProjectInput, old *Project) error {
 	// once acceptance was requested it is on record: acceptance-overdue and
 	// Art. 16 count from it.
 	if !sameDate(in.TrialRunEnd, old.TrialRunEnd) && !slices.Contains(trialRunEndOpen, old.Status) {
-		return conflict("trial_run_end", "project %d is %s: the end of its trial run is fixed once acceptance "+
-			"has been requested, because acceptance deadlines (Art. 13, 16) count from it", old.ID, old.Status)
+		return conflict("trial_run_end", "err.project.trial_run_end.project_end_trial", old.ID, L(setProjectStatus, old.Status))
 	}
 	for _, f := range []struct {
 		field   string
@@ -258,8 +255,7 @@ func checkGateFields(in *ProjectInput, old *Project) error {
 		{"plan_year", in.PlanYear != old.PlanYear},
 	} {
 		if f.changed {
-			return conflict(f.field, "project %d is %s: its %s is fixed once it has been submitted, "+
-				"because the lifecycle gates and Art. 16 depend on it", old.ID, old.Status, f.field)
+			return conflict(f.field, "err.project.field.project_fixed_once", old.ID, L(setProjectStatus, old.Status), fieldLabel("project", f.field))
 		}
 	}
 	return nil
@@ -331,7 +327,7 @@ func (s *Store) Projects(ctx context.Context, p ListParams) ([]Project, int, err
 // CreateProject adds a project.
 func (s *Store) CreateProject(ctx context.Context, in ProjectInput) (Project, error) {
 	if len(in.UnitIDs) > MaxUnitIDs { // refused before the write transaction opens
-		return Project{}, Invalid("unit_ids", "must have at most %d units", MaxUnitIDs)
+		return Project{}, Invalid("unit_ids", "err.project.unit_ids.have_most_units", MaxUnitIDs)
 	}
 	return projects.create(ctx, s, in)
 }

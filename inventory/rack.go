@@ -36,7 +36,7 @@ func (in *RackInput) Validate() error {
 	trim(&in.Name)
 	ve := &ValidationError{}
 	if in.RoomID == 0 {
-		ve.Add("room_id", "is required: the room the rack stands in")
+		ve.Add("room_id", "err.rack.room_id.required_room_rack")
 	}
 	checkRequired(ve, "name", in.Name, 100)
 	checkRange(ve, "u_height", in.UHeight, 1, MaxRackHeight)
@@ -71,7 +71,7 @@ var racks = &resource[Rack, RackInput]{
 				return err
 			}
 			if !own {
-				ve.Add("room_id", "room %d is not your unit's own: its racks are fitted by the machine-room operators", in.RoomID)
+				ve.Add("room_id", "err.rack.room_id.room_your_unit", in.RoomID)
 			}
 		}
 		if err := ve.Err(); err != nil {
@@ -82,7 +82,7 @@ var racks = &resource[Rack, RackInput]{
 			return dbErr(err, "check rack name")
 		}
 		if other != 0 {
-			return conflict("name", "room %d already has a rack named %q (rack %d)", in.RoomID, in.Name, other)
+			return conflict("name", "err.rack.name.room_already_has", in.RoomID, in.Name, other)
 		}
 		if old != nil && in.UHeight < old.UHeight {
 			return checkShrink(tx, old.ID, in.UHeight)
@@ -111,7 +111,7 @@ func checkShrink(tx *txn, rackID int64, height int) error {
 	err := tx.get(&d, `SELECT id, name, position + u_height - 1 AS top FROM devices
 		WHERE rack_id = ? AND position + u_height - 1 > ? ORDER BY position + u_height DESC LIMIT 1`, rackID, height)
 	if err == nil {
-		return conflict("u_height", "rack %d cannot shrink to %dU: device %d %q reaches U%d; move it first",
+		return conflict("u_height", "err.rack.u_height.rack_cannot_shrink",
 			rackID, height, d.ID, d.Name, d.Top)
 	}
 	return dbErr(ignoreNoRows(err), "check rack height")

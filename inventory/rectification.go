@@ -81,7 +81,7 @@ func (in *RectificationInput) validate(today Date) error {
 	ve := &ValidationError{}
 	checkEnum(ve, "subject_type", in.SubjectType, RectificationSubjects)
 	if in.SubjectID < 1 {
-		ve.Add("subject_id", "is required: the id of the project or unit the order is about")
+		ve.Add("subject_id", "err.rectification.subject_id.required_id_project")
 	}
 	checkRequired(ve, "problem", in.Problem, 4000)
 	checkRequired(ve, "action", in.Action, 4000)
@@ -90,26 +90,26 @@ func (in *RectificationInput) validate(today Date) error {
 	}
 	checkDate(ve, "issued_on", in.IssuedOn)
 	if in.IssuedOn.valid() && *in.IssuedOn > today {
-		ve.Add("issued_on", "must not be after today (%s)", today)
+		ve.Add("issued_on", "err.evaluation.date.after_today", today)
 	}
 	if in.DueOn == "" {
-		ve.Add("due_on", "is required: the last day to rectify, as YYYY-MM-DD")
+		ve.Add("due_on", "err.rectification.due_on.required_last_day")
 	} else {
 		checkDate(ve, "due_on", &in.DueOn)
 		if in.DueOn.valid() && in.IssuedOn.valid() && in.DueOn <= *in.IssuedOn {
-			ve.Add("due_on", "must be after issued_on (%s)", *in.IssuedOn)
+			ve.Add("due_on", "err.rectification.due_on.after_issued", *in.IssuedOn)
 		}
 	}
 	if len(in.FindingIDs) > 100 {
-		ve.Add("finding_ids", "may list at most 100 findings")
+		ve.Add("finding_ids", "err.rectification.finding_ids.may_list_most")
 	}
 	for _, id := range in.FindingIDs {
 		if id < 1 {
-			ve.Add("finding_ids", "must be positive finding ids")
+			ve.Add("finding_ids", "err.rectification.finding_ids.positive_finding_ids")
 		}
 	}
 	if in.EvaluationID != nil && *in.EvaluationID < 1 {
-		ve.Add("evaluation_id", "must be a positive id")
+		ve.Add("evaluation_id", "err.amendment.document_id.positive_id")
 	}
 	return ve.Err()
 }
@@ -123,11 +123,11 @@ func (in *RectificationStep) validate(needNote bool) error {
 		checkMaxLen(ve, "note", in.Note, 4000)
 	}
 	if len(in.DocumentIDs) > 50 {
-		ve.Add("document_ids", "may list at most 50 documents")
+		ve.Add("document_ids", "err.rectification.document_ids.may_list_most")
 	}
 	for _, id := range in.DocumentIDs {
 		if id < 1 {
-			ve.Add("document_ids", "must be positive document ids")
+			ve.Add("document_ids", "err.rectification.document_ids.positive_document_ids")
 		}
 	}
 	return ve.Err()
@@ -136,12 +136,13 @@ func (in *RectificationStep) validate(needNote bool) error {
 // officeRoles may issue, close and refuse orders and draft notices.
 var officeRoles = []string{RoleAdmin, RoleReviewer}
 
-// officeOnly refuses a caller who is not of the e-government office.
-func officeOnly(ctx context.Context, zh, en string) error {
+// officeOnly refuses a caller who is not of the e-government office the
+// action (a catalog key).
+func officeOnly(ctx context.Context, action string) error {
 	if slices.Contains(officeRoles, CallerOf(ctx).Role) {
 		return nil
 	}
-	return forbidden(zh+"：只有项目评审（电子政务办）可以这样做", en+": only reviewers of the e-government office may")
+	return forbidden("err.office.only", M(action))
 }
 
 // overdueOn tells whether an order is overdue on the business day today: not

@@ -12,7 +12,7 @@ import (
 // orders; the subject must exist and be visible, and the findings and the
 // evaluation it comes from must concern the same unit.
 func (s *Store) CreateRectification(ctx context.Context, in RectificationInput) (Rectification, error) {
-	if err := officeOnly(ctx, "签发整改通知", "issue a rectification order"); err != nil {
+	if err := officeOnly(ctx, "err.office.issue_order"); err != nil {
 		return Rectification{}, err
 	}
 	var out Rectification
@@ -67,7 +67,7 @@ func rectificationSubject(tx *txn, ve *ValidationError, in RectificationInput) (
 	p, err := projects.get(tx.ctx, tx, in.SubjectID)
 	if err != nil {
 		if isNotFound(err) {
-			ve.Add("subject_id", "no project with id %d", in.SubjectID)
+			ve.Add("subject_id", "err.rectification_store.subject_id.no_project_id", in.SubjectID)
 			return 0, nil, nil
 		}
 		return 0, nil, err
@@ -86,21 +86,21 @@ func checkRectificationSources(tx *txn, ve *ValidationError, in RectificationInp
 		}
 		err := tx.get(&f, `SELECT unit_id, subject_type, subject_id FROM findings WHERE id = ?`, id)
 		if isNotFound(dbErr(err, "finding")) {
-			ve.Add("finding_ids", "no finding with id %d", id)
+			ve.Add("finding_ids", "err.rectification_store.finding_ids.no_finding_id", id)
 			continue
 		} else if err != nil {
 			return dbErr(err, "check finding_ids")
 		}
 		sameProject := projectID != nil && f.SubjectType == "project" && f.SubjectID == *projectID
 		if !sameProject && (f.UnitID == nil || *f.UnitID != unitID) {
-			ve.Add("finding_ids", "finding %d is not about the order's subject or its unit", id)
+			ve.Add("finding_ids", "err.rectification_store.finding_ids.finding_about_order", id)
 		}
 	}
 	if in.EvaluationID == nil {
 		return nil
 	}
 	if projectID == nil {
-		ve.Add("evaluation_id", "goes only with subject_type project: evaluations are of projects")
+		ve.Add("evaluation_id", "err.rectification_store.evaluation_id.goes_only_subject")
 		return nil
 	}
 	ok, err := exists(tx.ctx, tx, `SELECT 1 FROM evaluations WHERE id = ? AND project_id = ?`, *in.EvaluationID, *projectID)
@@ -108,7 +108,7 @@ func checkRectificationSources(tx *txn, ve *ValidationError, in RectificationInp
 		return dbErr(err, "check evaluation_id")
 	}
 	if !ok {
-		ve.Add("evaluation_id", "no evaluation %d of project %d", *in.EvaluationID, *projectID)
+		ve.Add("evaluation_id", "err.rectification_store.evaluation_id.no_evaluation_project", *in.EvaluationID, *projectID)
 	}
 	return nil
 }
@@ -120,19 +120,17 @@ func (s *Store) RespondRectification(ctx context.Context, id int64, in Rectifica
 	return s.stepRectification(ctx, id, "response", in, func(tx *txn, r Rectification) error {
 		c := CallerOf(tx.ctx)
 		if c.Role != RoleUnitStaff && c.Role != RoleAdmin {
-			return forbidden("整改情况由被整改单位的人员答复", "the order's unit answers it: only its staff may respond")
+			return forbidden("err.rectification.respond_own_unit")
 		}
 		ok, err := inScope(tx.ctx, tx, "rectifications", id, true)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return forbidden(fmt.Sprintf("整改通知 %d 不是发给本单位的", id),
-				fmt.Sprintf("rectification %d was not issued to your unit", id))
+			return forbidden("err.rectification.not_your_unit", id)
 		}
 		if r.State == "responded" || r.State == "closed" {
-			return conflictL("state", fmt.Sprintf("整改通知 %d 当前为「%s」：只能答复未答复、被退回或已逾期的整改通知", id, stateZH[r.State]),
-				fmt.Sprintf("rectification %d is %s: a response answers an open, reopened or overdue order", id, r.State))
+			return conflict("state", "err.rectification.respond_state", id, L(setRectificationState, r.State))
 		}
 		return checkResponseDocuments(tx, r, in.DocumentIDs)
 	}, "responded")
@@ -142,12 +140,11 @@ func (s *Store) RespondRectification(ctx context.Context, id int64, in Rectifica
 // is rectified on today's business day.
 func (s *Store) CloseRectification(ctx context.Context, id int64, in RectificationStep) (Rectification, error) {
 	return s.stepRectification(ctx, id, "close", in, func(tx *txn, r Rectification) error {
-		if err := officeOnly(tx.ctx, "确认整改完成", "close a rectification order"); err != nil {
+		if err := officeOnly(tx.ctx, "err.office.close_order"); err != nil {
 			return err
 		}
 		if r.State != "responded" {
-			return conflictL("state", fmt.Sprintf("整改通知 %d 当前为「%s」：单位答复后才能确认整改完成", id, stateZH[r.State]),
-				fmt.Sprintf("rectification %d is %s: the office closes an order once the unit has responded", id, r.State))
+			return conflict("state", "err.rectification.close_state", id, L(setRectificationState, r.State))
 		}
 		return nil
 	}, "closed")
@@ -157,12 +154,11 @@ func (s *Store) CloseRectification(ctx context.Context, id int64, in Rectificati
 // note saying why: the order is reopened and still due on its day.
 func (s *Store) RefuseRectification(ctx context.Context, id int64, in RectificationStep) (Rectification, error) {
 	return s.stepRectification(ctx, id, "refuse", in, func(tx *txn, r Rectification) error {
-		if err := officeOnly(tx.ctx, "退回整改答复", "refuse a rectification response"); err != nil {
+		if err := officeOnly(tx.ctx, "err.office.refuse_response"); err != nil {
 			return err
 		}
 		if r.State != "responded" {
-			return conflictL("state", fmt.Sprintf("整改通知 %d 当前为「%s」：只能退回单位的答复", id, stateZH[r.State]),
-				fmt.Sprintf("rectification %d is %s: only a response can be refused", id, r.State))
+			return conflict("state", "err.rectification.refuse_state", id, L(setRectificationState, r.State))
 		}
 		return nil
 	}, "reopened")
@@ -185,7 +181,7 @@ func (s *Store) stepRectification(ctx context.Context, id int64, kind string, in
 			return err
 		}
 		if kind != "response" && len(in.DocumentIDs) > 0 {
-			return Invalid("document_ids", "go with a response of the unit, not with the office's %s", kind)
+			return Invalid("document_ids", "err.rectification_store.document_ids.go_response_unit", M("err.rectification.kind."+kind))
 		}
 		day := tx.today()
 		var closedOn *Date
@@ -223,7 +219,7 @@ func checkResponseDocuments(tx *txn, r Rectification, ids []int64) error {
 			return dbErr(err, "check document_ids")
 		}
 		if !ok {
-			ve.Add("document_ids", "no document %d filed with a project of unit %d; file it with POST /api/v1/projects/{id}/documents first", d, r.UnitID)
+			ve.Add("document_ids", "err.rectification_store.document_ids.no_document_filed", d, r.UnitID)
 		}
 	}
 	return ve.Err()
@@ -320,7 +316,7 @@ func rectificationConds(p *ListParams, day Date) ([]string, []any, error) {
 		case "responded", "closed":
 			conds, args = append(conds, "state = ?"), append(args, st)
 		default:
-			ve.Add("state", "must be one of %s, not %q", strings.Join(RectificationStates, ", "), st)
+			ve.Add("state", "err.finding.lang.one", strings.Join(RectificationStates, ", "), st)
 		}
 	}
 	for _, name := range []string{"due_from", "due_to"} {
@@ -331,7 +327,7 @@ func rectificationConds(p *ListParams, day Date) ([]string, []any, error) {
 		delete(p.Filters, name)
 		d := Date(v)
 		if !d.valid() {
-			ve.Add(name, "must be a date as YYYY-MM-DD, not %q", v)
+			ve.Add(name, "err.rectification_store.field.date_yyyy_mm", v)
 			continue
 		}
 		op := map[string]string{"due_from": ">=", "due_to": "<="}[name]

@@ -195,18 +195,18 @@ func (r *resource[T, I]) remove(ctx context.Context, s *Store, id int64) error {
 // checkDependants refuses a delete that would leave rows pointing at nothing:
 // nothing cascades away inventory.
 func (r *resource[T, I]) checkDependants(tx *txn, id int64) error {
-	var has []string
+	var has []Msg
 	for _, d := range r.dependants {
 		var n int
 		if err := tx.get(&n, "SELECT COUNT(*) FROM "+d.table+" WHERE "+d.col+" = ?", id); err != nil {
 			return dbErr(err, "count "+d.noun)
 		}
 		if n > 0 {
-			has = append(has, fmt.Sprintf("%s: %d", d.noun, n))
+			has = append(has, M("err.count."+d.noun, n))
 		}
 	}
 	if len(has) > 0 {
-		return conflict("", "%s %d is still referred to by %s; move or delete those first", r.entity, id, strings.Join(has, ", "))
+		return conflict("", "err.resource.any.still_referred_move", M("err.entity."+r.entity), id, has)
 	}
 	return nil
 }
@@ -243,7 +243,7 @@ func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) erro
 		return nil
 	}
 	if *id < 1 {
-		ve.Add(field, "must be a positive id")
+		ve.Add(field, "err.amendment.document_id.positive_id")
 		return nil
 	}
 	// A row outside the caller's scope is as good as absent: a unit's staff
@@ -255,7 +255,7 @@ func checkRef(tx *txn, ve *ValidationError, field, table string, id *int64) erro
 		return dbErr(err, "check "+field)
 	}
 	if !ok {
-		ve.Add(field, "no %s with id %d", strings.TrimSuffix(table, "s"), *id)
+		ve.Add(field, "err.notice_store.field.no_id", M("err.entity."+strings.TrimSuffix(table, "s")), *id)
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ func (in *RoomInput) Validate() error {
 	ve := &ValidationError{}
 	checkRequired(ve, "name", in.Name, 200)
 	if in.UnitID == 0 {
-		ve.Add("unit_id", "is required: the unit that owns the room")
+		ve.Add("unit_id", "err.room.unit_id.required_unit_that")
 	}
 	checkEnum(ve, "kind", in.Kind, RoomKinds)
 	checkEnum(ve, "status", in.Status, RoomStatuses)

@@ -152,3 +152,31 @@ func RuleByName(name string) (Rule, bool) {
 	}
 	return Rule{}, false
 }
+
+// unitRef names a finding's unit by name and code (params unit_name and
+// unit_code); by code alone for a finding stored before names were kept.
+func unitRef(p map[string]any) Msg {
+	if name, ok := p["unit_name"].(string); ok && name != "" {
+		return M("rule.ref.unit", name, prjText(p, "unit_code"))
+	}
+	return M("rule.ref.unit_code", prjText(p, "unit_code"))
+}
+
+// projectRef names a finding's project by name and code (params name and
+// project).
+func projectRef(p map[string]any) Msg {
+	return M("rule.ref.project", prjText(p, "name"), prjText(p, "project"))
+}
+
+// subjectRef names the project or unit a rectification order is about
+// (params subject_type, subject_name, subject: its code).
+func subjectRef(p map[string]any) Msg {
+	name, ok := p["subject_name"].(string)
+	switch {
+	case !ok:
+		return M("rule.ref.code", prjText(p, "subject"))
+	case p["subject_type"] == "project":
+		return M("rule.ref.project", name, prjText(p, "subject"))
+	}
+	return M("rule.ref.unit", name, prjText(p, "subject"))
+}

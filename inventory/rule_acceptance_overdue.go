@@ -12,14 +12,8 @@ func init() {
 		Articles: []int{13, 16},
 		Eval:     evalAcceptanceOverdue,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」试运行已于 %s 结束,应在 %s 前申请竣工验收,已逾期 %d 天",
-					prjText(p, "project"), prjText(p, "name"), prjText(p, "trial_run_end"), prjText(p, "due"),
-					prjInt(p, "days_overdue"))
-			}
-			return fmt.Sprintf("project %s %q ended its trial run on %s; acceptance was due by %s and is %d day(s) overdue",
-				prjText(p, "project"), prjText(p, "name"), prjText(p, "trial_run_end"), prjText(p, "due"),
-				prjInt(p, "days_overdue"))
+			return M("rule.acceptance_overdue", projectRef(p), prjText(p, "trial_run_end"), prjText(p, "due"),
+				prjInt(p, "days_overdue")).Text(lang)
 		},
 	})
 }

@@ -14,14 +14,9 @@ func init() {
 		Articles: []int{17},
 		Eval:     evalBackdatedStep,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」的 %s→%s 步骤日期为 %s，却于 %s 才登记（早 %d 天）；说明：%s",
-					prjText(p, "project"), prjText(p, "name"), prjText(p, "from"), prjText(p, "to"),
-					prjText(p, "date"), prjText(p, "recorded_on"), prjInt(p, "days"), prjText(p, "note"))
-			}
-			return fmt.Sprintf("project %s %q: the step %s → %s is dated %s but was recorded on %s (%d days later); note: %s",
-				prjText(p, "project"), prjText(p, "name"), prjText(p, "from"), prjText(p, "to"),
-				prjText(p, "date"), prjText(p, "recorded_on"), prjInt(p, "days"), prjText(p, "note"))
+			return M("rule.backdated_step", projectRef(p), L(setProjectStatus, prjText(p, "from")),
+				L(setProjectStatus, prjText(p, "to")), prjText(p, "date"), prjText(p, "recorded_on"), prjInt(p, "days"),
+				prjText(p, "note")).Text(lang)
 		},
 	})
 }

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 )
 
 func init() {
@@ -11,15 +10,8 @@ func init() {
 		Articles: []int{18},
 		Eval:     evalCostOverrun,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」审计结算 %s 元，超过批复概算 %s 元 %s 元，超概算 %s%%（超过 %d%% 即为超概算）",
-					prjText(p, "project"), prjText(p, "name"), yuan(p, "settlement_amount"), yuan(p, "budget"),
-					yuan(p, "excess"), pct(p, "percent"), prjInt(p, "threshold"))
-			}
-			return fmt.Sprintf("project %s %q: the audited settlement of %s yuan exceeds the approved budget of %s yuan "+
-				"by %s yuan, %s%% over budget (more than %d%% is a cost overrun)",
-				prjText(p, "project"), prjText(p, "name"), yuan(p, "settlement_amount"), yuan(p, "budget"),
-				yuan(p, "excess"), pct(p, "percent"), prjInt(p, "threshold"))
+			return M("rule.cost_overrun", projectRef(p), yuan(p, "settlement_amount"), yuan(p, "budget"),
+				yuan(p, "excess"), pct(p, "percent"), prjInt(p, "threshold")).Text(lang)
 		},
 	})
 }

@@ -16,12 +16,8 @@ func init() {
 		Articles: []int{3},
 		Eval:     evalDuplicateLines,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "en" {
-				return fmt.Sprintf("unit %v has %v lines between %q and %q (lines %v)",
-					p["unit_code"], p["count"], p["a_end"], p["z_end"], joinAny(p["line_ids"]))
-			}
-			return fmt.Sprintf("单位 %v 在「%v」与「%v」之间有 %v 条专线重复建设（专线 %v）",
-				p["unit_code"], p["a_end"], p["z_end"], p["count"], joinAny(p["line_ids"]))
+			return M("rule.duplicate_lines", unitRef(p), prjText(p, "a_end"), prjText(p, "z_end"), prjInt(p, "count"),
+				joinAny(p["line_ids"])).Text(lang)
 		},
 	})
 }
@@ -41,10 +37,11 @@ func evalDuplicateLines(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		ID       int64  `db:"id"`
 		UnitID   int64  `db:"unit_id"`
 		UnitCode string `db:"code"`
+		UnitName string `db:"unit_name"`
 		AEnd     string `db:"a_end"`
 		ZEnd     string `db:"z_end"`
 	}
-	err := s.Select(ctx, &rows, `SELECT l.id, l.unit_id, u.code, l.a_end, l.z_end FROM lines l
+	err := s.Select(ctx, &rows, `SELECT l.id, l.unit_id, u.code, u.name AS unit_name, l.a_end, l.z_end FROM lines l
 		JOIN units u ON u.id = l.unit_id WHERE l.status <> 'terminated' ORDER BY l.unit_id, l.id`)
 	if err != nil {
 		return nil, err
@@ -52,6 +49,7 @@ func evalDuplicateLines(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	type group struct {
 		unit    int64
 		code    string
+		name    string
 		key     string
 		a, z    string
 		lineIDs []int64
@@ -63,7 +61,7 @@ func evalDuplicateLines(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		gk := fmt.Sprint(r.UnitID, "/", key)
 		g := groups[gk]
 		if g == nil {
-			g = &group{unit: r.UnitID, code: r.UnitCode, key: key, a: r.AEnd, z: r.ZEnd}
+			g = &group{unit: r.UnitID, code: r.UnitCode, name: r.UnitName, key: key, a: r.AEnd, z: r.ZEnd}
 			groups[gk] = g
 			order = append(order, g)
 		}
@@ -76,7 +74,7 @@ func evalDuplicateLines(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		}
 		sort.Slice(g.lineIDs, func(i, j int) bool { return g.lineIDs[i] < g.lineIDs[j] })
 		hits = append(hits, Hit{SubjectType: "unit", SubjectID: g.unit, Key: g.key, UnitID: &g.unit,
-			Severity: "low", Params: map[string]any{"unit_code": g.code, "a_end": g.a, "z_end": g.z,
+			Severity: "low", Params: map[string]any{"unit_code": g.code, "unit_name": g.name, "a_end": g.a, "z_end": g.z,
 				"count": len(g.lineIDs), "line_ids": g.lineIDs}})
 	}
 	return hits, nil

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 )
 
 // hosted-outside-central (Art. 5): the hardware of an e-government project is
@@ -13,11 +12,11 @@ func init() {
 		Articles: []int{5},
 		Eval:     evalHostedOutsideCentral,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "en" {
-				return fmt.Sprintf("device %q of project %v is hosted in %q, not in the central machine room",
-					p["device"], p["project_code"], p["room"])
+			project := M("rule.ref.project_code", prjText(p, "project_code"))
+			if name, ok := p["project_name"].(string); ok {
+				project = M("rule.ref.project", name, prjText(p, "project_code"))
 			}
-			return fmt.Sprintf("项目 %v 的设备「%v」托管在「%v」，未进驻州中心机房", p["project_code"], p["device"], p["room"])
+			return M("rule.hosted_outside_central", project, prjText(p, "device"), prjText(p, "room")).Text(lang)
 		},
 	})
 }
@@ -28,10 +27,11 @@ func evalHostedOutsideCentral(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		Name        string `db:"name"`
 		UnitID      int64  `db:"unit_id"`
 		ProjectCode string `db:"project_code"`
+		ProjectName string `db:"project_name"`
 		Room        string `db:"room"`
 		RoomID      int64  `db:"room_id"`
 	}
-	err := s.Select(ctx, &rows, `SELECT d.id, d.name, d.unit_id, p.code AS project_code, m.name AS room,
+	err := s.Select(ctx, &rows, `SELECT d.id, d.name, d.unit_id, p.code AS project_code, p.name AS project_name, m.name AS room,
 		m.id AS room_id
 		FROM devices d
 		JOIN projects p ON p.id = d.project_id
@@ -45,7 +45,7 @@ func evalHostedOutsideCentral(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	hits := make([]Hit, len(rows))
 	for i, r := range rows {
 		hits[i] = Hit{SubjectType: "device", SubjectID: r.ID, UnitID: &rows[i].UnitID, Severity: "medium",
-			Params: map[string]any{"device": r.Name, "project_code": r.ProjectCode, "room": r.Room, "room_id": r.RoomID}}
+			Params: map[string]any{"device": r.Name, "project_code": r.ProjectCode, "project_name": r.ProjectName, "room": r.Room, "room_id": r.RoomID}}
 	}
 	return hits, nil
 }

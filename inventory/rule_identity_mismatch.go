@@ -17,22 +17,13 @@ func init() {
 		Articles: []int{10, 13},
 		Eval:     evalIdentityMismatch,
 		Message: func(lang string, p map[string]any) string {
-			var parts []string
-			for _, f := range []struct{ key, en, zh string }{{"serial", "serial", "序列号"}, {"model", "model", "型号"}} {
-				obs, ok := p["observed_"+f.key]
-				if !ok {
-					continue
-				}
-				if lang == "en" {
-					parts = append(parts, fmt.Sprintf("%s %q (registered %q)", f.en, obs, p["registered_"+f.key]))
-				} else {
-					parts = append(parts, fmt.Sprintf("%s「%v」（登记为「%v」）", f.zh, obs, p["registered_"+f.key]))
+			var parts []Msg
+			for _, f := range []string{"serial", "model"} {
+				if obs, ok := p["observed_"+f]; ok {
+					parts = append(parts, M("rule.identity_mismatch."+f, fmt.Sprint(obs), prjText(p, "registered_"+f)))
 				}
 			}
-			if lang == "en" {
-				return fmt.Sprintf("SNMP reports device %q with %s", p["device"], strings.Join(parts, " and "))
-			}
-			return fmt.Sprintf("SNMP 采集到设备「%v」的%s，与登记不符", p["device"], strings.Join(parts, "、"))
+			return M("rule.identity_mismatch", prjText(p, "device"), parts).Text(lang)
 		},
 	})
 }

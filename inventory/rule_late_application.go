@@ -11,15 +11,8 @@ func init() {
 		Articles: []int{7},
 		Eval:     evalLateApplication,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("州财政资金项目 %s「%s」于 %s 申报 %d 年度项目,晚于 %s(每年10月底前申报下年度项目)",
-					prjText(p, "project"), prjText(p, "name"), prjText(p, "submitted"), prjInt(p, "plan_year"),
-					prjText(p, "deadline"))
-			}
-			return fmt.Sprintf("prefecture-funded project %s %q for plan year %d was submitted on %s, after the deadline %s "+
-				"(applications for next year are due by the end of October)",
-				prjText(p, "project"), prjText(p, "name"), prjInt(p, "plan_year"), prjText(p, "submitted"),
-				prjText(p, "deadline"))
+			return M("rule.late_application", projectRef(p), prjInt(p, "plan_year"), prjText(p, "submitted"),
+				prjText(p, "deadline")).Text(lang)
 		},
 	})
 }

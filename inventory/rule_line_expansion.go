@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 )
 
 // line-expansion (Art. 5): units must not expand dedicated lines. It holds
@@ -14,12 +13,8 @@ func init() {
 		Articles: []int{5},
 		Eval:     evalLineExpansion,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "en" {
-				return fmt.Sprintf("private line %v %v of unit %v was expanded from %v to %v Mbit/s (last raised %v)",
-					p["carrier"], p["circuit_id"], p["unit_code"], p["before_mbps"], p["after_mbps"], p["raised_on"])
-			}
-			return fmt.Sprintf("单位 %v 的专线 %v %v 带宽由 %v 扩容至 %v Mbit/s（最近扩容于 %v）",
-				p["unit_code"], p["carrier"], p["circuit_id"], p["before_mbps"], p["after_mbps"], p["raised_on"])
+			return M("rule.line_expansion", unitRef(p), prjText(p, "carrier"), prjText(p, "circuit_id"),
+				prjInt(p, "before_mbps"), prjInt(p, "after_mbps"), prjText(p, "raised_on")).Text(lang)
 		},
 	})
 }
@@ -28,6 +23,7 @@ type lineStateRow struct {
 	LineID    int64  `db:"line_id"`
 	UnitID    int64  `db:"unit_id"`
 	UnitCode  string `db:"code"`
+	UnitName  string `db:"unit_name"`
 	Carrier   string `db:"carrier"`
 	CircuitID string `db:"circuit_id"`
 	Current   int    `db:"current_mbps"`
@@ -38,7 +34,7 @@ type lineStateRow struct {
 
 func evalLineExpansion(ctx context.Context, s *Snapshot) ([]Hit, error) {
 	var rows []lineStateRow
-	err := s.Select(ctx, &rows, `SELECT h.line_id, l.unit_id, u.code, l.carrier, l.circuit_id,
+	err := s.Select(ctx, &rows, `SELECT h.line_id, l.unit_id, u.code, u.name AS unit_name, l.carrier, l.circuit_id,
 		l.bandwidth_mbps AS current_mbps, h.changed_on, h.bandwidth_mbps, h.platform
 		FROM line_history h JOIN lines l ON l.id = h.line_id JOIN units u ON u.id = l.unit_id
 		WHERE l.platform = 'private' AND l.status <> 'terminated'
@@ -77,7 +73,7 @@ func lineExpansion(hist []lineStateRow) (Hit, bool) {
 		return Hit{}, false
 	}
 	return Hit{SubjectType: "line", SubjectID: last.LineID, UnitID: &last.UnitID, Severity: "medium",
-		Params: map[string]any{"unit_code": last.UnitCode, "carrier": last.Carrier, "circuit_id": last.CircuitID,
+		Params: map[string]any{"unit_code": last.UnitCode, "unit_name": last.UnitName, "carrier": last.Carrier, "circuit_id": last.CircuitID,
 			"before_mbps": before, "after_mbps": last.Current,
 			"raised_on": string(raisedOn)}}, true
 }

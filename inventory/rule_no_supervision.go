@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 )
 
 // supervisedStatuses are the statuses in which a project must have a
@@ -15,12 +14,7 @@ func init() {
 		Articles: []int{11},
 		Eval:     evalNoSupervision,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」处于 %s 阶段,未委托工程监理单位", prjText(p, "project"),
-					prjText(p, "name"), prjText(p, "status"))
-			}
-			return fmt.Sprintf("project %s %q is %s without a supervision firm: record its supervisor",
-				prjText(p, "project"), prjText(p, "name"), prjText(p, "status"))
+			return M("rule.no_supervision", projectRef(p), L(setProjectStatus, prjText(p, "status"))).Text(lang)
 		},
 	})
 }

@@ -12,14 +12,8 @@ func init() {
 		Articles: []int{18},
 		Eval:     evalOverContract,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」合同 %s 金额 %s 元，超过批复概算 %s 元，超出 %s 元（%s%%）",
-					prjText(p, "project"), prjText(p, "name"), prjText(p, "contract_number"),
-					yuan(p, "contract_amount"), yuan(p, "budget"), yuan(p, "excess"), pct(p, "percent"))
-			}
-			return fmt.Sprintf("project %s %q: contract %s of %s yuan exceeds the approved budget of %s yuan by %s yuan (%s%%)",
-				prjText(p, "project"), prjText(p, "name"), prjText(p, "contract_number"),
-				yuan(p, "contract_amount"), yuan(p, "budget"), yuan(p, "excess"), pct(p, "percent"))
+			return M("rule.over_contract", projectRef(p), prjText(p, "contract_number"),
+				yuan(p, "contract_amount"), yuan(p, "budget"), yuan(p, "excess"), pct(p, "percent")).Text(lang)
 		},
 	})
 }

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 )
 
 // private-line (Art. 5): units must not lease dedicated lines outside the
@@ -14,20 +13,12 @@ func init() {
 		Articles: []int{5},
 		Eval:     evalPrivateLine,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "en" {
-				verb := "leases"
-				if p["status"] == "requested" {
-					verb = "has requested"
-				}
-				return fmt.Sprintf("unit %v %s private line %v %v (%v Mbit/s, %v yuan a month) outside the e-government networks",
-					p["unit_code"], verb, p["carrier"], p["circuit_id"], p["bandwidth_mbps"], p["monthly_fee"])
-			}
-			verb := "租用"
+			key := "rule.private_line.active"
 			if p["status"] == "requested" {
-				verb = "申请租用"
+				key = "rule.private_line.requested"
 			}
-			return fmt.Sprintf("单位 %v %s未并入电子政务内外网的专线 %v %v（%v Mbit/s，月租 %v 元）",
-				p["unit_code"], verb, p["carrier"], p["circuit_id"], p["bandwidth_mbps"], p["monthly_fee"])
+			return M(key, unitRef(p), prjText(p, "carrier"), prjText(p, "circuit_id"), prjInt(p, "bandwidth_mbps"),
+				yuan(p, "monthly_fee")).Text(lang)
 		},
 	})
 }
@@ -37,13 +28,14 @@ func evalPrivateLine(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		ID        int64   `db:"id"`
 		UnitID    int64   `db:"unit_id"`
 		UnitCode  string  `db:"code"`
+		UnitName  string  `db:"unit_name"`
 		Carrier   string  `db:"carrier"`
 		CircuitID string  `db:"circuit_id"`
 		Bandwidth int     `db:"bandwidth_mbps"`
 		Fee       float64 `db:"monthly_fee"`
 		Status    string  `db:"status"`
 	}
-	err := s.Select(ctx, &rows, `SELECT l.id, l.unit_id, u.code, l.carrier, l.circuit_id, l.bandwidth_mbps,
+	err := s.Select(ctx, &rows, `SELECT l.id, l.unit_id, u.code, u.name AS unit_name, l.carrier, l.circuit_id, l.bandwidth_mbps,
 		l.monthly_fee, l.status FROM lines l JOIN units u ON u.id = l.unit_id
 		WHERE l.platform = 'private' AND l.status IN ('requested', 'active') ORDER BY l.id`)
 	if err != nil {
@@ -56,7 +48,7 @@ func evalPrivateLine(ctx context.Context, s *Snapshot) ([]Hit, error) {
 			sev = "high"
 		}
 		hits[i] = Hit{SubjectType: "line", SubjectID: r.ID, UnitID: &rows[i].UnitID, Severity: sev,
-			Params: map[string]any{"unit_code": r.UnitCode, "carrier": r.Carrier, "circuit_id": r.CircuitID,
+			Params: map[string]any{"unit_code": r.UnitCode, "unit_name": r.UnitName, "carrier": r.Carrier, "circuit_id": r.CircuitID,
 				"bandwidth_mbps": r.Bandwidth, "monthly_fee": r.Fee, "status": r.Status}}
 	}
 	return hits, nil

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 )
 
 // private-room (Art. 5): units must not build machine rooms of their own. A
@@ -14,19 +13,11 @@ func init() {
 		Articles: []int{5},
 		Eval:     evalPrivateRoom,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "en" {
-				verb := "keeps"
-				if p["status"] == "planned" {
-					verb = "plans"
-				}
-				return fmt.Sprintf("unit %v %s its own machine room %q instead of using the central machine room",
-					p["unit_code"], verb, p["room"])
-			}
-			verb := "自建并使用"
+			key := "rule.private_room.active"
 			if p["status"] == "planned" {
-				verb = "计划新建"
+				key = "rule.private_room.planned"
 			}
-			return fmt.Sprintf("单位 %v %s机房「%v」，应使用州中心机房", p["unit_code"], verb, p["room"])
+			return M(key, unitRef(p), prjText(p, "room")).Text(lang)
 		},
 	})
 }
@@ -38,8 +29,9 @@ func evalPrivateRoom(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		Status   string `db:"status"`
 		UnitID   int64  `db:"unit_id"`
 		UnitCode string `db:"code"`
+		UnitName string `db:"unit_name"`
 	}
-	err := s.Select(ctx, &rows, `SELECT r.id, r.name, r.status, r.unit_id, u.code FROM rooms r
+	err := s.Select(ctx, &rows, `SELECT r.id, r.name, r.status, r.unit_id, u.code, u.name AS unit_name FROM rooms r
 		JOIN units u ON u.id = r.unit_id
 		WHERE r.kind = 'unit' AND r.status IN ('planned', 'active') ORDER BY r.id`)
 	if err != nil {
@@ -52,7 +44,7 @@ func evalPrivateRoom(ctx context.Context, s *Snapshot) ([]Hit, error) {
 			sev = "high"
 		}
 		hits = append(hits, Hit{SubjectType: "room", SubjectID: r.ID, UnitID: &r.UnitID, Severity: sev,
-			Params: map[string]any{"room": r.Name, "status": r.Status, "unit_code": r.UnitCode}})
+			Params: map[string]any{"room": r.Name, "status": r.Status, "unit_code": r.UnitCode, "unit_name": r.UnitName}})
 	}
 	return hits, nil
 }

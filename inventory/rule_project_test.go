@@ -137,8 +137,8 @@ func TestRuleBackdatedStep(t *testing.T) {
 	params := map[string]any{"project": "XZ-2027-01", "name": "政务云", "from": "draft", "to": "submitted",
 		"date": "2026-10-01", "recorded_on": "2026-11-30", "note": "按纸质申报日期补录", "days": float64(60)}
 	for lang, want := range map[string]string{
-		"zh": "项目 XZ-2027-01「政务云」的 draft→submitted 步骤日期为 2026-10-01，却于 2026-11-30 才登记（早 60 天）；说明：按纸质申报日期补录",
-		"en": `project XZ-2027-01 "政务云": the step draft → submitted is dated 2026-10-01 but was recorded on 2026-11-30 (60 days later)`,
+		"zh": "项目「政务云」（XZ-2027-01）从「草稿」到「已申报」的步骤日期为 2026-10-01，却于 2026-11-30 才登记（晚 60 天）；说明：按纸质申报日期补录",
+		"en": `project "政务云" (XZ-2027-01): the step draft → submitted is dated 2026-10-01 but was recorded on 2026-11-30 (60 days later)`,
 	} {
 		if got := r.Message(lang, params); !strings.Contains(got, want) {
 			t.Errorf("%s message %q, want it to contain %q", lang, got, want)

@@ -12,14 +12,8 @@ func init() {
 		Articles: []int{12},
 		Eval:     evalRectificationOverdue,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("整改通知 %d（%s）限 %s 前整改，已逾期 %d 天仍未答复：%s",
-					prjInt(p, "rectification_id"), prjText(p, "subject"), prjText(p, "due_on"),
-					prjInt(p, "days_overdue"), prjText(p, "problem"))
-			}
-			return fmt.Sprintf("rectification order %d (%s) was due by %s and is %d day(s) overdue without an accepted answer: %s",
-				prjInt(p, "rectification_id"), prjText(p, "subject"), prjText(p, "due_on"),
-				prjInt(p, "days_overdue"), prjText(p, "problem"))
+			return M("rule.rectification_overdue", prjInt(p, "rectification_id"), subjectRef(p), prjText(p, "due_on"),
+				prjInt(p, "days_overdue"), prjText(p, "problem")).Text(lang)
 		},
 	})
 }
@@ -36,9 +30,10 @@ func evalRectificationOverdue(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		Problem     string `db:"problem"`
 		DueOn       Date   `db:"due_on"`
 		Subject     string `db:"subject"`
+		SubjectName string `db:"subject_name"`
 	}
 	err := s.Select(ctx, &rows, `SELECT r.id, r.subject_type, r.subject_id, r.unit_id, r.problem, r.due_on,
-			COALESCE(p.code, u.code) AS subject
+			COALESCE(p.code, u.code) AS subject, COALESCE(p.name, u.name) AS subject_name
 		FROM rectifications r
 		JOIN units u ON u.id = r.unit_id
 		LEFT JOIN projects p ON p.id = r.project_id
@@ -60,7 +55,7 @@ func evalRectificationOverdue(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		unit := r.UnitID
 		hits = append(hits, Hit{SubjectType: r.SubjectType, SubjectID: r.SubjectID,
 			Key: fmt.Sprintf("rectification:%d", r.ID), UnitID: &unit, Severity: "high",
-			Params: map[string]any{"rectification_id": float64(r.ID), "subject": r.Subject,
+			Params: map[string]any{"rectification_id": float64(r.ID), "subject": r.Subject, "subject_name": r.SubjectName, "subject_type": r.SubjectType,
 				"due_on": string(r.DueOn), "days_overdue": float64(int(now.Sub(due).Hours() / 24)),
 				"problem": shorten(r.Problem, 200)}})
 	}

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -20,18 +19,18 @@ func init() {
 		Articles: []int{13},
 		Eval:     evalRunningBeforeAcceptance,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("设备「%s」已投入运行,但所属项目 %s 尚未通过竣工验收(当前为 %s)",
-					prjText(p, "device"), prjText(p, "project"), prjText(p, "status"))
+			project := M("rule.ref.project_code", prjText(p, "project"))
+			if name, ok := p["project_name"].(string); ok {
+				project = M("rule.ref.project", name, prjText(p, "project"))
 			}
-			return fmt.Sprintf("device %q is active but its project %s has not passed acceptance (it is %s)",
-				prjText(p, "device"), prjText(p, "project"), prjText(p, "status"))
+			return M("rule.running_before_acceptance", prjText(p, "device"), project,
+				L(setProjectStatus, prjText(p, "status"))).Text(lang)
 		},
 	})
 }
 
 func evalRunningBeforeAcceptance(ctx context.Context, s *Snapshot) ([]Hit, error) {
-	query, args, err := sqlx.In(`SELECT d.id, d.name, d.unit_id, p.code, p.status FROM devices d
+	query, args, err := sqlx.In(`SELECT d.id, d.name, d.unit_id, p.code, p.name AS project_name, p.status FROM devices d
 		JOIN projects p ON p.id = d.project_id
 		WHERE d.status = 'active' AND p.status IN (?) ORDER BY d.id`, unacceptedStatuses)
 	if err != nil {
@@ -42,6 +41,7 @@ func evalRunningBeforeAcceptance(ctx context.Context, s *Snapshot) ([]Hit, error
 		Name    string `db:"name"`
 		UnitID  int64  `db:"unit_id"`
 		Project string `db:"code"`
+		PName   string `db:"project_name"`
 		Status  string `db:"status"`
 	}
 	if err := s.Select(ctx, &rows, query, args...); err != nil {
@@ -54,7 +54,7 @@ func evalRunningBeforeAcceptance(ctx context.Context, s *Snapshot) ([]Hit, error
 			sev = "medium"
 		}
 		hits = append(hits, Hit{SubjectType: "device", SubjectID: r.ID, UnitID: &r.UnitID, Severity: sev,
-			Params: map[string]any{"device": r.Name, "project": r.Project, "status": r.Status}})
+			Params: map[string]any{"device": r.Name, "project": r.Project, "project_name": r.PName, "status": r.Status}})
 	}
 	return hits, nil
 }

@@ -63,12 +63,7 @@ func init() {
 		Articles: []int{10},
 		Eval:     evalSpecMismatch,
 		Message: func(lang string, p map[string]any) string {
-			if lang == "zh" {
-				return fmt.Sprintf("项目 %s「%s」的设备与评审通过的技术方案不一致,共 %d 处问题,例如:%s",
-					prjText(p, "project"), prjText(p, "name"), prjInt(p, "problems"), prjText(p, "first"))
-			}
-			return fmt.Sprintf("project %s %q does not match its approved spec: %d problem(s), first: %s",
-				prjText(p, "project"), prjText(p, "name"), prjInt(p, "problems"), prjText(p, "first"))
+			return M("rule.spec_mismatch", projectRef(p), prjInt(p, "problems"), msgOf(p["first"])).Text(lang)
 		},
 	})
 }
@@ -90,13 +85,13 @@ func evalSpecMismatch(ctx context.Context, s *Snapshot) ([]Hit, error) {
 		if c == nil || c.Pass {
 			continue
 		}
-		reasons := make([]any, 0, min(len(c.Reasons), 10))
-		for _, r := range c.Reasons[:min(len(c.Reasons), 10)] {
+		reasons := make([]any, 0, min(len(c.reasons), 10))
+		for _, r := range c.reasons[:min(len(c.reasons), 10)] {
 			reasons = append(reasons, r)
 		}
 		hits = append(hits, Hit{SubjectType: "project", SubjectID: p.ID, UnitID: &p.LeadUnitID, Severity: "high",
 			Params: map[string]any{"project": p.Code, "name": p.Name, "problems": float64(len(c.Reasons)),
-				"first": c.Reasons[0], "reasons": reasons}})
+				"first": c.reasons[0], "reasons": reasons}})
 	}
 	return hits, nil
 }

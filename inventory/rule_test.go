@@ -225,14 +225,14 @@ var ruleCases = []ruleCase{
 			return "line", p.line("private", "requested", "A", "B", 100).ID
 		},
 		fix: func(p *policy, id int64) { p.setLine(id, func(in *inventory.LineInput) { in.Platform = "extranet" }) }},
-	{name: "active private line", rule: "private-line", severity: "medium", en: "leases private line",
+	{name: "active private line", rule: "private-line", severity: "medium", en: "leases a private line",
 		setup: func(p *policy) (string, int64) { return "line", p.line("private", "active", "A", "B", 100).ID },
 		fix:   func(p *policy, id int64) { p.setLine(id, func(in *inventory.LineInput) { in.Status = "terminated" }) }},
 	{name: "intranet line", rule: "private-line",
 		setup: func(p *policy) (string, int64) { return "line", p.line("intranet", "active", "A", "B", 100).ID }},
 
 	{name: "private line raised", rule: "line-expansion", severity: "medium", zh: "带宽由 100 扩容至 200",
-		en: "expanded from 100 to 200 Mbit/s", setup: func(p *policy) (string, int64) {
+		en: "from 100 to 200 Mbit/s", setup: func(p *policy) (string, int64) {
 			l := p.line("private", "active", "A", "B", 100)
 			p.setLine(l.ID, func(in *inventory.LineInput) { in.BandwidthMbps = 200 })
 			return "line", l.ID

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -13,17 +12,10 @@ func init() {
 		Name: "unreachable",
 		Eval: evalUnreachable,
 		Message: func(lang string, p map[string]any) string {
-			last, _ := p["last_reachable_at"].(string)
-			if lang == "en" {
-				if last == "" {
-					return fmt.Sprintf("active device %q failed its last %v polls and has never answered", p["device"], p["polls"])
-				}
-				return fmt.Sprintf("active device %q failed its last %v polls; it last answered at %s", p["device"], p["polls"], last)
+			if last, _ := p["last_reachable_at"].(string); last != "" {
+				return M("rule.unreachable.last", prjText(p, "device"), prjInt(p, "polls"), last).Text(lang)
 			}
-			if last == "" {
-				return fmt.Sprintf("在用设备「%v」最近 %v 次采集均失败，从未应答", p["device"], p["polls"])
-			}
-			return fmt.Sprintf("在用设备「%v」最近 %v 次采集均失败，最后一次应答于 %s", p["device"], p["polls"], last)
+			return M("rule.unreachable.never", prjText(p, "device"), prjInt(p, "polls")).Text(lang)
 		},
 	})
 }

@@ -176,9 +176,7 @@ func mayChange(tx *txn, table string, id int64) error {
 	if err != nil || ok {
 		return err
 	}
-	return forbidden(
-		fmt.Sprintf("%s %d 不属于本单位：本单位人员只能查看，不能修改", noun(table), id),
-		fmt.Sprintf("%s %d is not your unit's own: unit staff may read it but not change it", strings.TrimSuffix(table, "s"), id))
+	return forbidden("err.scope.not_your_unit", M("err.entity."+strings.TrimSuffix(table, "s")), id)
 }
 
 // noun names a table's entity in Chinese.

@@ -17,7 +17,16 @@ import (
 var ErrSecretKey = errors.New("secret key")
 
 // SecretKeyError says, in one line, what is wrong with the key and what to set.
-type SecretKeyError struct{ Message string }
+type SecretKeyError struct {
+	Message string
+	msg     Msg
+}
+
+// secretKeyError is a SecretKeyError with the catalog message key and args.
+func secretKeyError(key string, args ...any) *SecretKeyError {
+	m := M(key, args...)
+	return &SecretKeyError{Message: m.Text("en"), msg: m}
+}
 
 func (e *SecretKeyError) Error() string { return e.Message }
 
@@ -26,7 +35,13 @@ func (e *SecretKeyError) Is(target error) bool { return target == ErrSecretKey }
 
 // Unwrap makes it a ConflictError too (errors.As, errors.Is ErrConflict): a
 // write or a poll refused for the state of the store, never a server fault.
-func (e *SecretKeyError) Unwrap() error { return &ConflictError{Message: e.Message} }
+func (e *SecretKeyError) Unwrap() error {
+	m := e.msg
+	if m.Key == "" {
+		return &ConflictError{Message: e.Message}
+	}
+	return &ConflictError{Message: e.Message, msg: &m}
+}
 
 // sealedColumns are the columns of one table that hold sealed secrets.
 type sealedColumns struct {
@@ -73,11 +88,10 @@ func checkKey(ctx context.Context, q querier, k *secret.Key) (found bool, err er
 		return false, dbErr(err, "read the secret key check")
 	}
 	if k == nil {
-		return true, &SecretKeyError{fmt.Sprintf("the database's secrets are sealed under key %s but no key was given: set HOSTROLL_SECRET_KEY_FILE to that key's file", row.Fingerprint)}
+		return true, secretKeyError("err.secret.no_key", row.Fingerprint)
 	}
 	if plain, err := k.Open(row.Sealed); err != nil || plain != keyCheckPlain {
-		return true, &SecretKeyError{fmt.Sprintf("the secret key file holds key %s, but the database's secrets are sealed under key %s: set HOSTROLL_SECRET_KEY_FILE to the key file that belongs to this database",
-			KeyFingerprint(k), row.Fingerprint)}
+		return true, secretKeyError("err.secret.wrong_key", KeyFingerprint(k), row.Fingerprint)
 	}
 	return true, nil
 }
@@ -94,7 +108,7 @@ func (s *Store) CheckSecretKey(ctx context.Context) error {
 // the database's key when nothing was sealed before.
 func (tx *txn) sealKey() (*secret.Key, error) {
 	if tx.key == nil {
-		return nil, &SecretKeyError{"no secret key is set to seal secrets with: set HOSTROLL_SECRET_KEY_FILE"}
+		return nil, secretKeyError("err.secret.no_key_seal")
 	}
 	found, err := checkKey(tx.ctx, tx, tx.key)
 	if err != nil || found {
@@ -115,11 +129,11 @@ func openSecret(k *secret.Key, v Secret) (Secret, error) {
 		return v, nil
 	}
 	if k == nil {
-		return "", &SecretKeyError{"no secret key is set to open the sealed secrets with: set HOSTROLL_SECRET_KEY_FILE"}
+		return "", secretKeyError("err.secret.no_key_open")
 	}
 	plain, err := k.Open(string(v))
 	if err != nil {
-		return "", &SecretKeyError{fmt.Sprintf("a sealed secret does not open with key %s (another key, or a value changed outside hostroll): set HOSTROLL_SECRET_KEY_FILE to this database's key file", KeyFingerprint(k))}
+		return "", secretKeyError("err.secret.does_not_open", KeyFingerprint(k))
 	}
 	return Secret(plain), nil
 }

@@ -69,7 +69,7 @@ func (in *SNMPProfileInput) Validate() error {
 	switch in.Version {
 	case "2c":
 		if in.Community == "" {
-			ve.Add("community", "is required for SNMP v2c")
+			ve.Add("community", "err.snmpprofile.community.required_snmp_c")
 		}
 		// v3 settings do not apply; drop them so none linger unseen.
 		in.Username, in.AuthProtocol, in.PrivProtocol = "", "", ""
@@ -79,10 +79,10 @@ func (in *SNMPProfileInput) Validate() error {
 		checkEnum(ve, "auth_protocol", in.AuthProtocol, SNMPAuthProtocols)
 		checkEnum(ve, "priv_protocol", in.PrivProtocol, SNMPPrivProtocols)
 		if len(in.AuthPassphrase) < minSNMPv3PassBytes {
-			ve.Add("auth_passphrase", "is required for SNMP v3, at least %d characters", minSNMPv3PassBytes)
+			ve.Add("auth_passphrase", "err.snmpprofile.auth_passphrase.required_snmp_least", minSNMPv3PassBytes)
 		}
 		if len(in.PrivPassphrase) < minSNMPv3PassBytes {
-			ve.Add("priv_passphrase", "is required for SNMP v3, at least %d characters", minSNMPv3PassBytes)
+			ve.Add("priv_passphrase", "err.snmpprofile.auth_passphrase.required_snmp_least", minSNMPv3PassBytes)
 		}
 		in.Community = ""
 	}
@@ -131,7 +131,7 @@ var snmpProfiles = &resource[SNMPProfile, SNMPProfileInput]{
 			return dbErr(err, "check profile name")
 		}
 		if other != 0 {
-			return conflict("name", "SNMP profile name %q is already used by profile %d", in.Name, other)
+			return conflict("name", "err.snmpprofile.name.snmp_profile_name", in.Name, other)
 		}
 		return nil
 	},

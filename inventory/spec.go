@@ -103,7 +103,7 @@ func (in *SpecItemInput) validate(ve *ValidationError, prefix string) {
 		in.Requirements = []Requirement{}
 	}
 	if len(in.Requirements) > maxRequirements {
-		ve.Add(prefix+"requirements", "must have at most %d entries", maxRequirements)
+		ve.Add(prefix+"requirements", "err.spec.field.have_most_entries", maxRequirements)
 		return
 	}
 	for i := range in.Requirements {
@@ -118,24 +118,24 @@ func (r *Requirement) validate(ve *ValidationError, prefix string) {
 	numeric := slices.Contains(SpecNumericFields, r.Field)
 	switch {
 	case !numeric && !slices.Contains(SpecTextFields, r.Field):
-		ve.Add(prefix+"field", "must be one of %s (got %q)", strings.Join(SpecFields, ", "), r.Field)
+		ve.Add(prefix+"field", "err.spec.field.one", strings.Join(SpecFields, ", "), r.Field)
 		return
 	case !slices.Contains(SpecOps, r.Op):
-		ve.Add(prefix+"op", "must be one of %s (got %q)", strings.Join(SpecOps, ", "), r.Op)
+		ve.Add(prefix+"op", "err.spec.field.one", strings.Join(SpecOps, ", "), r.Op)
 		return
 	case !numeric && !slices.Contains(SpecTextOps, r.Op):
-		ve.Add(prefix+"op", "%s is a text field: use eq or in (got %q)", r.Field, r.Op)
+		ve.Add(prefix+"op", "err.spec.field.text_field_use", r.Field, r.Op)
 		return
 	}
 	v, msg := normalizeSpecValue(r.Value, numeric, r.Op == "in")
-	if msg != "" {
-		ve.Add(prefix+"value", "%s", msg)
+	if msg != nil {
+		ve.AddMsg(prefix+"value", *msg)
 		return
 	}
 	if r.Field == "kind" {
 		for _, k := range specTexts(v) {
 			if !slices.Contains(DeviceKinds, k) {
-				ve.Add(prefix+"value", "kinds must be among %s (got %q)", strings.Join(DeviceKinds, ", "), k)
+				ve.Add(prefix+"value", "err.spec.field.kinds_among", strings.Join(DeviceKinds, ", "), k)
 				return
 			}
 		}
@@ -144,18 +144,18 @@ func (r *Requirement) validate(ve *ValidationError, prefix string) {
 }
 
 // normalizeSpecValue checks a requirement's value against the field's type; the
-// message says what is wrong, "" when nothing is.
-func normalizeSpecValue(v any, numeric, list bool) (any, string) {
-	want := "a text"
+// message says what is wrong, nil when nothing is.
+func normalizeSpecValue(v any, numeric, list bool) (any, *Msg) {
+	want := M("err.spec.want_text")
 	if numeric {
-		want = "a number"
+		want = M("err.spec.want_number")
 	}
 	if !list {
 		x, ok := specScalar(v, numeric)
 		if !ok {
-			return nil, "must be " + want + " for this field and operator"
+			return nil, bad("err.spec.value_type", want)
 		}
-		return x, ""
+		return x, nil
 	}
 	arr, ok := v.([]any)
 	switch x := v.(type) { // already normalised: an item read back for a patch
@@ -171,13 +171,13 @@ func normalizeSpecValue(v any, numeric, list bool) (any, string) {
 		}
 	}
 	if !ok || len(arr) == 0 || len(arr) > maxInValues {
-		return nil, fmt.Sprintf("must be a list of 1 to %d values (each %s) for op in", maxInValues, want)
+		return nil, bad("err.spec.value_list", maxInValues, want)
 	}
 	nums, texts := []float64{}, []string{}
 	for _, e := range arr {
 		x, ok := specScalar(e, numeric)
 		if !ok {
-			return nil, "every value of the list must be " + want
+			return nil, bad("err.spec.value_list_each", want)
 		}
 		if numeric {
 			nums = append(nums, x.(float64))
@@ -186,9 +186,9 @@ func normalizeSpecValue(v any, numeric, list bool) (any, string) {
 		}
 	}
 	if numeric {
-		return nums, ""
+		return nums, nil
 	}
-	return texts, ""
+	return texts, nil
 }
 
 // scalar accepts a non-negative finite number or a non-empty text of at
@@ -332,7 +332,7 @@ func checkDeviceSpecItem(tx *txn, ve *ValidationError, in *DeviceInput) error {
 		return nil
 	}
 	if in.ProjectID == nil {
-		ve.Add("spec_item_id", "needs project_id: a device is pinned to an item of its own project's spec")
+		ve.Add("spec_item_id", "err.spec.spec_item_id.needs_project_id")
 		return nil
 	}
 	if _, bad := ve.Fields["project_id"]; bad {
@@ -354,17 +354,17 @@ func checkDeviceSpecItem(tx *txn, ve *ValidationError, in *DeviceInput) error {
 		JOIN spec_revisions r ON r.id = i.revision_id WHERE i.id = ?`+lock, *in.SpecItemID)
 	switch {
 	case ignoreNoRows(err) == nil && err != nil:
-		ve.Add("spec_item_id", "no spec item with id %d", *in.SpecItemID)
+		ve.Add("spec_item_id", "err.spec.spec_item_id.no_spec_item", *in.SpecItemID)
 	case err != nil:
 		return dbErr(err, "check spec_item_id")
 	case it.ProjectID != *in.ProjectID:
-		ve.Add("spec_item_id", "spec item %d belongs to project %d, not to the device's project %d",
+		ve.Add("spec_item_id", "err.spec.spec_item_id.spec_item_belongs",
 			*in.SpecItemID, it.ProjectID, *in.ProjectID)
 	case it.Status != "current":
-		ve.Add("spec_item_id", "spec item %d is in a %s revision: pin the device to an item of the current spec",
-			*in.SpecItemID, it.Status)
+		ve.Add("spec_item_id", "err.spec.spec_item_id.spec_item_revision",
+			*in.SpecItemID, L(setRevisionStatus, it.Status))
 	case it.Kind != in.Kind:
-		ve.Add("spec_item_id", "spec item %d is for a %s, and this device is a %s", *in.SpecItemID, it.Kind, in.Kind)
+		ve.Add("spec_item_id", "err.spec.spec_item_id.spec_item_this", *in.SpecItemID, L(setDeviceKind, it.Kind), L(setDeviceKind, in.Kind))
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func (s *Store) ProposeSpecRevision(ctx context.Context, projectID int64, in Spe
 			return dbErr(err, "pending spec revision")
 		}
 		if pending != 0 {
-			return conflict("", "revision %d of project %d is still awaiting review: approve or reject it first", pending, projectID)
+			return conflict("", "err.spec_revision.any.revision_project_still", pending, projectID)
 		}
 		rev, err := newSpecRevision(tx, projectID, "proposed", in.Reason)
 		if err != nil {
@@ -125,7 +125,7 @@ func (s *Store) reviewSpecRevision(ctx context.Context, projectID, revID int64, 
 	ve := &ValidationError{}
 	checkMaxLen(ve, "note", in.Note, 2000)
 	if to == "rejected" && in.Note == "" {
-		ve.Add("note", "is required: say why the revision is rejected")
+		ve.Add("note", "err.spec_revision.note.required_say_why")
 	}
 	if err := ve.Err(); err != nil {
 		return SpecRevision{}, err
@@ -143,7 +143,7 @@ func (s *Store) reviewSpecRevision(ctx context.Context, projectID, revID int64, 
 			return err
 		}
 		if before.Status != "proposed" {
-			return conflict("status", "revision %d is %s; only a proposed revision can be approved or rejected", before.Number, before.Status)
+			return conflict("status", "err.spec_revision.status.revision_only_proposed", before.Number, L(setRevisionStatus, before.Status))
 		}
 		if to == "current" {
 			if err := lockRevisableSpec(tx, projectID); err != nil {

@@ -21,9 +21,9 @@ func (in *SpecRevisionInput) Validate() error {
 	checkRequired(ve, "reason", in.Reason, 2000)
 	switch {
 	case len(in.Items) == 0:
-		ve.Add("items", "must list at least one spec item: a revision is the whole new plan")
+		ve.Add("items", "err.spec_store.items.list_least_one")
 	case len(in.Items) > maxSpecItems:
-		ve.Add("items", "must have at most %d entries", maxSpecItems)
+		ve.Add("items", "err.spec.field.have_most_entries", maxSpecItems)
 	}
 	for i := range in.Items {
 		in.Items[i].validate(ve, fmt.Sprintf("items[%d].", i))
@@ -52,10 +52,9 @@ func lockRevisableSpec(tx *txn, projectID int64) error {
 	case err != nil:
 		return err
 	case slices.Contains(specEditable, status):
-		return conflict("status", "project %d is %s: its spec is not frozen yet, so change the items directly "+
-			"with /api/v1/projects/%d/spec-items", projectID, status, projectID)
+		return conflict("status", "err.spec_store.status.project_spec_frozen", projectID, L(setProjectStatus, status), projectID)
 	case !slices.Contains(specRevisable, status):
-		return conflict("status", "project %d is %s: its spec is closed and can no longer change", projectID, status)
+		return conflict("status", "err.spec_store.status.project_spec_closed", projectID, L(setProjectStatus, status))
 	}
 	return nil
 }
@@ -67,11 +66,10 @@ func lockEditableSpec(tx *txn, projectID int64) error {
 		return err
 	}
 	if !slices.Contains(specEditable, status) && !slices.Contains(specRevisable, status) {
-		return conflict("status", "project %d is %s: its spec is closed and can no longer change", projectID, status)
+		return conflict("status", "err.spec_store.status.project_spec_closed", projectID, L(setProjectStatus, status))
 	}
 	if !slices.Contains(specEditable, status) {
-		return conflict("status", "project %d is %s: its spec items are frozen from spec_reviewed on (Art. 8); "+
-			"propose a change with POST /api/v1/projects/%d/spec-revisions", projectID, status, projectID)
+		return conflict("status", "err.spec_store.status.project_spec_items", projectID, L(setProjectStatus, status), projectID)
 	}
 	return nil
 }
@@ -139,7 +137,7 @@ func (s *Store) CreateSpecItem(ctx context.Context, projectID int64, in SpecItem
 			return dbErr(err, "count spec items")
 		}
 		if n >= maxSpecItems {
-			return conflict("", "the spec already has %d items, the most one plan may hold", n)
+			return conflict("", "err.spec_store.any.spec_already_has", n)
 		}
 		id, err := insertSpecItem(tx, projectID, rev, &in)
 		if err != nil {
@@ -206,7 +204,7 @@ func (s *Store) DeleteSpecItem(ctx context.Context, projectID, itemID int64) err
 			return dbErr(err, "pinned devices")
 		}
 		if len(pinned) > 0 {
-			return conflict("", "spec item %d is pinned by devices %s; clear their spec_item_id first", itemID, specIDList(pinned))
+			return conflict("", "err.spec_store.any.spec_item_pinned", itemID, specIDList(pinned))
 		}
 		if err := tx.exec(`DELETE FROM spec_items WHERE id = ?`, itemID); err != nil {
 			return dbErr(err, fmt.Sprintf("delete spec item %d", itemID))
@@ -230,7 +228,7 @@ func lockCurrentItem(tx *txn, projectID, itemID int64) (SpecItem, error) {
 		return it, err
 	}
 	if it.RevisionID != rev {
-		return it, conflict("", "spec item %d belongs to an earlier or proposed revision, not the current plan", itemID)
+		return it, conflict("", "err.spec_store.any.spec_item_belongs", itemID)
 	}
 	return it, nil
 }
@@ -246,7 +244,7 @@ func checkPinnedKinds(tx *txn, before SpecItem, kind string) error {
 		return dbErr(err, "pinned devices")
 	}
 	if len(ids) > 0 {
-		return conflict("kind", "devices %s are pinned to spec item %d and are not of kind %s", specIDList(ids), before.ID, kind)
+		return conflict("kind", "err.spec_store.kind.devices_are_pinned", specIDList(ids), before.ID, L(setDeviceKind, kind))
 	}
 	return nil
 }

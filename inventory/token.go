@@ -88,12 +88,12 @@ func (s *Store) CreateToken(ctx context.Context, pepper []byte, userID int64, in
 	ve := &ValidationError{}
 	in.Description = strings.TrimSpace(in.Description)
 	checkMaxLen(ve, "description", in.Description, 200)
-	ips, err := parseIPList(in.AllowedIPs)
-	if err != nil {
-		ve.Add("allowed_ips", "%v", err)
+	ips, bad := parseIPList(in.AllowedIPs)
+	if bad != "" {
+		ve.Add("allowed_ips", "err.token.allowed_ips", bad)
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
-		ve.Add("expires_at", "must be in the future")
+		ve.Add("expires_at", "err.token.expires_at.future")
 	}
 	if err := ve.Err(); err != nil {
 		return Token{}, "", err
@@ -104,7 +104,7 @@ func (s *Store) CreateToken(ctx context.Context, pepper []byte, userID int64, in
 	}
 	key, secret := hex.EncodeToString(kb), randomSecret()
 	var t Token
-	err = s.inTx(ctx, func(tx *txn) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		id, err := tx.insert(`INSERT INTO api_tokens (key, user_id, secret_hash, description,
 			write_enabled, allowed_ips, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			key, userID, tokenHash(pepper, secret), in.Description, in.WriteEnabled, ips, in.ExpiresAt, tx.at)
@@ -205,7 +205,9 @@ func (s *Store) readToken(ctx context.Context, key string) (cachedToken, error) 
 // comma-separated text; empty allows every address.
 type IPList []netip.Prefix
 
-func parseIPList(in []string) (string, error) {
+// parseIPList returns the networks as stored, or the first entry that is
+// not an address or network.
+func parseIPList(in []string) (ips, bad string) {
 	out := make([]string, 0, len(in))
 	for _, v := range in {
 		v = strings.TrimSpace(v)
@@ -213,13 +215,13 @@ func parseIPList(in []string) (string, error) {
 		if err != nil {
 			a, aerr := netip.ParseAddr(v)
 			if aerr != nil {
-				return "", fmt.Errorf("%q is not an address or CIDR network (10.0.0.0/8)", v)
+				return "", v
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		out = append(out, p.Masked().String())
 	}
-	return strings.Join(out, ","), nil
+	return strings.Join(out, ","), ""
 }
 
 // Scan reads the stored text.

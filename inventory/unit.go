@@ -59,7 +59,7 @@ var units = &resource[Unit, UnitInput]{
 			return dbErr(err, "check unit code")
 		}
 		if other != 0 {
-			return conflict("code", "unit code %q is already used by unit %d", in.Code, other)
+			return conflict("code", "err.unit.code.unit_code_already", in.Code, other)
 		}
 		return nil
 	},

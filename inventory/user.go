@@ -67,7 +67,7 @@ func validUsername(ve *ValidationError, name string) {
 	checkRequired(ve, "username", name, 64)
 	for _, r := range name {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@", r)) {
-			ve.Add("username", "may contain only letters, digits and . _ - @")
+			ve.Add("username", "err.user.username.may_contain_only")
 			return
 		}
 	}
@@ -76,7 +76,7 @@ func validUsername(ve *ValidationError, name string) {
 func checkUserRole(ve *ValidationError, role string, unitID *int64) {
 	checkEnum(ve, "role", role, Roles)
 	if role == RoleUnitStaff && unitID == nil {
-		ve.Add("unit_id", "is required for the role unit_staff")
+		ve.Add("unit_id", "err.user.unit_id.required_role_unit")
 	}
 }
 
@@ -159,7 +159,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, string, err
 			return dbErr(err, "check username")
 		}
 		if other != 0 {
-			return conflict("username", "username %q is already used by user %d", in.Username, other)
+			return conflict("username", "err.user.username.username_already_used", in.Username, other)
 		}
 		id, err := tx.insert(`INSERT INTO users (username, display_name, role, unit_id, password_hash,
 			must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,

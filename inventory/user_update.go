@@ -123,14 +123,14 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 		return dbErr(err, fmt.Sprintf("user %d", id))
 	}
 	if ok, _, err := s.hasher.Verify(hash, current); err != nil || !ok {
-		return Invalid("current_password", "is not your current password")
+		return Invalid("current_password", "err.user_update.current_password.your_current_password")
 	}
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
 	}
 	if current == next {
-		return Invalid("password", "must differ from the current password")
+		return Invalid("password", "err.user_update.password.differ_from_current")
 	}
 	if err := passwordErr(u.Username, next); err != nil {
 		return err

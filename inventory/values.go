@@ -58,7 +58,7 @@ func (s Secret) Reveal() string { return string(s) }
 
 func checkRequired(ve *ValidationError, field, v string, max int) {
 	if strings.TrimSpace(v) == "" {
-		ve.Add(field, "is required")
+		ve.Add(field, "err.values.field.required")
 		return
 	}
 	checkMaxLen(ve, field, v, max)
@@ -67,36 +67,36 @@ func checkRequired(ve *ValidationError, field, v string, max int) {
 // checkMaxLen checks a text's length and that it is text at all: valid UTF-8
 // without NUL characters, which PostgreSQL cannot store.
 func checkMaxLen(ve *ValidationError, field, v string, max int) {
-	if msg := badText(v); msg != "" {
-		ve.Add(field, "%s", msg)
+	if key := badText(v); key != "" {
+		ve.Add(field, key)
 		return
 	}
 	if utf8.RuneCountInString(v) > max {
-		ve.Add(field, "must be at most %d characters", max)
+		ve.Add(field, "err.values.field.most_characters", max)
 	}
 }
 
-// badText says what is wrong with a text that cannot be stored, "" when
-// nothing is.
+// badText is the catalog key of what is wrong with a text that cannot be
+// stored, "" when nothing is.
 func badText(v string) string {
 	switch {
 	case !utf8.ValidString(v):
-		return "must be valid UTF-8 text"
+		return "err.text.utf8"
 	case strings.ContainsRune(v, 0):
-		return "must not contain NUL characters"
+		return "err.text.nul"
 	}
 	return ""
 }
 
 func checkEnum(ve *ValidationError, field, v string, allowed []string) {
 	if !slices.Contains(allowed, v) {
-		ve.Add(field, "must be one of %s (got %q)", strings.Join(allowed, ", "), v)
+		ve.Add(field, "err.spec.field.one", strings.Join(allowed, ", "), v)
 	}
 }
 
 func checkRange(ve *ValidationError, field string, v, lo, hi int) {
 	if v < lo || v > hi {
-		ve.Add(field, "must be between %d and %d (got %d)", lo, hi, v)
+		ve.Add(field, "err.values.field.between", lo, hi, v)
 	}
 }
 
@@ -111,7 +111,7 @@ const maxMoney = 1e13
 
 func checkMoney(ve *ValidationError, field string, v float64) {
 	if math.IsNaN(v) || v < 0 || v >= maxMoney {
-		ve.Add(field, "must be an amount between 0 and %.0f", float64(maxMoney))
+		ve.Add(field, "err.values.field.amount_between_f", float64(maxMoney))
 	}
 }
 
@@ -123,13 +123,13 @@ func checkIP(ve *ValidationError, field, v string) {
 		return
 	}
 	if _, err := netip.ParseAddr(v); err != nil {
-		ve.Add(field, "must be an IPv4 or IPv6 address such as 10.1.2.3 (got %q)", v)
+		ve.Add(field, "err.values.field.ipv_ipv_address", v)
 	}
 }
 
 func checkDate(ve *ValidationError, field string, d *Date) {
 	if d != nil && !d.valid() {
-		ve.Add(field, "must be a date as YYYY-MM-DD between 1900 and 2199 (got %q)", string(*d))
+		ve.Add(field, "err.values.field.date_yyyy_mm", string(*d))
 	}
 }
 

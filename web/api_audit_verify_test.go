@@ -34,7 +34,7 @@ func TestAuditVerify(t *testing.T) {
 		if _, err := c.store.DB().Exec(c.store.DB().Rebind(`UPDATE audit SET entity_id = entity_id + 1 WHERE id = ?`), second); err != nil {
 			t.Fatal(err)
 		}
-		v = c.get(t, "/api/v1/audit/verify")
+		v = c.inLang("").get(t, "/api/v1/audit/verify")
 		if v["ok"] != false || intOf(t, v["first_bad_id"]) != second || v["problem"] != "changed" {
 			t.Fatalf("changed row %d: %v", second, v)
 		}

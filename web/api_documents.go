@@ -45,7 +45,7 @@ func uploadDocument(s *inventory.Store) fiber.Handler {
 		}
 		form, err := c.MultipartForm()
 		if err != nil {
-			return badRequest("send the document as multipart/form-data with the fields type, title, number, date and the file part file: " + err.Error())
+			return badRequest("api.upload.multipart")
 		}
 		in, err := documentInput(form)
 		if err != nil {
@@ -74,14 +74,14 @@ func documentInput(form *multipart.Form) (inventory.DocumentInput, error) {
 		}
 		switch {
 		case !known:
-			ve.Add(k, "unknown field; an upload takes %s and file", strings.Join(documentFields, ", "))
+			ve.Add(k, "err.documents.field.unknown_field_upload", strings.Join(documentFields, ", "))
 		case len(v) > 1:
-			ve.Add(k, "is sent %d times; send it once", len(v))
+			ve.Add(k, "err.documents.field.sent_times_send", len(v))
 		}
 	}
 	for k := range form.File {
 		if k != "file" {
-			ve.Add(k, "unknown file part; send the document as the part named file")
+			ve.Add(k, "err.documents.field.unknown_file_part")
 		}
 	}
 	value := func(k string) string {
@@ -97,24 +97,24 @@ func documentInput(form *multipart.Form) (inventory.DocumentInput, error) {
 	}
 	files := form.File["file"]
 	if len(files) > 1 {
-		ve.Add("file", "send exactly one file per upload")
+		ve.Add("file", "err.documents.file.send_exactly_one")
 	}
 	if err := ve.Err(); err != nil || len(files) == 0 {
 		return in, err // the store names a missing file along with the other fields
 	}
 	fh := files[0]
 	if fh.Size > inventory.MaxDocumentSize {
-		return in, &apiError{status: fiber.StatusRequestEntityTooLarge, code: "too_large",
-			message: fmt.Sprintf("the file is %d bytes; a document may be at most 20 MiB", fh.Size),
-			fields:  map[string]string{"file": "must be at most 20 MiB"}}
+		e := refusal(fiber.StatusRequestEntityTooLarge, "too_large", "api.upload.too_large", fh.Size)
+		e.fieldMsg("file", inventory.M("api.upload.file_too_large"))
+		return in, e
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return in, badRequest("cannot read the uploaded file: " + err.Error())
+		return in, badRequest("api.upload.unreadable")
 	}
 	defer f.Close()
 	if in.Content, err = io.ReadAll(f); err != nil {
-		return in, badRequest("cannot read the uploaded file: " + err.Error())
+		return in, badRequest("api.upload.unreadable")
 	}
 	in.Filename = fh.Filename
 	return in, nil

@@ -18,13 +18,14 @@ func mountFindings(api fiber.Router, s *inventory.Store) {
 	api.Post("/checks/run", can("check.run"), runCheck(s))
 }
 
-// lang is the language of finding messages: ?lang=, else Accept-Language,
-// else Chinese.
+// lang is the language of finding messages: ?lang= (zh-CN and en-US count
+// as zh and en; anything else is passed on for the store to refuse), else
+// Accept-Language, else Chinese.
 func lang(c *fiber.Ctx) string {
-	if l := c.Query("lang"); l != "" {
+	if l := c.Query("lang"); l != "" && !knownLang(l) {
 		return l
 	}
-	return inventory.Lang(c.Get(fiber.HeaderAcceptLanguage))
+	return langOf(c)
 }
 
 func listFindings(s *inventory.Store) fiber.Handler {
@@ -118,13 +119,13 @@ func (in CheckRunInput) config(base inventory.RuleConfig) (inventory.RuleConfig,
 	ve := &inventory.ValidationError{}
 	if in.UnreachablePolls != nil {
 		if *in.UnreachablePolls < 1 || *in.UnreachablePolls > 100 {
-			ve.Add("unreachable_polls", "must be between 1 and 100 (got %d)", *in.UnreachablePolls)
+			ve.Add("unreachable_polls", "err.findings.unreachable_polls.between", *in.UnreachablePolls)
 		}
 		cfg.UnreachablePolls = *in.UnreachablePolls
 	}
 	if in.AcceptanceGraceDays != nil {
 		if *in.AcceptanceGraceDays < 0 || *in.AcceptanceGraceDays > 3650 {
-			ve.Add("acceptance_grace_days", "must be between 0 and 3650 (got %d)", *in.AcceptanceGraceDays)
+			ve.Add("acceptance_grace_days", "err.findings.acceptance_grace_days.between", *in.AcceptanceGraceDays)
 		}
 		cfg.AcceptanceGraceDays = *in.AcceptanceGraceDays
 	}
@@ -146,12 +147,12 @@ func (in CheckRunInput) costOverrun(cfg *inventory.RuleConfig, ve *inventory.Val
 			continue
 		}
 		if *f.v < 1 || *f.v > inventory.MaxCostOverrunPercent {
-			ve.Add(f.name, "must be a percentage between 1 and %d (got %d)", inventory.MaxCostOverrunPercent, *f.v)
+			ve.Add(f.name, "err.findings.field.percentage_between", inventory.MaxCostOverrunPercent, *f.v)
 		}
 		*f.dest = *f.v
 	}
 	if cfg.CostOverrunHighPercent < cfg.CostOverrunPercent {
-		ve.Add("cost_overrun_high_percent", "must not be below cost_overrun_percent (%d < %d)",
+		ve.Add("cost_overrun_high_percent", "err.findings.cost_overrun_high_percent.below_cost_overrun",
 			cfg.CostOverrunHighPercent, cfg.CostOverrunPercent)
 	}
 }

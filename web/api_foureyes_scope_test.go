@@ -22,7 +22,7 @@ func (c *client) doIn(t *testing.T, lang, method, path string, body any) respons
 	if lang != "" {
 		req.Header.Set("Accept-Language", lang)
 	}
-	c.authorize(req)
+	c.inLang("").authorize(req)
 	return c.send(t, req)
 }
 

@@ -38,6 +38,18 @@ type client struct {
 	token   string // "hr_…", sent as Authorization: Bearer; "" sends none
 	user    string
 	users   *int // how many users as() made, for unique names
+	// lang is the Accept-Language the API requests carry unless they set
+	// their own: "en" for the tests that read the English messages (the
+	// API's default, Chinese, has its own tests in api_lang_test.go); ""
+	// sends none. Page requests carry none.
+	lang string
+}
+
+// inLang is the client sending Accept-Language lang ("" for none).
+func (c *client) inLang(lang string) *client {
+	other := *c
+	other.lang = lang
+	return &other
 }
 
 // testPepper keys the test apps' token HMAC.
@@ -56,7 +68,7 @@ func testConfig(store *inventory.Store) web.Config {
 // admin user ("admin").
 func newClient(t *testing.T, cfg web.Config, dialect string) *client {
 	t.Helper()
-	c := &client{app: web.New(cfg), store: cfg.Store, dialect: dialect, cfg: cfg, users: new(int)}
+	c := &client{app: web.New(cfg), store: cfg.Store, dialect: dialect, cfg: cfg, users: new(int), lang: "en"}
 	c.token = c.mkUser(t, "admin", inventory.RoleAdmin, nil)
 	c.user = "admin"
 	return c
@@ -116,6 +128,10 @@ func (c *client) anonymous() *client {
 func (c *client) authorize(req *http.Request) {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.lang != "" && strings.HasPrefix(req.URL.Path, "/api/") && req.Header.Get("Accept-Language") == "" &&
+		req.URL.Query().Get("lang") == "" { // the pages keep their own default
+		req.Header.Set("Accept-Language", c.lang)
 	}
 }
 

@@ -71,7 +71,7 @@ func nextSteps(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(out)
+		return c.JSON(out.In(langOf(c)))
 	}
 }
 
@@ -141,13 +141,13 @@ func eligibility(s *inventory.Store) fiber.Handler {
 		raw := c.Query("year")
 		year, err := strconv.Atoi(raw)
 		if err != nil {
-			return inventory.Invalid("year", "is required: the plan year to decide, e.g. ?year=2026 (got %q)", raw)
+			return inventory.Invalid("year", "err.lifecycle.year.required_plan_year", raw)
 		}
 		e, err := s.Eligibility(c.UserContext(), year, s.RuleConfig().AcceptanceGraceDays)
 		if err != nil {
 			return err
 		}
-		return c.JSON(e)
+		return c.JSON(e.In(langOf(c)))
 	}
 }
 
@@ -159,11 +159,11 @@ func annualPlan(s *inventory.Store) fiber.Handler {
 		raw := c.Params("year")
 		year, err := strconv.Atoi(raw)
 		if err != nil {
-			return badRequest(fmt.Sprintf("year in the path must be a year such as 2026, not %q", raw))
+			return badRequest("api.path_year", raw)
 		}
 		format := c.Query("format", "json")
 		if format != "json" && format != "csv" {
-			return inventory.Invalid("format", "must be json or csv (got %q)", format)
+			return inventory.Invalid("format", "err.lifecycle.format.json_csv", format)
 		}
 		plan, err := s.PlanAsOf(c.UserContext(), year, inventory.Date(c.Query("as_of")))
 		if err != nil {

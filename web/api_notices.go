@@ -70,8 +70,7 @@ func getNotice(s *inventory.Store) fiber.Handler {
 		case "html":
 			return noticeHTML(c, s, id)
 		default:
-			return &inventory.ValidationError{Fields: map[string]string{
-				"format": "must be one of " + strings.Join(NoticeFormats, ", ") + "; a spreadsheet (xlsx) is not available yet"}}
+			return inventory.Invalid("format", "api.notice_format", strings.Join(NoticeFormats, ", "))
 		}
 	}
 }
@@ -81,7 +80,7 @@ func getNotice(s *inventory.Store) fiber.Handler {
 func noticeHTML(c *fiber.Ctx, s *inventory.Store, id int64) error {
 	l := lang(c)
 	if l != "zh" && l != "en" {
-		return &inventory.ValidationError{Fields: map[string]string{"lang": "must be one of zh, en"}}
+		return inventory.Invalid("lang", "err.finding.lang.one", "zh, en", l)
 	}
 	p, err := s.NoticePage(c.UserContext(), id, l)
 	if err != nil {

@@ -38,8 +38,7 @@ func mountObservations(api fiber.Router, cfg Config) {
 			return err
 		}
 		if cfg.Poller == nil {
-			return &apiError{status: fiber.StatusServiceUnavailable, code: "unavailable",
-				message: "this server does not poll devices (it was started without a collector)"}
+			return refusal(fiber.StatusServiceUnavailable, "unavailable", "api.no_collector")
 		}
 		o, err := cfg.Poller.PollDevice(c.UserContext(), id)
 		if err != nil {

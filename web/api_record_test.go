@@ -211,7 +211,7 @@ func TestAPIComplianceEvidenceAndProvisional(t *testing.T) {
 		comp = c.get(t, base+"/compliance")
 		reasons, _ := comp["reasons"].([]any)
 		if comp["pass"] != false || len(reasons) != 1 || !strings.Contains(reasons[0].(string), "not yet verified by SNMP") ||
-			!strings.Contains(reasons[0].(string), p("device %d", idOf(t, snmp))) {
+			!strings.Contains(reasons[0].(string), p("(id %d)", idOf(t, snmp))) {
 			t.Errorf("compliance with a never-polled SNMP device: pass %v, reasons %v", comp["pass"], reasons)
 		}
 

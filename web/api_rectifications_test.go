@@ -81,7 +81,7 @@ func TestRectificationAPI(t *testing.T) {
 		}
 		wantErr(t, c.do(t, "GET", "/api/v1/rectifications?state=late", nil), fiber.StatusBadRequest, "validation", "state")
 		for _, l := range []struct{ lang, want string }{{"", "单位答复后"}, {"?lang=en", "once the unit has responded"}} {
-			d := wantErr(t, c.do(t, "POST", p("/api/v1/rectifications/%d/close%s", id, l.lang), obj{}), fiber.StatusConflict, "conflict", "state")
+			d := wantErr(t, c.inLang("").do(t, "POST", p("/api/v1/rectifications/%d/close%s", id, l.lang), obj{}), fiber.StatusConflict, "conflict", "state")
 			if !strings.Contains(message(d), l.want) || !strings.Contains(fieldMsg(d, "state"), l.want) {
 				t.Errorf("close of an open order%s: %q, want %q", l.lang, message(d), l.want)
 			}
@@ -124,7 +124,7 @@ func TestNoticeAPI(t *testing.T) {
 			"unit_ids": []int64{unit}, "rectification_ids": []int64{idOf(t, r)}})
 		id := idOf(t, n)
 		wantErr(t, c.do(t, "POST", p("/api/v1/notices/%d/publish", id), nil), fiber.StatusConflict, "conflict", "number")
-		if draft := c.do(t, "GET", p("/api/v1/notices/%d?format=html", id), nil); draft.status != fiber.StatusOK ||
+		if draft := c.inLang("").do(t, "GET", p("/api/v1/notices/%d?format=html", id), nil); draft.status != fiber.StatusOK ||
 			!strings.Contains(string(draft.raw), "草稿") || !strings.Contains(string(draft.raw), "未发布") {
 			t.Errorf("the draft's page (%d) is not marked as a draft:\n%s", draft.status, draft.raw)
 		}
@@ -135,7 +135,7 @@ func TestNoticeAPI(t *testing.T) {
 		if pub["status"] != "published" || pub["published_on"] != "2026-05-06" {
 			t.Fatalf("published: %v", pub)
 		}
-		zh := wantErr(t, c.do(t, "PATCH", p("/api/v1/notices/%d", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
+		zh := wantErr(t, c.inLang("").do(t, "PATCH", p("/api/v1/notices/%d", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
 		en := wantErr(t, c.do(t, "PATCH", p("/api/v1/notices/%d?lang=en", id), obj{"body": "改"}), fiber.StatusConflict, "conflict", "status")
 		if !strings.Contains(message(zh), "不得修改") || !strings.Contains(message(en), "never edited") {
 			t.Errorf("the 409 is not in the request's language: zh %q, en %q", message(zh), message(en))
@@ -153,7 +153,7 @@ func TestNoticeAPI(t *testing.T) {
 			if lang == "en" {
 				path += "&lang=en"
 			}
-			res := c.do(t, "GET", path, nil)
+			res := c.inLang("").do(t, "GET", path, nil)
 			if res.status != fiber.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
 				t.Fatalf("GET %s: %d %s", path, res.status, res.header.Get("Content-Type"))
 			}

@@ -20,12 +20,12 @@ func mountReports(api fiber.Router, s *inventory.Store) {
 func onlyQuery(c *fiber.Ctx, allowed ...string) error {
 	ve := &inventory.ValidationError{}
 	for k := range c.Queries() {
-		ok := false
+		ok := k == "lang" // every answer takes lang
 		for _, a := range allowed {
 			ok = ok || k == a
 		}
 		if !ok {
-			ve.Add(k, "unknown parameter; this report takes %v", allowed)
+			ve.Add(k, "err.reports.field.unknown_parameter_this", allowed)
 		}
 	}
 	return ve.Err()
@@ -38,7 +38,7 @@ func consolidationReport(s *inventory.Store) fiber.Handler {
 		}
 		format := c.Query("format", "json")
 		if format != "json" && format != "csv" {
-			return inventory.Invalid("format", "must be json or csv, not %q", format)
+			return inventory.Invalid("format", "err.reports.format.json_csv", format)
 		}
 		rep, err := s.ConsolidationReport(c.UserContext())
 		if err != nil {
@@ -62,7 +62,7 @@ func movePlan(s *inventory.Store) fiber.Handler {
 		opts.RoomID = queryID(c, ve, "room_id")
 		format := c.Query("format", "json")
 		if format != "json" && format != "csv" {
-			ve.Add("format", "must be json or csv, not %q", format)
+			ve.Add("format", "err.reports.format.json_csv", format)
 		}
 		if err := ve.Err(); err != nil {
 			return err
@@ -86,7 +86,7 @@ func queryID(c *fiber.Ctx, ve *inventory.ValidationError, name string) *int64 {
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
-		ve.Add(name, "must be a positive integer id, not %q", raw)
+		ve.Add(name, "err.reports.field.positive_integer_id", raw)
 		return nil
 	}
 	return &id

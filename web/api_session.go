@@ -67,8 +67,7 @@ func rateLimit(c *fiber.Ctx, lim *limiter) error {
 	if ok, wait := lim.allow(c.IP()); !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-		return &apiError{status: fiber.StatusTooManyRequests, code: "too_many_requests",
-			message: msg(c, "msg.rate_limited", secs)}
+		return refusal(fiber.StatusTooManyRequests, "too_many_requests", "api.rate_limited", secs)
 	}
 	return nil
 }
@@ -80,10 +79,9 @@ func startSession(c *fiber.Ctx, cfg Config, username, pw string) (inventory.NewS
 	var le *inventory.LockedError
 	switch {
 	case errors.As(err, &le):
-		return ns, u, &apiError{status: fiber.StatusUnauthorized, code: "unauthorized",
-			message: msg(c, "msg.locked", le.Until.UTC().Format(time.RFC3339))}
+		return ns, u, refusal(fiber.StatusUnauthorized, "unauthorized", "api.locked", le.Until.UTC().Format(time.RFC3339))
 	case errors.Is(err, inventory.ErrSignIn):
-		return ns, u, unauthorized(c, "msg.sign_in")
+		return ns, u, unauthorized(c, "api.sign_in")
 	case err != nil:
 		return ns, u, err
 	}
@@ -101,7 +99,7 @@ func signOut(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := authOf(c)
 		if a.session == nil {
-			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+			return badRequest("api.no_session")
 		}
 		if err := cfg.Store.EndSession(c.UserContext(), a.user.ID, a.session.ID); err != nil {
 			return err
@@ -142,7 +140,7 @@ func changePassword(s *inventory.Store) fiber.Handler {
 func checkPassword(c *fiber.Ctx, username, pw string) error {
 	var re *password.RuleError
 	if err := password.Check(username, pw); errors.As(err, &re) {
-		return inventory.Invalid("password", "%s", re.Message(langOf(c)))
+		return inventory.Invalid("password", "api.password."+re.Rule)
 	}
 	return nil
 }

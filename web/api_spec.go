@@ -148,6 +148,6 @@ func projectCompliance(s *inventory.Store) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(out)
+		return c.JSON(out.In(langOf(c)))
 	}
 }

@@ -82,7 +82,7 @@ func createToken(cfg Config) fiber.Handler {
 			return err
 		}
 		if _, err := cfg.Store.User(c.UserContext(), in.UserID); err != nil {
-			return inventory.Invalid("user_id", "no user has the id %d", in.UserID)
+			return inventory.Invalid("user_id", "err.tokens.user_id.no_user_has", in.UserID)
 		}
 		return newToken(c, cfg, in.UserID, in.TokenInput)
 	}

@@ -104,7 +104,7 @@ func deleteUser(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		if id == authOf(c).user.ID {
-			return inventory.Invalid("id", "you cannot delete yourself")
+			return inventory.Invalid("id", "err.users.id.you_cannot_delete")
 		}
 		deleted, err := s.DeleteUser(c.UserContext(), id)
 		if err != nil {

@@ -100,19 +100,19 @@ func identify(c *fiber.Ctx, cfg Config) (*auth, error) {
 	if h := strings.Clone(c.Get(fiber.HeaderAuthorization)); h != "" {
 		raw, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return nil, unauthorized(c, "msg.bad_auth_header")
+			return nil, unauthorized(c, "api.bad_auth_header")
 		}
 		t, u, err := cfg.Store.AuthToken(c.UserContext(), cfg.TokenPepper, strings.TrimSpace(raw), c.IP())
 		switch {
 		case errors.Is(err, inventory.ErrBadToken):
-			return nil, unauthorized(c, "msg.bad_token")
+			return nil, unauthorized(c, "api.bad_token")
 		case errors.Is(err, inventory.ErrTokenAddress):
-			return nil, forbidden(c, "msg.token_address")
+			return nil, forbidden(c, "api.token_address")
 		case err != nil:
 			return nil, err
 		}
 		if unsafe(c.Method()) && !t.WriteEnabled {
-			return nil, forbidden(c, "msg.token_read_only")
+			return nil, forbidden(c, "api.token_read_only")
 		}
 		return &auth{user: u, token: &t}, nil
 	}
@@ -123,7 +123,7 @@ func identify(c *fiber.Ctx, cfg Config) (*auth, error) {
 	s, u, csrf, err := cfg.Store.Session(c.UserContext(), cookie)
 	if errors.Is(err, inventory.ErrNoSession) {
 		clearSessionCookie(c, cfg)
-		return nil, unauthorized(c, "msg.session_expired")
+		return nil, unauthorized(c, "api.session_expired")
 	}
 	if err != nil {
 		return nil, err
@@ -149,7 +149,7 @@ func checkCSRF(c *fiber.Ctx, want string) error {
 		got = c.FormValue("csrf_token") // a form: the sign-in page, a document upload
 	}
 	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return forbidden(c, "msg.csrf")
+		return forbidden(c, "api.csrf")
 	}
 	return nil
 }
@@ -158,12 +158,12 @@ func checkCSRF(c *fiber.Ctx, want string) error {
 // is another host.
 func sameSite(c *fiber.Ctx) error {
 	if c.Get("Sec-Fetch-Site") == "cross-site" {
-		return forbidden(c, "msg.cross_site")
+		return forbidden(c, "api.cross_site")
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" {
 		u, err := url.Parse(o)
 		if err != nil || u.Host != string(c.Request().Host()) {
-			return forbidden(c, "msg.cross_site")
+			return forbidden(c, "api.cross_site")
 		}
 	}
 	return nil
@@ -235,12 +235,12 @@ func guard(action string, pending bool, body fiber.Handler) fiber.Handler {
 		}
 		a := authOf(c)
 		if a == nil {
-			return unauthorized(c, "msg.unauthorized")
+			return unauthorized(c, "api.unauthorized")
 		}
 		// The generated password a user signs in with must be changed
 		// first; a token was issued on purpose and does not use it.
 		if a.user.MustChangePassword && a.session != nil && !pending {
-			return forbidden(c, "msg.must_change_password")
+			return forbidden(c, "api.must_change_password")
 		}
 		if err := mayDo(c, a, action); err != nil {
 			return err
@@ -254,16 +254,17 @@ func mayDo(c *fiber.Ctx, a *auth, action string) error {
 	if inventory.Allowed(a.user.Role, action) {
 		return nil
 	}
-	return &apiError{status: fiber.StatusForbidden, code: "forbidden",
-		message: msg(c, "msg.forbidden", a.user.Role, action), fields: map[string]string{"action": action}}
+	e := refusal(fiber.StatusForbidden, "forbidden", "api.forbidden", inventory.L("role", a.user.Role), action)
+	e.fields = map[string]string{"action": action}
+	return e
 }
 
 func unauthorized(c *fiber.Ctx, key string) error {
-	return &apiError{status: fiber.StatusUnauthorized, code: "unauthorized", message: msg(c, key)}
+	return refusal(fiber.StatusUnauthorized, "unauthorized", key)
 }
 
 func forbidden(c *fiber.Ctx, key string) error {
-	return &apiError{status: fiber.StatusForbidden, code: "forbidden", message: msg(c, key)}
+	return refusal(fiber.StatusForbidden, "forbidden", key)
 }
 
 // jsonOnly refuses a request body that is not sent as application/json
@@ -277,8 +278,7 @@ func jsonOnly(c *fiber.Ctx) error {
 	ct := strings.ToLower(strings.TrimSpace(c.Get(fiber.HeaderContentType)))
 	mt, _, _ := strings.Cut(ct, ";")
 	if strings.TrimSpace(mt) != fiber.MIMEApplicationJSON {
-		return &apiError{status: fiber.StatusUnsupportedMediaType, code: "unsupported_media_type",
-			message: msg(c, "msg.json_only")}
+		return refusal(fiber.StatusUnsupportedMediaType, "unsupported_media_type", "api.json_only")
 	}
 	return c.Next()
 }

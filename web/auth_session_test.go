@@ -136,7 +136,7 @@ func TestSignInAPI(t *testing.T) {
 	eachAPI(t, func(t *testing.T, c *client) {
 		// The same answer for an unknown user and a wrong password.
 		for _, body := range []obj{{"username": "nobody", "password": testPassword}, {"username": "admin", "password": "wrong"}} {
-			d := wantErr(t, c.anonymous().do(t, "POST", "/api/v1/session", body), 401, "unauthorized", "")
+			d := wantErr(t, c.anonymous().inLang("").do(t, "POST", "/api/v1/session", body), 401, "unauthorized", "")
 			if message(d) != "用户名或密码错误" {
 				t.Errorf("%v: %q", body, message(d))
 			}
@@ -145,7 +145,7 @@ func TestSignInAPI(t *testing.T) {
 		for range 4 { // five wrong passwords in all
 			c.anonymous().do(t, "POST", "/api/v1/session", obj{"username": "admin", "password": "wrong"})
 		}
-		d := wantErr(t, c.anonymous().do(t, "POST", "/api/v1/session", obj{"username": "admin", "password": testPassword}),
+		d := wantErr(t, c.anonymous().inLang("").do(t, "POST", "/api/v1/session", obj{"username": "admin", "password": testPassword}),
 			401, "unauthorized", "")
 		if !strings.Contains(message(d), "锁定") {
 			t.Errorf("locked user: %q", message(d))
@@ -214,7 +214,7 @@ func TestTokensAPI(t *testing.T) {
 		reader := *c
 		reader.token = text
 		reader.get(t, "/api/v1/units")
-		d := wantErr(t, reader.do(t, "POST", "/api/v1/units", obj{"code": "RO", "name": "x"}), 403, "forbidden", "")
+		d := wantErr(t, reader.inLang("").do(t, "POST", "/api/v1/units", obj{"code": "RO", "name": "x"}), 403, "forbidden", "")
 		if !strings.Contains(message(d), "只读") {
 			t.Errorf("read-only message %q", message(d))
 		}

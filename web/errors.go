@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,18 +15,47 @@ import (
 )
 
 // apiError is an error the web layer itself raises: bad paths, bodies and
-// query parameters.
+// query parameters. msg, when set, is the message of the catalog that
+// message says in English; the answer renders it in the request's language.
 type apiError struct {
 	status  int
 	code    string
 	message string
 	fields  map[string]string
+	msg     *inventory.Msg
+	// fieldMsgs are the catalog messages of fields, rendered like msg.
+	fieldMsgs map[string]inventory.Msg
+}
+
+// fieldMsg sets the message of one field.
+func (e *apiError) fieldMsg(field string, m inventory.Msg) {
+	if e.fields == nil {
+		e.fields = map[string]string{}
+		e.fieldMsgs = map[string]inventory.Msg{}
+	}
+	e.fields[field] = m.Text("en")
+	e.fieldMsgs[field] = m
 }
 
 func (e *apiError) Error() string { return e.message }
 
-func badRequest(msg string) error {
-	return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg}
+// text is the message in lang.
+func (e *apiError) text(lang string) string {
+	if e.msg != nil {
+		return e.msg.Text(lang)
+	}
+	return e.message
+}
+
+// refusal is an apiError with the catalog message key and its args.
+func refusal(status int, code, key string, args ...any) *apiError {
+	m := inventory.M(key, args...)
+	return &apiError{status: status, code: code, message: m.Text("en"), msg: &m}
+}
+
+// badRequest is a 400 bad_request with the catalog message key and args.
+func badRequest(key string, args ...any) error {
+	return refusal(fiber.StatusBadRequest, "bad_request", key, args...)
 }
 
 // errorBody is the one error shape of the API.
@@ -79,7 +110,8 @@ func statusOf(err error) (int, errorDetail) {
 	return fiber.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal error; the server log has the details"}
 }
 
-// fiberMessage is what the client is told of an error fiber raised.
+// fiberMessage is what the client is told of an error fiber raised, in
+// English.
 func fiberMessage(status int) string {
 	if status == fiber.StatusBadRequest {
 		return "the request is not valid HTTP"
@@ -88,6 +120,87 @@ func fiberMessage(status int) string {
 		return strings.ToLower(text[:1]) + text[1:]
 	}
 	return "request refused"
+}
+
+// localize puts the message and the fields of an error in the request's
+// language (lang): the code and the keys of fields stay as they are.
+func localize(err error, lang string, status int, d *errorDetail) {
+	var (
+		ae *apiError
+		ve *inventory.ValidationError
+		ce *inventory.ConflictError
+		xe *inventory.ForbiddenError
+		fe *fiber.Error
+	)
+	switch {
+	case errors.As(err, &ae):
+		if ae.msg != nil {
+			d.Message = ae.msg.Text(lang)
+		}
+		for k, m := range ae.fieldMsgs {
+			d.Fields[k] = m.Text(lang)
+		}
+		if status == fiber.StatusRequestEntityTooLarge && ae.msg == nil {
+			d.Message = tooLarge(lang, false)
+		}
+	case errors.As(err, &ve):
+		d.Fields = ve.FieldsIn(lang)
+		d.Message = validationMessage(lang, d.Fields)
+	case errors.As(err, &ce):
+		d.Message = ce.Text(lang)
+		d.Fields = ce.FieldsIn(lang)
+	case errors.As(err, &xe):
+		d.Message = xe.Text(lang)
+	case errors.Is(err, inventory.ErrForbidden):
+		d.Message = inventory.M("api.forbidden_record").Text(lang)
+	case errors.Is(err, inventory.ErrNotFound):
+		if !isEnglish(lang) { // English keeps the store's own words: what was not found
+			d.Message = inventory.M("api.not_found").Text(lang)
+		}
+	case errors.As(err, &fe):
+		d.Message = inventory.M(fiberKey(fe.Code)).Text(lang)
+	case status >= 500:
+		d.Message = inventory.M("api.internal").Text(lang)
+	}
+}
+
+// fiberKey is the catalog key of what the client is told of an error fiber
+// raised.
+func fiberKey(status int) string {
+	switch status {
+	case fiber.StatusBadRequest, fiber.StatusNotFound, fiber.StatusMethodNotAllowed, fiber.StatusRequestEntityTooLarge,
+		fiber.StatusUnsupportedMediaType, fiber.StatusTooManyRequests, fiber.StatusRequestTimeout,
+		fiber.StatusRequestHeaderFieldsTooLarge, fiber.StatusServiceUnavailable:
+		return "api.http." + strconv.Itoa(status)
+	}
+	if status >= 500 {
+		return "api.internal"
+	}
+	return "api.http.refused"
+}
+
+// validationMessage sums up the fields of a validation error in one line:
+// "invalid input: position: ...; rack_id: ..." (in Chinese with the same
+// field keys, which are part of the answer scripts read).
+func validationMessage(lang string, fields map[string]string) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]inventory.Msg, len(keys))
+	for i, k := range keys {
+		parts[i] = inventory.M("api.field_problem", fieldName(lang, k), fields[k])
+	}
+	return inventory.M("api.invalid_input", parts).Text(lang)
+}
+
+// tooLarge is the message of a body over the limit.
+func tooLarge(lang string, upload bool) string {
+	if upload {
+		return inventory.M("api.too_large_upload").Text(lang)
+	}
+	return inventory.M("api.too_large").Text(lang)
 }
 
 func fiberCode(status int) string {
@@ -125,21 +238,11 @@ func errorHandler(log *slog.Logger, pages *ui.UI) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		setSecureHeaders(c)
 		status, detail := statusOf(err)
-		if xe := (*inventory.ForbiddenError)(nil); errors.As(err, &xe) {
-			detail.Message = xe.Text(lang(c))
-		}
-		if ce := (*inventory.ConflictError)(nil); errors.As(err, &ce) && ce.MessageZH != "" {
-			detail.Message = ce.Text(lang(c))
-			if ce.Field != "" {
-				detail.Fields[ce.Field] = detail.Message
-			}
-		}
+		l := langOf(c)
+		localize(err, l, status, &detail)
 		var ae *apiError
 		if status == fiber.StatusRequestEntityTooLarge && !errors.As(err, &ae) {
-			detail.Message = "request body is larger than 1 MiB"
-			if isUpload(c) {
-				detail.Message = "request body is larger than 21 MiB; a document's file may be at most 20 MiB"
-			}
+			detail.Message = tooLarge(l, isUpload(c))
 		}
 		if status >= 500 {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", status, "err", err)

@@ -94,7 +94,7 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 			if !errors.As(err, &ae) {
 				return err
 			}
-			v.Error = ae.message
+			v.Error = ae.text(langOf(c))
 			return renderLogin(c, cfg, ae.status, v)
 		}
 		if err := sameSite(c); err != nil {
@@ -102,7 +102,7 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 		}
 		got, want := c.FormValue("csrf_token"), c.Cookies(loginCSRFCookie)
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			return refuse(&apiError{status: fiber.StatusForbidden, code: "forbidden", message: msg(c, "msg.login_form")})
+			return refuse(refusal(fiber.StatusForbidden, "forbidden", "api.login_form"))
 		}
 		if err := rateLimit(c, lim); err != nil {
 			return refuse(err)
@@ -127,13 +127,13 @@ func loginPassword(cfg Config) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := authOf(c)        // canForm: someone signed in
 		if a.session == nil { // a token: scripts use POST /api/v1/me/password
-			return &apiError{status: fiber.StatusBadRequest, code: "bad_request", message: msg(c, "msg.no_session")}
+			return badRequest("api.no_session")
 		}
 		v := loginView{SignedIn: a.user.Username, MustChange: true, SessionCSRF: a.csrf}
 		current, next := c.FormValue("current_password"), c.FormValue("password")
 		err := checkPassword(c, a.user.Username, next)
 		if err == nil && next != c.FormValue("password_again") {
-			err = inventory.Invalid("password_again", "%s", loginT[langOf(c)].Mismatch)
+			err = inventory.Invalid("password_again", "api.password.mismatch")
 		}
 		if err == nil {
 			err = cfg.Store.ChangePassword(c.UserContext(), a.user.ID, current, next, a.session.ID)
@@ -141,7 +141,7 @@ func loginPassword(cfg Config) fiber.Handler {
 		var ve *inventory.ValidationError
 		if errors.As(err, &ve) {
 			t := loginT[langOf(c)]
-			v.Error = fieldMessages(ve, map[string]string{"current_password": t.Current,
+			v.Error = fieldMessages(ve.FieldsIn(langOf(c)), map[string]string{"current_password": t.Current,
 				"password": t.New, "password_again": t.Again})
 			return renderLogin(c, cfg, fiber.StatusBadRequest, v)
 		}
@@ -154,15 +154,15 @@ func loginPassword(cfg Config) fiber.Handler {
 
 // fieldMessages joins a validation error's messages, each after its
 // field's label on the form.
-func fieldMessages(ve *inventory.ValidationError, labels map[string]string) string {
-	keys := slices.Sorted(maps.Keys(ve.Fields))
+func fieldMessages(fields map[string]string, labels map[string]string) string {
+	keys := slices.Sorted(maps.Keys(fields))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		label := labels[k]
 		if label == "" {
 			label = k
 		}
-		parts[i] = label + ": " + ve.Fields[k]
+		parts[i] = label + ": " + fields[k]
 	}
 	return strings.Join(parts, "; ")
 }

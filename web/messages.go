@@ -1,62 +1,64 @@
 package web
 
 import (
-	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
 	"hostroll/inventory"
+	"hostroll/locale"
 )
 
-// messages are the texts of sign-in, session and access refusals, in Chinese
-// (default) and English.
-var messages = map[string][2]string{
-	"msg.unauthorized": {"请先登录，或在 Authorization 头中携带 API 令牌（Bearer hr_…）",
-		"sign in first, or send an API token in Authorization (Bearer hr_…)"},
-	"msg.bad_auth_header": {"Authorization 头须为 \"Bearer hr_<key>.<secret>\"",
-		"the Authorization header must be \"Bearer hr_<key>.<secret>\""},
-	"msg.bad_token":       {"API 令牌无效、已过期或已被吊销", "the API token is not valid, has expired or was revoked"},
-	"msg.token_address":   {"该 API 令牌不允许从此地址使用", "the API token is not allowed from this address"},
-	"msg.token_read_only": {"该 API 令牌为只读，不能修改数据", "the API token is read-only: it cannot change anything"},
-	"msg.session_expired": {"会话已过期或已退出，请重新登录", "the session has expired or was ended: sign in again"},
-	"msg.csrf": {"缺少或错误的 CSRF 令牌（X-CSRF-Token 头或 csrf_token 表单字段）",
-		"missing or wrong CSRF token (X-CSRF-Token header or csrf_token form field)"},
-	"msg.cross_site": {"拒绝来自其他站点的请求", "requests from another site are refused"},
-	"msg.must_change_password": {"首次登录须先修改密码（POST /api/v1/me/password）",
-		"you must change your password first (POST /api/v1/me/password)"},
-	"msg.forbidden":    {"角色 %s 无权执行 %s", "the role %s may not do %s"},
-	"msg.json_only":    {"请求体须为 JSON，Content-Type: application/json", "the request body must be JSON sent as Content-Type: application/json"},
-	"msg.sign_in":      {"用户名或密码错误", "wrong username or password"},
-	"msg.locked":       {"登录失败次数过多，账户已锁定至 %s", "too many failed sign-ins: the account is locked until %s"},
-	"msg.rate_limited": {"登录尝试过于频繁，请 %d 秒后再试", "too many sign-in attempts: try again in %d seconds"},
-	"msg.no_session":   {"当前不是通过会话 Cookie 登录", "you are not signed in with a session cookie"},
-	"msg.login_form":   {"登录表单已过期，请重新提交", "the sign-in form has expired: submit it again"},
-}
-
-// langOf is the language of a request: ?lang=en|zh, else Accept-Language,
-// else Chinese.
+// langOf is the language of a request: ?lang=en|zh (zh-CN, en-US and the
+// like count too), else the preferred of Accept-Language, else Chinese.
 func langOf(c *fiber.Ctx) string {
-	switch c.Query("lang") {
-	case "en":
-		return "en"
-	case "zh":
-		return "zh"
+	if l, ok := locale.Of(c.Query("lang")); ok {
+		return l
 	}
-	return inventory.Lang(c.Get(fiber.HeaderAcceptLanguage))
+	return locale.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
 }
 
-// msg renders a message in the request's language.
+func isEnglish(lang string) bool { return lang == locale.EN }
+
+// knownLang tells whether a lang= value names one of the two languages.
+func knownLang(q string) bool {
+	_, ok := locale.Of(q)
+	return ok
+}
+
+// msg renders the catalog message key (locale/, api.*) in the request's
+// language.
 func msg(c *fiber.Ctx, key string, args ...any) string {
-	m, ok := messages[key]
-	if !ok {
+	return inventory.M(key, args...).Text(langOf(c))
+}
+
+// fieldName is how a message names an input field: its key in English
+// (what scripts send), its label in Chinese where the catalog has one
+// (field.<entity>.<key> of any entity, or api.field.<key>), else the key.
+func fieldName(lang, key string) string {
+	if isEnglish(lang) {
 		return key
 	}
-	text := m[0]
-	if langOf(c) == "en" {
-		text = m[1]
+	if label, ok := fieldLabels()[key]; ok {
+		return label
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(text, args...)
-	}
-	return text
+	return key
 }
+
+// fieldLabels are the Chinese labels of field keys, from the catalog.
+var fieldLabels = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, k := range locale.Keys() {
+		rest, ok := strings.CutPrefix(k, "field.")
+		if !ok {
+			continue
+		}
+		if _, field, ok := strings.Cut(rest, "."); ok {
+			if _, have := out[field]; !have {
+				out[field] = locale.T(locale.ZH, k)
+			}
+		}
+	}
+	return out
+})

@@ -46,9 +46,8 @@ func noRoute(c *fiber.Ctx) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code == fiber.StatusMethodNotAllowed {
 		allow := strings.ReplaceAll(string(c.Response().Header.Peek(fiber.HeaderAllow)), ", ", ",")
-		return &apiError{status: fiber.StatusMethodNotAllowed, code: "method_not_allowed",
-			message: "method " + method + " is not allowed on " + c.Path() + "; allowed: " + strings.ReplaceAll(allow, ",", ", ")}
+		return refusal(fiber.StatusMethodNotAllowed, "method_not_allowed", "api.method_not_allowed",
+			method, c.Path(), strings.ReplaceAll(allow, ",", ", "))
 	}
-	return &apiError{status: fiber.StatusNotFound, code: "not_found",
-		message: "no route " + method + " " + c.Path() + "; the API is described at /api/v1/openapi.yaml"}
+	return refusal(fiber.StatusNotFound, "not_found", "api.no_route", method, c.Path())
 }

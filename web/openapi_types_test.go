@@ -267,6 +267,7 @@ var specTokens sync.Map // *fiber.App → string
 func specGet(t *testing.T, app *fiber.App, target string) (int, map[string]any) {
 	t.Helper()
 	req := httptest.NewRequest(fiber.MethodGet, target, nil)
+	req.Header.Set("Accept-Language", "en") // the checks read the English messages
 	if tok, ok := specTokens.Load(app); ok {
 		req.Header.Set("Authorization", "Bearer "+tok.(string))
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -29,7 +28,7 @@ func decodeJSON(body []byte, v any) error {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("unexpected data after the JSON object: send exactly one object")
+		return badRequest("api.json.trailing")
 	}
 	return nil
 }
@@ -41,22 +40,21 @@ func jsonError(err error) error {
 	)
 	switch {
 	case errors.As(err, &syn):
-		return badRequest(fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn))
+		return badRequest("api.json.syntax", syn.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("malformed JSON: the body ends before the object does")
+		return badRequest("api.json.eof")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return badRequest(fmt.Sprintf("the body must be a JSON object, not %s", typ.Value))
+			return badRequest("api.json.not_object", typ.Value)
 		}
-		return &inventory.ValidationError{Fields: map[string]string{
-			field: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.String()), typ.Value)}}
+		return inventory.Invalid(field, "api.json.type", inventory.M("api.json.kind."+jsonKind(typ.Type.String())), typ.Value)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
-		return &inventory.ValidationError{Fields: map[string]string{name: "unknown field"}}
+		return inventory.Invalid(name, "api.json.unknown_field")
 	}
-	return badRequest("malformed JSON: " + err.Error())
+	return badRequest("api.json.malformed")
 }
 
 // jsonKind names a Go type as a JSON user knows it.
@@ -64,17 +62,17 @@ func jsonKind(goType string) string {
 	t := strings.TrimLeft(goType, "*")
 	switch {
 	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"):
-		return "a whole number"
+		return "int"
 	case strings.HasPrefix(t, "float"):
-		return "a number"
+		return "number"
 	case t == "bool":
-		return "true or false"
+		return "bool"
 	case strings.HasPrefix(t, "[]"):
-		return "an array"
+		return "array"
 	case t == "string", strings.HasSuffix(t, ".Secret"), strings.HasSuffix(t, ".Date"):
-		return "a string"
+		return "string"
 	}
-	return "an object"
+	return "object"
 }
 
 // pathID reads the :id path parameter.
@@ -85,7 +83,7 @@ func pathParam(c *fiber.Ctx, name string) (int64, error) {
 	raw := c.Params(name)
 	n, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || n < 1 {
-		return 0, badRequest(fmt.Sprintf("%s in the path must be a positive integer, not %q", name, raw))
+		return 0, badRequest("api.path_id", name, raw)
 	}
 	return n, nil
 }
@@ -112,19 +110,20 @@ func listParams(c *fiber.Ctx) (inventory.ListParams, error) {
 		case "limit", "offset":
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				ve.Add(k, "must be a whole number, not %q", v)
+				ve.Add(k, "err.request.field.whole_number", v)
 				continue
 			}
 			if k == "limit" {
 				p.Limit = n
 				if n == 0 {
-					ve.Add(k, "must be between 1 and %d", inventory.MaxLimit)
+					ve.Add(k, "err.list.limit.between", inventory.MaxLimit)
 				}
 			} else {
 				p.Offset = n
 			}
 		case "q":
 			p.Q = v
+		case "lang": // the language of the answer, not a filter
 		default:
 			p.Filters[k] = v
 		}
@@ -160,14 +159,14 @@ func partList[T any](fetch func(ctx context.Context, id int64) ([]T, error)) fib
 
 // refuseOtherQuery refuses every query parameter but names, each in fields.
 func refuseOtherQuery(c *fiber.Ctx, names ...string) error {
-	takes := "no query parameters"
-	if len(names) > 0 {
-		takes = strings.Join(names, ", ")
-	}
 	ve := &inventory.ValidationError{}
 	for k := range c.Queries() {
-		if !slices.Contains(names, k) {
-			ve.Add(k, "unknown parameter; this endpoint takes %s", takes)
+		switch {
+		case slices.Contains(names, k) || k == "lang": // every answer takes lang
+		case len(names) == 0:
+			ve.Add(k, "err.request.no_parameters")
+		default:
+			ve.Add(k, "err.request.field.unknown_parameter_this", strings.Join(names, ", "))
 		}
 	}
 	return ve.Err()

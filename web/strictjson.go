@@ -29,13 +29,13 @@ const (
 // unknown fields) is left to the decoder.
 func strictJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("request body is empty: send a JSON object")
+		return badRequest("api.json.empty")
 	}
 	if !utf8.Valid(body) {
-		return badRequest("request body is not valid UTF-8")
+		return badRequest("api.json.utf8")
 	}
 	if at := loneSurrogate(body); at >= 0 {
-		return badRequest(fmt.Sprintf("request body has a lone UTF-16 surrogate escape at byte %d", at))
+		return badRequest("api.json.surrogate", at)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	tok, err := dec.Token()
@@ -43,7 +43,7 @@ func strictJSON(body []byte, v any) error {
 		return jsonError(err)
 	}
 	if tok != json.Delim('{') {
-		return badRequest("the body must be a JSON object")
+		return badRequest("api.json.object")
 	}
 	w := walker{dec: dec, ve: &inventory.ValidationError{}}
 	if err := w.object(reflect.TypeOf(v), "", 1); err != nil && err != errStop {
@@ -53,7 +53,7 @@ func strictJSON(body []byte, v any) error {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("unexpected data after the JSON object: send exactly one object")
+		return badRequest("api.json.trailing")
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ func (w walker) object(t reflect.Type, prefix string, depth int) error {
 		}
 		key, _ := tok.(string)
 		if seen[key] {
-			return badRequest(fmt.Sprintf("duplicate key %q in the JSON object", prefix+key))
+			return badRequest("api.json.duplicate_key", prefix+key)
 		}
 		seen[key] = true
 		if err := w.value(memberType(t, key), prefix+key, depth); err != nil {
@@ -97,12 +97,12 @@ func (w walker) value(t reflect.Type, name string, depth int) error {
 	switch tok {
 	case nil:
 		if t != nil && t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
-			w.ve.Add(name, "must not be null: only nullable fields can be cleared with null")
+			w.ve.Add(name, "err.strictjson.field.null_only_nullable")
 		}
 		return nil
 	case json.Delim('{'), json.Delim('['):
 		if depth >= maxDepth {
-			return badRequest(fmt.Sprintf("the JSON nests deeper than %d levels", maxDepth))
+			return badRequest("api.json.depth", maxDepth)
 		}
 		if tok == json.Delim('{') {
 			return w.object(t, name+".", depth+1)
@@ -121,7 +121,7 @@ func (w walker) array(t reflect.Type, name string, depth int) error {
 	n := 0
 	for w.dec.More() {
 		if n++; n > MaxListLen {
-			w.ve.Add(name, "must have at most %d entries", MaxListLen)
+			w.ve.Add(name, "err.spec.field.have_most_entries", MaxListLen)
 			return errStop // the rest of the body is not read
 		}
 		if err := w.value(elem, fmt.Sprintf("%s[%d]", name, n-1), depth); err != nil {

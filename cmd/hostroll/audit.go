@@ -19,7 +19,7 @@ func cmdAudit(ctx context.Context, args []string, w streams) error {
 	}
 	var cfg Config
 	flags := newFlags("audit verify", &cfg, w)
-	lang := flags.String("lang", inventory.DefaultLanguage, "language of the result: zh or en")
+	lang := flags.String("lang", w.lang, "language of the result: zh or en (default: HOSTROLL_LANG, else the locale's, else zh)")
 	format := flags.String("format", "text", "text or json")
 	if err := parse(flags, args[1:]); err != nil {
 		return err

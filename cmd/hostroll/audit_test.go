@@ -38,7 +38,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		if code != 1 || !strings.Contains(out, "BROKEN at row 5 (changed)") || !strings.Contains(errs, "the audit chain is broken") {
 			t.Fatalf("changed row: exit %d\n%s%s", code, out, errs)
 		}
-		code, out, _ = runCLI(t, "audit", "verify", "--db", db.URL, "--format", "json")
+		code, out, _ = runCLI(t, "audit", "verify", "--db", db.URL, "--format", "json", "--lang", "zh")
 		var v inventory.AuditVerification
 		if err := json.Unmarshal([]byte(out), &v); err != nil || code != 1 || v.OK || v.FirstBadID == nil || *v.FirstBadID != 5 ||
 			!strings.Contains(v.Reason, "第 5 条") {

@@ -44,7 +44,10 @@ var timestamps = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
 
 // recordedToday is what a backdated-step message says of the day the demo's
 // steps were recorded (today) and how long after their paper dates.
-var recordedToday = regexp.MustCompile(`却于 \d{4}-\d\d-\d\d 才登记（早 \d+ 天）`)
+var (
+	recordedToday   = regexp.MustCompile(`却于 \d{4}-\d\d-\d\d 才登记（晚 \d+ 天）`)
+	recordedTodayEN = regexp.MustCompile(`recorded on \d{4}-\d\d-\d\d \(\d+ days later\)`)
+)
 
 // TestCheckCommand runs check over the demo data set on both dialects: the
 // output matches the golden files, and --fail-on sets the exit code.
@@ -58,7 +61,12 @@ func TestCheckCommand(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("check: exit %d, stderr %s", code, stderr)
 		}
-		golden(t, "check.txt", recordedToday.ReplaceAllString(out, "却于 TODAY 才登记（早 N 天）"))
+		golden(t, "check.txt", recordedTodayEN.ReplaceAllString(out, "recorded on TODAY (N days later)"))
+		code, out, stderr = runCLI(t, "check", "--db", db.URL, "--lang", "zh")
+		if code != 0 {
+			t.Fatalf("check --lang zh: exit %d, stderr %s", code, stderr)
+		}
+		golden(t, "check_zh.txt", recordedToday.ReplaceAllString(out, "却于 TODAY 才登记（晚 N 天）"))
 
 		code, out, _ = runCLI(t, "check", "--db", db.URL, "--format", "json")
 		if code != 0 {
@@ -78,6 +86,9 @@ func TestCheckCommand(t *testing.T) {
 			{"low and up", []string{"--fail-on", "low"}, 3, "26 open findings of severity low or higher"},
 			{"bad threshold", []string{"--fail-on", "urgent"}, 2, "--fail-on must be high, medium or low"},
 			{"bad format", []string{"--format", "xml"}, 2, "--format must be text or json"},
+			{"bad format in Chinese", []string{"--format", "xml", "--lang", "zh"}, 2, "--format 须为 text 或 json"},
+			{"high findings in Chinese", []string{"--fail-on", "high", "--lang", "zh-CN"}, 3, "有 3 个严重程度为「高」或更高的未处理问题"},
+			{"bad language", []string{"--lang", "fr"}, 2, "--lang must be zh or en"},
 			{"stray argument", []string{"now"}, 2, `unexpected argument "now"`},
 		}
 		for _, tt := range tests {

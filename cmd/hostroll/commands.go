@@ -35,9 +35,11 @@ type Config struct {
 	CheckSchedule string // serve: cron spec of the policy checks, or "off"
 }
 
-// streams is where a command writes: results to out, usage and logs to err.
+// streams is where a command writes: results to out, usage and logs to err,
+// in lang (cliLang).
 type streams struct {
 	out, err io.Writer
+	lang     string
 }
 
 func newFlags(name string, cfg *Config, w streams) *flag.FlagSet {
@@ -203,10 +205,10 @@ func cmdMigrate(ctx context.Context, args []string, w streams) error {
 		return err
 	}
 	if len(applied) == 0 {
-		fmt.Fprintf(out, "schema is current at version %d (%s)\n", h.SchemaVersion, h.Dialect)
+		w.printf(out, "cli.migrate.current", h.SchemaVersion, h.Dialect)
 		return nil
 	}
-	fmt.Fprintf(out, "applied migrations %s; schema is at version %d (%s)\n", joinInts(applied), h.SchemaVersion, h.Dialect)
+	w.printf(out, "cli.migrate.applied", joinInts(applied), h.SchemaVersion, h.Dialect)
 	return nil
 }
 
@@ -225,7 +227,7 @@ func cmdDemo(ctx context.Context, args []string, w streams) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "loaded the demo data set: %d records\n", n)
+	w.printf(out, "cli.demo.loaded", n)
 	return demoUsers(ctx, s, out)
 }
 

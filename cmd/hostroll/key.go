@@ -84,9 +84,7 @@ func cmdRekey(ctx context.Context, args []string, w streams) error {
 		os.Remove(*newFile)
 		return fmt.Errorf("rekey: nothing changed: %w", err)
 	}
-	fmt.Fprintf(w.out, "resealed %d rows of secrets under the new key %s, written to %s.\n", n, inventory.KeyFingerprint(k), *newFile)
-	fmt.Fprintf(w.out, "Now point %s at %s (or move it in place of the old key file) before the next start.\n", keyFileEnv, *newFile)
-	fmt.Fprintln(w.out, "The old key no longer opens this database; keep it only with backups taken before now, then destroy it.")
+	w.printf(w.out, "cli.rekey.done", n, inventory.KeyFingerprint(k), *newFile, keyFileEnv, *newFile)
 	return nil
 }
 

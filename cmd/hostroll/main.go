@@ -71,7 +71,7 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	w := streams{out: stdout, err: stderr}
+	w := streams{out: stdout, err: stderr, lang: cliLang()}
 	// Every store call of a command is made, and audited, as cli:<os user>.
 	ctx = inventory.WithActor(ctx, cliActor())
 	var err error
@@ -105,7 +105,7 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "hostroll: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "hostroll: %s\n\n%s", w.t("cli.unknown_command", args[0]), usage)
 		return 2
 	}
 	var exit *exitError
@@ -120,7 +120,7 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintln(stderr, "hostroll:", err)
+	fmt.Fprintln(stderr, "hostroll:", errorText(err, w.lang))
 	return 1
 }
 

@@ -18,7 +18,12 @@ import (
 	"hostroll/inventory/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+// TestMain runs the commands in English, the language the tests read; the
+// Chinese output has its own golden files (check --lang zh).
+func TestMain(m *testing.M) {
+	os.Setenv("HOSTROLL_LANG", "en")
+	dbtest.Main(m)
+}
 
 // syncBuffer is a bytes.Buffer safe for the server's logger and the test.
 type syncBuffer struct {

@@ -67,7 +67,7 @@ func cmdToken(ctx context.Context, args []string, w streams) error {
 		if err := s.RevokeToken(ctx, t.ID, 0); err != nil {
 			return err
 		}
-		fmt.Fprintf(w.out, "revoked token %s of %s\n", t.Key, t.Username)
+		w.printf(w.out, "cli.token.revoked", t.Key, t.Username)
 		return nil
 	}
 	in := inventory.TokenInput{Description: description, WriteEnabled: write, AllowedIPs: ips}
@@ -95,11 +95,11 @@ func addToken(ctx context.Context, s *inventory.Store, cfg Config, w streams, us
 	if err != nil {
 		return err
 	}
-	mode := "read-only"
+	mode := "cli.token.read_only"
 	if t.WriteEnabled {
-		mode = "read-write"
+		mode = "cli.token.read_write"
 	}
-	fmt.Fprintf(w.err, "token %s for %s (%s, role %s); shown once, keep it safe:\n", t.Key, u.Username, mode, u.Role)
+	w.printf(w.err, "cli.token.added", t.Key, u.Username, inventory.M(mode), inventory.L("role", u.Role))
 	fmt.Fprintln(w.out, text)
 	return nil
 }

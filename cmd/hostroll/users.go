@@ -146,9 +146,9 @@ func addUser(ctx context.Context, s *inventory.Store, w streams, stdin io.Reader
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w.out, "added user %s (id %d, role %s)\n", u.Username, u.ID, u.Role)
+	w.printf(w.out, "cli.user.added", u.Username, u.ID, inventory.L("role", u.Role))
 	if !fromStdin {
-		fmt.Fprintf(w.out, "password: %s\n(shown once; it must be changed at the first sign-in)\n", pw)
+		w.printf(w.out, "cli.user.password_first", pw)
 	}
 	return nil
 }
@@ -188,7 +188,8 @@ func setUser(ctx context.Context, s *inventory.Store, w streams, name, role, uni
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w.out, "user %s: role %s, unit %s, %s\n", u.Username, u.Role, deref(u.UnitCode, "-"), u.Status)
+	w.printf(w.out, "cli.user.set", u.Username, inventory.L("role", u.Role), deref(u.UnitCode, "-"),
+		inventory.L("user_status", u.Status))
 	return nil
 }
 
@@ -208,10 +209,10 @@ func resetUserPassword(ctx context.Context, s *inventory.Store, w streams, stdin
 		return err
 	}
 	if fromStdin {
-		fmt.Fprintf(w.out, "password of %s set; their sessions ended\n", u.Username)
+		w.printf(w.out, "cli.user.password_set", u.Username)
 		return nil
 	}
-	fmt.Fprintf(w.out, "password of %s reset; their sessions ended\npassword: %s\n(shown once; it must be changed at the next sign-in)\n", u.Username, got)
+	w.printf(w.out, "cli.user.password_reset", u.Username, got)
 	return nil
 }
 

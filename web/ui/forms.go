@@ -27,13 +27,11 @@ func formErrorOf(err error, lang string) (formError, bool) {
 	case errors.As(err, &ve):
 		return formError{Fields: ve.FieldsIn(lang)}, true
 	case errors.As(err, &ce):
-		f := formError{Fields: map[string]string{}}
-		for k, v := range ce.Fields {
-			f.Fields[k] = v
+		f := formError{Fields: ce.FieldsIn(lang)} // with Field's own message
+		if f.Fields == nil {
+			f.Fields = map[string]string{}
 		}
-		if ce.Field != "" {
-			f.Fields[ce.Field] = ce.Text(lang)
-		} else {
+		if ce.Field == "" {
 			f.Message = ce.Text(lang)
 		}
 		return f, true

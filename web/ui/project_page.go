@@ -131,6 +131,7 @@ func (u *UI) renderProject(c *fiber.Ctx, status int, st projectState) error {
 	if err != nil {
 		return err
 	}
+	next = next.In(p.Lang)
 	for _, n := range next.Items {
 		nv := nextView{To: n.To, Ready: n.Ready, CanTake: p.Can("project.step") && p.Can(inventory.StepAction(n.To)),
 			Form: stepForm{Date: v.Today}}
@@ -166,6 +167,8 @@ func (u *UI) projectParts(c *fiber.Ctx, v *projectView, st projectState) error {
 	if v.Compliance, err = s.Compliance(ctx, id); err != nil {
 		return err
 	}
+	localised := v.Compliance.In(v.Lang)
+	v.Compliance = &localised
 	v.ItemNames = map[int64]string{}
 	for _, it := range v.Items {
 		v.ItemNames[it.ID] = it.Name
