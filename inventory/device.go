@@ -104,7 +104,7 @@ func (in *DeviceInput) Validate() error {
 	checkEnum(ve, "status", in.Status, DeviceStatuses)
 	checkIP(ve, "mgmt_ip", in.MgmtIP)
 	if in.SNMPPort != nil && (*in.SNMPPort < 1 || *in.SNMPPort > 65535) {
-		ve.Add("snmp_port", "must be a UDP port between 1 and 65535 (got %d); leave it null to use the SNMP profile's port", *in.SNMPPort)
+		ve.Add("snmp_port", "err.device.snmp_port.range", *in.SNMPPort)
 	}
 	if in.PurchasePrice != nil {
 		checkMoney(ve, "purchase_price", *in.PurchasePrice)
