@@ -41,6 +41,7 @@ type Store struct {
 	tokens  *tokenCache
 	key     *secret.Key    // seals secrets at rest (SetSecretKey); nil: none
 	zone    *time.Location // business time zone (SetZone; HOSTROLL_TZ)
+	dir     Directory      // directory sign-in (SetDirectory); nil: local users only
 }
 
 // SetClock makes the store read the time from now (tests move it).

@@ -52,12 +52,15 @@ type sealedColumns struct {
 // sealedSecrets lists every secret the database keeps, sealed under the key.
 // SealSecrets and Rekey walk this list, so a new secret column needs only its
 // line here (and sealing where it is written):
-//   - the LDAP bind password of the directory sign-in (a later issue) joins
-//     here as its settings table and column;
+//   - the TOTP secrets of the second factor (user_totp.secret);
+//   - the LDAP bind password of the directory sign-in is not stored: it is
+//     read from the environment (HOSTROLL_LDAP_BIND_PASSWORD), where it may
+//     be a value sealed with this key ("hostroll ldap seal-password");
 //   - the API token pepper is not stored: it is derived from the key
 //     (Key.Derive("token-pepper")), so a rekey changes it.
 var sealedSecrets = []sealedColumns{
 	{table: "snmp_profiles", cols: []string{"community", "auth_passphrase", "priv_passphrase"}},
+	{table: "user_totp", cols: []string{"secret"}},
 }
 
 // keyCheckPlain is what the check row seals; only the right key opens it.

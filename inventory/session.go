@@ -22,6 +22,9 @@ type AuthConfig struct {
 	LockoutAttempts int           // failures within LockoutWindow that lock; default 5
 	LockoutWindow   time.Duration // default 15 min
 	LockoutDuration time.Duration // default 15 min
+	// SecondFactorWait is how long a session signed in with the password
+	// waits for the second factor's code; default 5 min.
+	SecondFactorWait time.Duration
 }
 
 func (c AuthConfig) withDefaults() AuthConfig {
@@ -39,6 +42,9 @@ func (c AuthConfig) withDefaults() AuthConfig {
 	}
 	if c.LockoutDuration <= 0 {
 		c.LockoutDuration = 15 * time.Minute
+	}
+	if c.SecondFactorWait <= 0 {
+		c.SecondFactorWait = 5 * time.Minute
 	}
 	return c
 }
@@ -74,6 +80,9 @@ type Session struct {
 	IP         string    `db:"ip" json:"ip"`
 	UserAgent  string    `db:"user_agent" json:"user_agent"`
 	Current    bool      `db:"-" json:"current"`
+	// SecondFactorPending: signed in with the password, waiting for the
+	// second factor's code; such a session may do nothing else.
+	SecondFactorPending bool `db:"second_factor_pending" json:"second_factor_pending"`
 }
 
 // NewSession is a session just made: Cookie is "id.secret", the value of the
@@ -140,7 +149,7 @@ func (s *Store) Session(ctx context.Context, cookie string) (Session, User, stri
 		SecretHash string `db:"secret_hash"`
 	}
 	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT id, user_id, created_at, last_seen_at,
-		expires_at, ip, user_agent, secret_hash FROM sessions WHERE id = ?`), id)
+		expires_at, ip, user_agent, second_factor_pending, secret_hash FROM sessions WHERE id = ?`), id)
 	if err != nil {
 		if errors.Is(dbErr(err, "session"), ErrNotFound) {
 			return Session{}, User{}, "", ErrNoSession
@@ -173,7 +182,7 @@ func (s *Store) Session(ctx context.Context, cookie string) (Session, User, stri
 func (s *Store) Sessions(ctx context.Context, userID int64) ([]Session, error) {
 	out := []Session{}
 	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT id, user_id, created_at, last_seen_at,
-		expires_at, ip, user_agent FROM sessions WHERE user_id = ? ORDER BY id DESC`), userID)
+		expires_at, ip, user_agent, second_factor_pending FROM sessions WHERE user_id = ? ORDER BY id DESC`), userID)
 	return out, dbErr(err, "list sessions")
 }
 

@@ -16,17 +16,22 @@ var UserStatuses = []string{"active", "disabled"}
 
 // User is a person who signs in. The password hash never leaves the store.
 type User struct {
-	ID                 int64      `db:"id" json:"id"`
-	Username           string     `db:"username" json:"username"`
-	DisplayName        string     `db:"display_name" json:"display_name"`
-	Role               string     `db:"role" json:"role"`
-	UnitID             *int64     `db:"unit_id" json:"unit_id"`
-	UnitCode           *string    `db:"unit_code" json:"unit_code"`
-	Status             string     `db:"status" json:"status"`
-	MustChangePassword bool       `db:"must_change_password" json:"must_change_password"`
-	LastLoginAt        *time.Time `db:"last_login_at" json:"last_login_at"`
-	LockedUntil        *time.Time `db:"locked_until" json:"locked_until"`
-	CreatedAt          time.Time  `db:"created_at" json:"created_at"`
+	ID                 int64   `db:"id" json:"id"`
+	Username           string  `db:"username" json:"username"`
+	DisplayName        string  `db:"display_name" json:"display_name"`
+	Role               string  `db:"role" json:"role"`
+	UnitID             *int64  `db:"unit_id" json:"unit_id"`
+	UnitCode           *string `db:"unit_code" json:"unit_code"`
+	Status             string  `db:"status" json:"status"`
+	MustChangePassword bool    `db:"must_change_password" json:"must_change_password"`
+	// Source is "local" (password kept here) or "ldap" (signs in with the
+	// directory, which sets the role and unit at each sign-in).
+	Source string `db:"source" json:"source"`
+	// TOTPEnabled: the user has a confirmed TOTP second factor.
+	TOTPEnabled bool       `db:"totp_enabled" json:"totp_enabled"`
+	LastLoginAt *time.Time `db:"last_login_at" json:"last_login_at"`
+	LockedUntil *time.Time `db:"locked_until" json:"locked_until"`
+	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
 }
 
 // Caller returns the store caller acting as u.
@@ -39,7 +44,8 @@ func (u User) Caller() Caller {
 }
 
 const userCols = `u.id, u.username, u.display_name, u.role, u.unit_id, n.code AS unit_code,
-	u.status, u.must_change_password, u.last_login_at, u.locked_until, u.created_at`
+	u.status, u.must_change_password, u.source, u.last_login_at, u.locked_until, u.created_at,
+	EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS totp_enabled`
 
 const userFrom = ` FROM users u LEFT JOIN units n ON n.id = u.unit_id`
 

@@ -90,6 +90,9 @@ func (s *Store) SetPassword(ctx context.Context, id int64, pw string, mustChange
 	if err != nil {
 		return "", err
 	}
+	if u.Source == SourceLDAP {
+		return "", noLocalPassword()
+	}
 	if pw == "" {
 		pw, mustChange = password.Generate(), true
 	} else if err := passwordErr(u.Username, pw); err != nil {
@@ -128,6 +131,9 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
+	}
+	if u.Source == SourceLDAP {
+		return noLocalPassword()
 	}
 	if current == next {
 		return Invalid("password", "err.user_update.password.differ_from_current")
@@ -183,4 +189,10 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) (deleted bool, err err
 	})
 	s.tokens.forget()
 	return deleted, err
+}
+
+// noLocalPassword refuses a password for a directory user.
+func noLocalPassword() error {
+	return conflictL("password", "目录（LDAP）用户没有本地密码，请在目录中修改密码",
+		"a directory (LDAP) user has no local password: change it in the directory")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,9 +18,13 @@ import (
 func mountSession(api fiber.Router, cfg Config, lim *limiter) {
 	s := cfg.Store
 	api.Post("/session", jsonOnly, signIn(cfg, lim))
-	api.Delete("/session", canPending("self"), signOut(cfg))
-	api.Get("/me", canPending("self"), me)
+	api.Delete("/session", canChallenge("self"), signOut(cfg))
+	api.Post("/session/second-factor", canChallenge("self"), secondFactor(cfg, lim))
+	api.Get("/me", canChallenge("self"), me)
 	api.Post("/me/password", canPending("self"), changePassword(s))
+	api.Get("/me/totp", canPending("self"), myTOTP(s))
+	api.Post("/me/totp", canPending("self"), enrolTOTP(s))
+	api.Post("/me/totp/confirm", canPending("self"), confirmTOTP(s))
 	api.Get("/me/sessions", can("self"), mySessions(s))
 	api.Delete("/me/sessions/:id", can("self"), endMySession(s))
 	api.Get("/me/tokens", can("self"), myTokens(s))
@@ -28,15 +33,35 @@ func mountSession(api fiber.Router, cfg Config, lim *limiter) {
 }
 
 // meBody is the signed-in user, with the session's CSRF token when signed in
-// with the session cookie.
+// with the session cookie, and the sign-in step the session still has to
+// take: "code_required" (POST /session/second-factor) or
+// "enrolment_required" (POST /me/totp, then /me/totp/confirm).
 type meBody struct {
 	inventory.User
-	CSRFToken string `json:"csrf_token,omitempty"`
+	CSRFToken    string `json:"csrf_token,omitempty"`
+	SecondFactor string `json:"second_factor,omitempty"`
 }
 
 func me(c *fiber.Ctx) error {
 	a := authOf(c)
-	return c.JSON(meBody{User: a.user, CSRFToken: a.csrf})
+	return c.JSON(meOf(a))
+}
+
+func meOf(a *auth) meBody {
+	b := meBody{User: a.user, CSRFToken: a.csrf}
+	switch {
+	case a.session != nil && a.session.SecondFactorPending:
+		b.SecondFactor = "code_required"
+	case a.mustEnrol:
+		b.SecondFactor = "enrolment_required"
+	}
+	return b
+}
+
+// sessionAuth is the auth of a session just started.
+func sessionAuth(cfg Config, ns inventory.NewSession, u inventory.User) *auth {
+	return &auth{user: u, session: &ns.Session, csrf: ns.CSRF,
+		mustEnrol: !u.TOTPEnabled && slices.Contains(cfg.SecondFactorRoles, u.Role)}
 }
 
 type signInBody struct {
@@ -57,7 +82,7 @@ func signIn(cfg Config, lim *limiter) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(meBody{User: u, CSRFToken: ns.CSRF})
+		return c.JSON(meOf(sessionAuth(cfg, ns, u)))
 	}
 }
 
@@ -77,7 +102,14 @@ func startSession(c *fiber.Ctx, cfg Config, username, pw string) (inventory.NewS
 	ns, u, err := cfg.Store.SignIn(c.UserContext(), username, pw,
 		inventory.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)})
 	var le *inventory.LockedError
+	var xe *inventory.ForbiddenError
 	switch {
+	case errors.Is(err, inventory.ErrDirectoryDown):
+		cfg.Logger.Warn("directory sign-in", "err", err, "request_id", requestID(c))
+		return ns, u, &apiError{status: fiber.StatusServiceUnavailable, code: "directory_unavailable",
+			message: msg(c, "auth.directory_down")}
+	case errors.As(err, &xe): // a directory user who may not sign in, and why
+		return ns, u, &apiError{status: fiber.StatusForbidden, code: "forbidden", message: xe.Text(langOf(c))}
 	case errors.As(err, &le):
 		return ns, u, refusal(fiber.StatusUnauthorized, "unauthorized", "api.locked", le.Until.UTC().Format(time.RFC3339))
 	case errors.Is(err, inventory.ErrSignIn):

@@ -16,6 +16,7 @@ func mountUsers(api fiber.Router, cfg Config) {
 	api.Patch("/users/:id", can("user.write"), patchUser(s))
 	api.Delete("/users/:id", can("user.write"), deleteUser(s))
 	api.Post("/users/:id/password", can("user.write"), resetPassword(s))
+	api.Delete("/users/:id/totp", can("user.write"), resetUserTOTP(s))
 	api.Get("/tokens", can("token.read"), listTokens(s))
 	api.Post("/tokens", can("token.write"), createToken(cfg))
 	api.Delete("/tokens/:id", can("token.write"), revokeToken(s))

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,6 +23,9 @@ type auth struct {
 	session *inventory.Session // signed in with the session cookie
 	csrf    string             // the session's CSRF token
 	token   *inventory.Token   // or with an API token
+	// mustEnrol: signed in with a session, in a role of
+	// Config.SecondFactorRoles, without a second factor yet.
+	mustEnrol bool
 }
 
 const authKey = "hostroll.auth"
@@ -128,7 +132,8 @@ func identify(c *fiber.Ctx, cfg Config) (*auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &auth{user: u, session: &s, csrf: csrf}
+	a := &auth{user: u, session: &s, csrf: csrf,
+		mustEnrol: !u.TOTPEnabled && slices.Contains(cfg.SecondFactorRoles, u.Role)}
 	if unsafe(c.Method()) {
 		if err := checkCSRF(c, a.csrf); err != nil {
 			return nil, err
@@ -169,37 +174,62 @@ func sameSite(c *fiber.Ctx) error {
 	return nil
 }
 
+// Access levels of a route for a session that is not complete yet.
+const (
+	levelFull      = iota // a complete session only
+	levelSetup            // also one that must change its password or enrol a second factor
+	levelChallenge        // also one that waits for the second factor's code
+)
+
 // can is the access check a route declares: the caller's role must be
-// allowed action. Without credentials it is 401; a user who must change
-// their password may do nothing else first.
+// allowed action. Without credentials it is 401; a session that waits for
+// its second factor, must change its password or must enrol a second factor
+// may do nothing else first.
 func can(action string) fiber.Handler {
-	return guard(action, false, jsonOnly)
+	return guard(action, levelFull, jsonOnly)
 }
 
 // canPending is can for the few routes a user who must change their
-// password may still use: /me, /me/password and signing out.
+// password or enrol a second factor may still use: /me/password, /me/totp.
 func canPending(action string) fiber.Handler {
-	return guard(action, true, jsonOnly)
+	return guard(action, levelSetup, jsonOnly)
+}
+
+// canChallenge is can for the routes a session that waits for the second
+// factor's code may use: /me, the code, signing out.
+func canChallenge(action string) fiber.Handler {
+	return guard(action, levelChallenge, jsonOnly)
 }
 
 // canForm is canPending for a page's form (application/x-www-form-urlencoded):
-// the first sign-in's password form.
+// the first sign-in's password form, the enrolment page.
 func canForm(action string) fiber.Handler {
-	return guard(action, true, func(c *fiber.Ctx) error { return c.Next() })
+	return guard(action, levelSetup, func(c *fiber.Ctx) error { return c.Next() })
+}
+
+// canChallengeForm is canChallenge for the sign-in page's code form.
+func canChallengeForm(action string) fiber.Handler {
+	return guard(action, levelChallenge, func(c *fiber.Ctx) error { return c.Next() })
 }
 
 // canPage is can for a web page (package web/ui): without a session the
 // visitor is sent to the sign-in page and back here after it; a refusal is
 // rendered as a page by the error handler.
 func canPage(action string) fiber.Handler {
-	check := guard(action, false, func(c *fiber.Ctx) error { return c.Next() })
+	check := guard(action, levelFull, func(c *fiber.Ctx) error { return c.Next() })
 	return func(c *fiber.Ctx) error {
-		if _, probing := c.Locals(probeKey).(*string); !probing && authOf(c) == nil {
+		_, probing := c.Locals(probeKey).(*string)
+		a := authOf(c)
+		if !probing && a == nil {
 			next := "/login"
 			if c.Method() == fiber.MethodGet {
 				next += "?next=" + url.QueryEscape(string(c.Request().URI().RequestURI()))
 			}
 			return c.Redirect(next, fiber.StatusSeeOther)
+		}
+		if !probing && a.session != nil && !a.session.SecondFactorPending && !a.user.MustChangePassword &&
+			a.mustEnrol && c.Method() == fiber.MethodGet {
+			return c.Redirect("/login/totp", fiber.StatusSeeOther) // the enrolment comes first
 		}
 		return check(c)
 	}
@@ -224,7 +254,7 @@ func csrfOf(c *fiber.Ctx) string {
 
 const probeKey = "hostroll.probe"
 
-func guard(action string, pending bool, body fiber.Handler) fiber.Handler {
+func guard(action string, level int, body fiber.Handler) fiber.Handler {
 	if !inventory.KnownAction(action) {
 		panic("web: route declares unknown action " + action)
 	}
@@ -237,16 +267,34 @@ func guard(action string, pending bool, body fiber.Handler) fiber.Handler {
 		if a == nil {
 			return unauthorized(c, "api.unauthorized")
 		}
-		// The generated password a user signs in with must be changed
-		// first; a token was issued on purpose and does not use it.
-		if a.user.MustChangePassword && a.session != nil && !pending {
-			return forbidden(c, "api.must_change_password")
+		if err := pendingStep(c, a, level); err != nil {
+			return err
 		}
 		if err := mayDo(c, a, action); err != nil {
 			return err
 		}
 		return body(c)
 	}
+}
+
+// pendingStep refuses a session that has a sign-in step left which the
+// route's level does not allow: the second factor's code, then the
+// generated password's change, then the second factor's enrolment. A token
+// was issued on purpose and has none of them.
+func pendingStep(c *fiber.Ctx, a *auth, level int) error {
+	switch {
+	case a.session == nil:
+		return nil
+	case a.session.SecondFactorPending && level < levelChallenge:
+		return forbidden(c, "auth.second_factor_pending")
+	case a.session.SecondFactorPending && level == levelChallenge:
+		return nil
+	case a.user.MustChangePassword && level < levelSetup:
+		return forbidden(c, "api.must_change_password")
+	case a.mustEnrol && level < levelSetup:
+		return forbidden(c, "auth.must_enrol")
+	}
+	return nil
 }
 
 // mayDo is nil when the caller's role may do action, else a 403 naming it.

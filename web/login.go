@@ -55,12 +55,21 @@ type loginView struct {
 	MustChange  bool
 	SessionCSRF string
 	T           loginTexts
+	// The second factor: the code form (Code), the enrolment's QR code and
+	// confirm form (Enrol), the recovery codes once confirmed (Recovery),
+	// the state on /login/totp (TOTP), and whether the role requires it
+	// before anything else (MustEnrol).
+	Code, MustEnrol bool
+	Enrol           *enrolView
+	Recovery        []string
+	TOTP            *inventory.TOTPStatus
+	TT              totpTexts
 }
 
 // renderLogin renders the sign-in page with a fresh form token.
 func renderLogin(c *fiber.Ctx, cfg Config, status int, v loginView) error {
 	v.Lang = langOf(c)
-	v.T = loginT[v.Lang]
+	v.T, v.TT = loginT[v.Lang], totpT[v.Lang]
 	v.CSRF = newRequestID() + newRequestID()
 	c.Cookie(&fiber.Cookie{Name: loginCSRFCookie, Value: v.CSRF, Path: "/login", HTTPOnly: true,
 		Secure: cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
@@ -111,10 +120,13 @@ func loginForm(cfg Config, lim *limiter) fiber.Handler {
 		if err != nil {
 			return refuse(err)
 		}
-		if !u.MustChangePassword {
-			return c.Redirect(ui.LocalPath(c.FormValue("next")), fiber.StatusSeeOther)
+		a := sessionAuth(cfg, ns, u)
+		if !ns.SecondFactorPending && !u.MustChangePassword && !a.mustEnrol {
+			return c.Redirect(v.Next, fiber.StatusSeeOther)
 		}
-		v.SignedIn, v.MustChange, v.SessionCSRF = u.Username, u.MustChangePassword, ns.CSRF
+		if err := nextStep(c, cfg, a, &v); err != nil {
+			return err
+		}
 		return renderLogin(c, cfg, fiber.StatusOK, v)
 	}
 }
@@ -148,7 +160,15 @@ func loginPassword(cfg Config) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.Redirect("/?done=password_changed", fiber.StatusSeeOther)
+		if !a.mustEnrol {
+			return c.Redirect("/?done=password_changed", fiber.StatusSeeOther)
+		}
+		v.MustChange, v.Done = false, loginT[langOf(c)].Changed
+		a.user.MustChangePassword = false
+		if err := nextStep(c, cfg, a, &v); err != nil {
+			return err
+		}
+		return renderLogin(c, cfg, fiber.StatusOK, v)
 	}
 }
 

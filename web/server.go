@@ -46,6 +46,10 @@ type Config struct {
 	// may scrape it without an admin's credentials (nil: loopback).
 	Metrics      *Metrics
 	MetricsAllow []netip.Prefix
+	// SecondFactorRoles are the roles whose users must sign in with a
+	// second factor (HOSTROLL_2FA_ROLES; cmd/hostroll's default is admin);
+	// such a user without one enrols right after the password step.
+	SecondFactorRoles []string
 }
 
 // New builds the fiber app with every route.
@@ -101,7 +105,11 @@ func routes(app *fiber.App, cfg Config) {
 	app.Get("/login", loginPage(cfg))
 	app.Post("/login", loginForm(cfg, lim))
 	app.Post("/login/password", canForm("self"), loginPassword(cfg))
-	app.Post("/logout", canForm("self"), logoutForm(cfg))
+	app.Post("/login/code", canChallengeForm("self"), loginCode(cfg, lim))
+	app.Get("/login/totp", canForm("self"), loginTOTPPage(cfg))
+	app.Post("/login/totp", canForm("self"), loginTOTPStart(cfg))
+	app.Post("/login/totp/confirm", canForm("self"), loginTOTPConfirm(cfg))
+	app.Post("/logout", canChallengeForm("self"), logoutForm(cfg))
 	app.Get("/static/login.css", loginCSS)
 	app.Get("/metrics", canFrom("metrics.read", cfg.MetricsAllow), cfg.Metrics.handler())
 

@@ -324,6 +324,17 @@ func webAccess(ctx context.Context, s *inventory.Store, cfg Config, w streams, l
 	}
 	s.SetAuthConfig(ac)
 	wc := web.Config{Store: s}
+	if wc.SecondFactorRoles, err = secondFactorRoles(); err != nil {
+		return wc, badValue(err)
+	}
+	dir, err := directoryFromEnv(cfg.DB)
+	if err != nil {
+		return wc, badValue(err)
+	}
+	if dir != nil {
+		s.SetDirectory(dir)
+		log.Info("directory sign-in on", "url", dir.Config().URL, "starttls", dir.Config().StartTLS)
+	}
 	if wc.SecureCookies, err = secureCookies(); err != nil {
 		return wc, err
 	}

@@ -32,8 +32,9 @@ commands:
   collect   run only the SNMP collector on its schedule (several may share PostgreSQL)
   demo      load the demo data set into an empty database
   check     run the policy checks and print the open findings by rule and by unit
-  user      add, list, set or reset-password of the users who sign in
+  user      add, list, set, reset-password or reset-2fa of the users who sign in
   token     add, list or revoke API tokens
+  ldap      test USER: look a user up in the directory (LDAP); seal-password for the bind password
   audit     audit verify: recompute the audit log's hash chain (exit 1 when broken)
   rekey     seal every stored secret again under a new key file (--new-key-file FILE)
   backup    copy a SQLite database while serve runs (--to FILE); PostgreSQL: use pg_dump
@@ -49,8 +50,9 @@ more than this far over budget is a cost overrun, high past the second; default 
 HOSTROLL_CHECK_SCHEDULE (cron spec of serve's policy checks, default "0 2 * * *", or off),
 HOSTROLL_POLL_SCHEDULE, HOSTROLL_POLL_WORKERS (see README, "Polling devices"),
 HOSTROLL_SECRET_KEY_FILE (key that seals SNMP secrets, see docs/auditor.md), HOSTROLL_TOKEN_PEPPER,
-HOSTROLL_SECURE_COOKIES, HOSTROLL_SESSION_IDLE, HOSTROLL_SESSION_MAX, HOSTROLL_LOCKOUT_* (see
-docs/administrator.md).
+HOSTROLL_SECURE_COOKIES, HOSTROLL_SESSION_IDLE, HOSTROLL_SESSION_MAX, HOSTROLL_LOCKOUT_*,
+HOSTROLL_2FA_ROLES (roles that must use a second factor, default admin), HOSTROLL_LDAP_* (directory
+sign-in) (see docs/administrator.md).
 `
 
 func main() {
@@ -88,6 +90,8 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		err = cmdUser(ctx, args[1:], w, stdin)
 	case "token":
 		err = cmdToken(ctx, args[1:], w)
+	case "ldap":
+		err = cmdLDAP(ctx, args[1:], w, stdin)
 	case "poll":
 		err = cmdPoll(ctx, args[1:], w, log)
 	case "collect":

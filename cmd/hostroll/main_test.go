@@ -143,11 +143,16 @@ func TestServe(t *testing.T) {
 		}
 		cookie := signInCookie(t, addr, "admin", adminLine[1])
 		var me struct {
-			MustChange bool `json:"must_change_password"`
+			MustChange   bool   `json:"must_change_password"`
+			SecondFactor string `json:"second_factor"`
+			Source       string `json:"source"`
 		}
 		getJSONWith(t, "http://"+addr+"/api/v1/me", cookie, &me)
 		if !me.MustChange {
 			t.Error("the first admin need not change the printed password")
+		}
+		if me.SecondFactor != "enrolment_required" || me.Source != "local" {
+			t.Errorf("the first admin (local, HOSTROLL_2FA_ROLES unset = admin): %+v", me)
 		}
 		var units struct{ Total int }
 		getJSONWith(t, "http://"+addr+"/api/v1/units", signInCookie(t, addr, "demo_operator", operator[1]), &units)

@@ -17,6 +17,7 @@ const userUsage = `usage: hostroll user add NAME --role ROLE [--unit CODE] [--di
        hostroll user list
        hostroll user set NAME [--role ROLE] [--unit CODE] [--display-name S] [--disable] [--enable]
        hostroll user reset-password NAME [--password-stdin]
+       hostroll user reset-2fa NAME   remove the user's second factor (they enrol again)
 roles: admin, operator, planner, reviewer, unit_staff, auditor
 `
 
@@ -44,7 +45,7 @@ func cmdUser(ctx context.Context, args []string, w streams, stdin io.Reader) err
 		}
 	case "reset-password":
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of stdin")
-	case "list":
+	case "list", "reset-2fa":
 	default:
 		fmt.Fprintf(w.err, "hostroll user: unknown subcommand %q\n\n%s", sub, userUsage)
 		return errUsage
@@ -66,6 +67,8 @@ func cmdUser(ctx context.Context, args []string, w streams, stdin io.Reader) err
 		return addUser(ctx, s, w, stdin, name, role, unit, display, fromStdin)
 	case "set":
 		return setUser(ctx, s, w, name, role, unit, display, fs, disable, enable)
+	case "reset-2fa":
+		return resetUser2FA(ctx, s, w, name)
 	}
 	return resetUserPassword(ctx, s, w, stdin, name, fromStdin)
 }
@@ -232,6 +235,12 @@ func listUsers(ctx context.Context, s *inventory.Store, out io.Writer) error {
 		if u.MustChangePassword {
 			status += " (must change password)"
 		}
+		if u.Source == inventory.SourceLDAP {
+			status += " (directory)"
+		}
+		if u.TOTPEnabled {
+			status += " (2FA)"
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Username, u.Role, deref(u.UnitCode, "-"), status, last, u.DisplayName)
 	}
 	return tw.Flush()
@@ -242,4 +251,16 @@ func deref(s *string, def string) string {
 		return def
 	}
 	return *s
+}
+
+func resetUser2FA(ctx context.Context, s *inventory.Store, w streams, name string) error {
+	u, err := s.UserByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := s.ResetTOTP(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(w.out, "second factor of %s removed; their sessions ended (they enrol again at the next sign-in)\n", u.Username)
+	return nil
 }
