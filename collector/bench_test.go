@@ -50,8 +50,8 @@ func simChild() {
 }
 
 // childSim starts n simulated devices in a child process and returns their
-// poll targets.
-func childSim(b *testing.B, n int, latency time.Duration) []inventory.PollTarget {
+// poll targets and the child's CPU time so far, to read around a measurement.
+func childSim(b *testing.B, n int, latency time.Duration) ([]inventory.PollTarget, func() time.Duration) {
 	b.Helper()
 	port := freeUDPPort(b)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -82,11 +82,25 @@ func childSim(b *testing.B, n int, latency time.Duration) []inventory.PollTarget
 	for i := range ts {
 		ts[i] = inventory.PollTarget{DeviceID: int64(i + 1), MgmtIP: snmpsim.Address(i), Profile: p}
 	}
-	return ts
+	return ts, func() time.Duration { return procCPU(b, cmd.Process.Pid) }
 }
 
-// pollAll polls every target once with a pool of workers; every poll must
-// succeed.
+// procCPU is the user + system CPU time of process pid so far, from
+// /proc/PID/stat (Linux; clock ticks of 1/100 s).
+func procCPU(b *testing.B, pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The fields after the command name (in parentheses) start at state.
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// pollAll polls every target once with a pool of workers, each with its own
+// Poller as the collector's workers have; every poll must succeed.
 func pollAll(b *testing.B, ts []inventory.PollTarget, workers int) {
 	work := make(chan inventory.PollTarget)
 	var failed atomic.Int64
@@ -96,8 +110,10 @@ func pollAll(b *testing.B, ts []inventory.PollTarget, workers int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			p := collector.NewPoller(collector.Options{})
+			defer p.Close()
 			for t := range work {
-				o := collector.Poll(context.Background(), t, collector.Options{})
+				o := p.Poll(context.Background(), t)
 				if o.Status() != "ok" {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, o.Error)
@@ -156,9 +172,9 @@ func BenchmarkFleet(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			ts := childSim(b, c.devices, c.latency)
+			ts, simCPU := childSim(b, c.devices, c.latency)
 			pollAll(b, ts, c.workers) // warm up
-			cpu0, start := cpuTime(), time.Now()
+			cpu0, sim0, start := cpuTime(), simCPU(), time.Now()
 			b.ResetTimer()
 			for range b.N {
 				pollAll(b, ts, c.workers)
@@ -168,6 +184,7 @@ func BenchmarkFleet(b *testing.B) {
 			polled := float64(c.devices * b.N)
 			b.ReportMetric(polled/elapsed.Seconds(), "devices/s")
 			b.ReportMetric(float64(cpu.Microseconds())/1000/polled, "cpu-ms/device")
+			b.ReportMetric(float64((simCPU()-sim0).Microseconds())/1000/polled, "sim-cpu-ms/device")
 			if c.latency > 0 {
 				reqs := requestsPerDevice(b)
 				bound := float64(c.workers) / (float64(reqs) * c.latency.Seconds())
@@ -182,7 +199,7 @@ func BenchmarkFleet(b *testing.B) {
 // poller process's peak resident memory. Run it on its own (-bench
 // 'Fleet10000') so that nothing else raised the peak.
 func BenchmarkFleet10000Memory(b *testing.B) {
-	ts := childSim(b, 10000, 0)
+	ts, _ := childSim(b, 10000, 0)
 	start := time.Now()
 	for range b.N {
 		pollAll(b, ts, 64)
@@ -244,36 +261,8 @@ func BenchmarkRealSnmpd(b *testing.B) {
 func BenchmarkRunDue(b *testing.B) {
 	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
 		b.Run(dialect, func(b *testing.B) {
-			db := dbtest.Dialect(b, dialect)
-			ts := childSim(b, 1000, 0)
-			ctx := context.Background()
-			unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "BENCH", Name: "bench", Kind: "department"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			p := ts[0].Profile
-			prof, err := db.Store.CreateSNMPProfile(ctx, inventory.SNMPProfileInput{Name: "bench", Version: "2c",
-				Community: p.Community, Port: p.Port, TimeoutMS: p.TimeoutMS, Retries: p.Retries, MaxRepetitions: p.MaxRepetitions})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for i, t := range ts {
-				in := inventory.DefaultDeviceInput()
-				in.Name, in.Kind, in.UnitID, in.MgmtIP, in.SNMPProfileID = fmt.Sprint("b", i), "server", unit.ID, t.MgmtIP, &prof.ID
-				if _, err := db.Store.CreateDevice(ctx, in); err != nil {
-					b.Fatal(err)
-				}
-			}
-			now := time.Now()
-			c := collector.New(db.Store, collector.Config{Workers: 64, Interval: time.Minute, Logger: quietLog,
-				Now: func() time.Time { return now }})
-			round := func() {
-				now = now.Add(time.Minute)
-				sum, err := c.RunDue(ctx, nil)
-				if err != nil || sum.OK != 1000 {
-					b.Fatalf("round: %+v, %v", sum, err)
-				}
-			}
+			ts, _ := childSim(b, 1000, 0)
+			round := fleetRound(b, dialect, ts, 64)
 			round() // warm
 			cpu0, start := cpuTime(), time.Now()
 			b.ResetTimer()
@@ -285,5 +274,83 @@ func BenchmarkRunDue(b *testing.B) {
 			b.ReportMetric(polled/time.Since(start).Seconds(), "devices/s")
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/polled, "cpu-ms/device")
 		})
+	}
+}
+
+// fleetRound registers the targets ts in a fresh database of dialect and
+// returns round, which runs one round of a collector with the given workers
+// in which every device is due and must be polled and stored.
+func fleetRound(b *testing.B, dialect string, ts []inventory.PollTarget, workers int) (round func()) {
+	db := dbtest.Dialect(b, dialect)
+	ctx := context.Background()
+	unit, err := db.Store.CreateUnit(ctx, inventory.UnitInput{Code: "BENCH", Name: "bench", Kind: "department"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := ts[0].Profile
+	prof, err := db.Store.CreateSNMPProfile(ctx, inventory.SNMPProfileInput{Name: "bench", Version: "2c",
+		Community: p.Community, Port: p.Port, TimeoutMS: p.TimeoutMS, Retries: p.Retries, MaxRepetitions: p.MaxRepetitions})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, t := range ts {
+		in := inventory.DefaultDeviceInput()
+		in.Name, in.Kind, in.UnitID, in.MgmtIP, in.SNMPProfileID = fmt.Sprint("b", i), "server", unit.ID, t.MgmtIP, &prof.ID
+		if _, err := db.Store.CreateDevice(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	c := collector.New(db.Store, collector.Config{Workers: workers, Interval: time.Minute, Logger: quietLog,
+		Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	return func() {
+		now.Add(int64(time.Minute))
+		sum, err := c.RunDue(ctx, nil)
+		if err != nil || sum.OK != len(ts) {
+			b.Fatalf("round: %+v, %v", sum, err)
+		}
+	}
+}
+
+// BenchmarkRound compares the whole round (claim with leases, poll, store:
+// fleetRound) with the bare poller (pollAll: the same polls, nothing
+// stored) at the same number of workers, on each database. Each op is one
+// round over 1,000 simulated devices, all due, and one bare poll of them
+// (alternately first), so both see the same load; round-%-of-bare is the
+// ratio of their rates.
+func BenchmarkRound(b *testing.B) {
+	for _, dialect := range []string{inventory.SQLite, inventory.Postgres} {
+		for _, workers := range []int{10, 50} {
+			b.Run(fmt.Sprintf("%s/%d-workers", dialect, workers), func(b *testing.B) {
+				ts, _ := childSim(b, 1000, 0)
+				round := fleetRound(b, dialect, ts, workers)
+				round() // warm
+				pollAll(b, ts, workers)
+				var inRound, bare time.Duration
+				timed := func(f func()) time.Duration {
+					start := time.Now()
+					f()
+					return time.Since(start)
+				}
+				b.ResetTimer()
+				for i := range b.N {
+					// Alternately first, so that neither always pays the
+					// other's garbage or the database's background work.
+					if i%2 == 0 {
+						inRound += timed(round)
+						bare += timed(func() { pollAll(b, ts, workers) })
+					} else {
+						bare += timed(func() { pollAll(b, ts, workers) })
+						inRound += timed(round)
+					}
+				}
+				b.StopTimer()
+				polled := float64(1000 * b.N)
+				b.ReportMetric(polled/inRound.Seconds(), "round-devices/s")
+				b.ReportMetric(polled/bare.Seconds(), "bare-devices/s")
+				b.ReportMetric(100*bare.Seconds()/inRound.Seconds(), "round-%-of-bare")
+			})
+		}
 	}
 }

@@ -26,9 +26,12 @@ type Client interface {
 
 var _ Client = (*gosnmp.GoSNMP)(nil)
 
-// session builds a new gosnmp session for one target from its profile: its
-// own value and its own v3 security parameters, bound to ctx, which carries
-// the deadline of the whole device.
+// session builds a new, unconnected gosnmp session for one target from its
+// profile and its device: address, port, credentials, timeouts, its own v3
+// security parameters, bound to ctx, which carries the deadline of the whole
+// device. It is the one place that decides where and how a device is asked:
+// Poller.connect connects a new session, or re-aims the worker's reused v2c
+// one, from what it returns.
 func session(ctx context.Context, t inventory.PollTarget) (*gosnmp.GoSNMP, error) {
 	p := t.Profile
 	g := &gosnmp.GoSNMP{

@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -18,11 +17,12 @@ const DefaultWriteTimeout = 10 * time.Second
 const MaxClockSkew = 5 * time.Second
 
 // MinLease is the shortest lease that lets a poll finish under it: the
-// device deadline, the write timeout and the clock skew must fit in the two
-// thirds of a lease that renewal (every Lease/3) leaves after a lease check,
-// that is Lease ≥ 3/2 × (deadline + write timeout + skew). A shorter lease
-// would make a healthy collector drop results of slow devices as stale and
-// let another poll them again.
+// device deadline, the write timeout (which bounds a result's wait for its
+// batch and the batch's write together) and the clock skew must fit in the
+// two thirds of a lease that renewal (every Lease/3) leaves after a lease
+// check, that is Lease ≥ 3/2 × (deadline + write timeout + skew). A shorter
+// lease would make a healthy collector drop results of slow devices as stale
+// and let another poll them again.
 func (c Config) MinLease() time.Duration {
 	c = c.withDefaults()
 	return (c.Options.DeviceTimeout + c.WriteTimeout + MaxClockSkew) * 3 / 2
@@ -38,6 +38,8 @@ const (
 	StepWrite
 	// StepRenew comes before each renewal of the collector's leases.
 	StepRenew
+	// StepFlush comes before the write of each batch of results.
+	StepFlush
 )
 
 func (c *Collector) pause(step Step, deviceID int64) {
@@ -65,22 +67,29 @@ type claimed struct {
 	at     time.Time
 }
 
-// pollLeased polls one claimed device and stores the result, fenced by the
-// device's lease: a check before the poll skips a device whose lease this
-// collector lost, and the write is conditional on the lease row still
-// carrying this collector and the claim's token, so a collector that stalled
-// past its lease neither polls nor writes over another's work.
+// polled is a result on its way to the writer, with what it counts as once
+// stored (polledOK or polledFailed) and when the poll ended.
+type polled struct {
+	result inventory.PollResult
+	out    outcome
+	ready  time.Time
+}
+
+// pollLeased polls one claimed device and returns its result for the
+// writer, fenced by the device's lease: a check before the poll skips a
+// device whose lease this collector lost, and the write (see writeResults)
+// is conditional on the lease row still carrying this collector and the
+// claim's token, so a collector that stalled past its lease neither polls
+// nor writes over another's work. ok is false when there is nothing to write
+// (the outcome says why).
 //
 // The check asks the database only once the claim is older than a third of
 // the lease: before that no other collector can have taken the device (its
 // lease ends at claimedAt + Lease, and clocks agree within MaxClockSkew,
 // far less than two thirds of any allowed lease), so the answer is known
 // and the round saves a round trip per device.
-func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget, claimedAt time.Time) outcome {
+func (c *Collector) pollLeased(ctx context.Context, p *Poller, t inventory.PollTarget, claimedAt time.Time) (polled, bool) {
 	l := inventory.Lease{DeviceID: t.DeviceID, Holder: c.cfg.Name, Token: t.LeaseToken}
-	log := func() *slog.Logger { // only when there is something to say
-		return c.cfg.Logger.With("device_id", t.DeviceID, "lease_token", t.LeaseToken)
-	}
 	c.pause(StepCheck, t.DeviceID)
 	held, err := true, error(nil)
 	if now := c.cfg.Now(); now.Sub(claimedAt) >= c.cfg.Lease/3 || now.Before(claimedAt) {
@@ -88,37 +97,33 @@ func (c *Collector) pollLeased(ctx context.Context, t inventory.PollTarget, clai
 	}
 	switch {
 	case ctx.Err() != nil:
-		return cancelled
+		return polled{out: cancelled}, false
 	case err != nil:
-		log().Error("lease check failed; device skipped", "err", err)
-		return leaseLost
+		leaseLog(c.cfg.Logger, l).Error("lease check failed; device skipped", "err", err)
+		return polled{out: leaseLost}, false
 	case !held:
-		log().Warn("lease lost before the poll (it ended or another collector claimed the device); device skipped")
-		return leaseLost
+		leaseLog(c.cfg.Logger, l).Warn("lease lost before the poll (it ended or another collector claimed the device); device skipped")
+		return polled{out: leaseLost}, false
 	}
 	at := c.cfg.Now()
-	o := Poll(ctx, t, c.cfg.Options)
+	o := p.Poll(ctx, t)
 	o.At = at // on the collector's clock, which claims compare with
 	if ctx.Err() != nil {
-		return cancelled
+		return polled{out: cancelled}, false
 	}
 	logPoll(c.cfg.Logger, t, o)
 	c.pause(StepWrite, t.DeviceID)
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.WriteTimeout)
-	defer cancel()
-	_, err = c.store.RecordPoll(wctx, o, l)
-	switch {
-	case errors.Is(err, inventory.ErrLeaseLost):
-		log().Warn("lease lost during the poll (another collector claimed the device); result dropped as stale",
-			"polled_at", at, "duration_ms", o.DurationMS)
-		return resultStale
-	case err != nil:
-		log().Error("store observation", "err", err)
-	}
+	out := polledFailed
 	if o.Status() == "ok" {
-		return polledOK
+		out = polledOK
 	}
-	return polledFailed
+	return polled{result: inventory.PollResult{Observation: o, Lease: l}, out: out, ready: time.Now()}, true
+}
+
+// leaseLog is the logger for a message about lease l: built only when there
+// is something to say.
+func leaseLog(log *slog.Logger, l inventory.Lease) *slog.Logger {
+	return log.With("device_id", l.DeviceID, "lease_token", l.Token)
 }
 
 // renewWhile renews this collector's leases every Lease/3 until the returned

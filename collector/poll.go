@@ -21,6 +21,8 @@ type Options struct {
 	MaxVarbinds int
 	// DeviceTimeout bounds the whole poll of one device (default 60s).
 	DeviceTimeout time.Duration
+	// Metrics, when not nil, count polls and packets (metrics.go).
+	Metrics *Metrics
 }
 
 // DefaultDeviceTimeout bounds the whole poll of one device.
@@ -37,74 +39,76 @@ func (o Options) withDefaults() Options {
 }
 
 // Poll polls one device and returns what it saw; it does not store it. A
-// device that does not answer the first GET is unreachable; a later failure
-// (an error status, a wrong type, a runaway table) keeps what was read and
-// says what went wrong in Error.
+// device that does not answer the first request is unreachable; a later
+// failure (an error status, a wrong type, a runaway table) keeps what was
+// read and says what went wrong in Error. It sets up and tears down its own
+// session; a worker that polls many devices uses a Poller.
 func Poll(ctx context.Context, t inventory.PollTarget, opt Options) inventory.Observation {
+	p := NewPoller(opt)
+	defer p.Close()
+	return p.Poll(ctx, t)
+}
+
+// Poll polls one device with the poller's reusable session; see the
+// function Poll.
+func (p *Poller) Poll(ctx context.Context, t inventory.PollTarget) inventory.Observation {
 	start := time.Now()
+	done := p.opt.Metrics.pollStarted()
 	o := inventory.Observation{DeviceID: t.DeviceID, At: start, Interfaces: inventory.Interfaces{}}
-	poll(ctx, t, opt.withDefaults(), &o)
+	result := p.poll(ctx, t, &o)
 	o.DurationMS = int(time.Since(start).Milliseconds())
+	done(result, time.Since(start))
 	return o
 }
 
-// poll fills o; see Poll.
-func poll(ctx context.Context, t inventory.PollTarget, opt Options, o *inventory.Observation) {
-	ctx, cancel := context.WithTimeout(ctx, opt.DeviceTimeout)
+// poll fills o and returns its result for the metrics; see Poll.
+func (p *Poller) poll(ctx context.Context, t inventory.PollTarget, o *inventory.Observation) (result string) {
+	ctx, cancel := context.WithTimeout(ctx, p.opt.DeviceTimeout)
 	defer cancel()
 	// One agent's malformed answer must not take the collector down, even if
 	// it trips a bug in the SNMP library.
 	defer func() {
 		if r := recover(); r != nil {
+			p.Close() // the session may be left in any state
 			o.Error = fmt.Sprintf("poll of %s aborted: the agent's answer could not be handled (%v)", t.MgmtIP, r)
+			result = ResultError
 		}
 	}()
-
-	g, err := session(ctx, t)
+	g, done, err := p.connect(ctx, t)
 	if err != nil {
 		o.Error = err.Error()
-		return
+		return ResultError
 	}
-	if err := g.Connect(); err != nil {
-		o.Error = fmt.Sprintf("connect to %s:%d: %v", t.MgmtIP, t.Profile.Port, err)
-		return
-	}
-	defer g.Conn.Close()
-	raw, reachable, err := read(ctx, g, uint32(t.Profile.MaxRepetitions), opt.MaxVarbinds)
+	defer done()
+	raw, reachable, err := read(ctx, p.opt.Metrics.hook(g), uint32(t.Profile.MaxRepetitions), p.opt.MaxVarbinds)
 	o.Reachable = reachable
+	result = classify(err, reachable, discovered(g))
 	if err != nil {
 		o.Error = explain(err, t, reachable, discovered(g))
 	}
 	if perr := raw.Observe(o); perr != nil {
 		o.Error = strings.TrimPrefix(o.Error+"; "+strings.ReplaceAll(perr.Error(), "\n", "; "), "; ")
-	}
-}
-
-// read runs the GET and the walks. reachable is false when the GET got no
-// answer.
-func read(ctx context.Context, c Client, maxReps uint32, maxVarbinds int) (Raw, bool, error) {
-	raw := Raw{Tables: map[string][]gosnmp.SnmpPDU{}}
-	pkt, err := c.Get(scalarOIDs)
-	if err != nil {
-		return raw, false, err
-	}
-	if pkt.Error != gosnmp.NoError {
-		return raw, true, fmt.Errorf("system group: %w", &errStatus{pkt.Error, pkt.ErrorIndex})
-	}
-	raw.Scalars = pkt.Variables
-	w := walker{c: c, maxReps: max(maxReps, 1), maxVarbinds: maxVarbinds}
-	var errs []error
-	for _, tb := range tables {
-		vars, err := w.walk(ctx, tb.name, tb.cols)
-		raw.Tables[tb.name] = vars
-		if err != nil {
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
+		if result == ResultOK {
+			result = ResultError
 		}
 	}
-	return raw, true, errors.Join(errs...)
+	return result
+}
+
+// read reads the scalars and walks the tables in one GetBulk stream (see
+// stream). reachable is false when the agent answered no request.
+func read(ctx context.Context, c Client, maxReps uint32, maxVarbinds int) (Raw, bool, error) {
+	raw := Raw{Tables: map[string][]gosnmp.SnmpPDU{}}
+	s := newStream(c, tables, scalarOIDs, maxReps, maxVarbinds)
+	answered, err := s.run(ctx)
+	if !answered {
+		return raw, false, err
+	}
+	raw.Scalars = s.scalars
+	for i, tb := range tables {
+		raw.Tables[tb.name] = s.out[i]
+	}
+	return raw, true, s.err()
 }
 
 // discovered tells whether a v3 session learnt the agent's engine ID: the
@@ -127,8 +131,12 @@ func explain(err error, t inventory.PollTarget, reachable, discovered bool) stri
 		return fmt.Sprintf("SNMPv3 authentication failed at %s (%s): check the user name %q and the auth and priv passphrases of SNMP profile %q",
 			addr, msg, p.Username, p.Name)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("%s refused the request (no SNMP agent listens on UDP port %d): check the port of SNMP profile %q and that the agent runs",
-			addr, p.Port, p.Name)
+		where := fmt.Sprintf("the port of SNMP profile %q", p.Name)
+		if t.DevicePort != nil {
+			where = "the device's snmp_port"
+		}
+		return fmt.Sprintf("%s refused the request (no SNMP agent listens on UDP port %d): check %s and that the agent runs",
+			addr, p.Port, where)
 	case !reachable && discovered && isTimeout(err):
 		return fmt.Sprintf("the SNMPv3 agent at %s answered engine discovery but not the authenticated request: check the user name %q and the auth and priv passphrases of SNMP profile %q (an agent ignores a wrong priv passphrase silently)",
 			addr, p.Username, p.Name)

@@ -26,21 +26,33 @@ type Config struct {
 	// claim (not the round's start), a device reached late in one round is
 	// due again at the same point of the next, however long rounds take.
 	Interval time.Duration
-	// Batch is how many devices one claim takes (default Workers).
+	// Batch is how many devices one claim takes (default Workers, at least
+	// DefaultClaimBatch: a claim is a transaction, and with few workers
+	// claims of a few devices each would make it the round's limit).
 	Batch int
 	// Lease is how long a claimed device stays this collector's (default 5m):
 	// when the collector dies, others poll its devices once the lease ends.
 	// While a round runs the collector renews the leases of the devices still
 	// queued or in flight every Lease/3. See MinLease.
 	Lease time.Duration
-	// WriteTimeout bounds the database write of one result (default 10s).
+	// WriteTimeout bounds the time from a poll's end to the commit of its
+	// result: the wait for its batch and the batch's write (default 10s).
 	WriteTimeout time.Duration
+	// WriteBatch is the most results committed in one transaction (default
+	// 100), and WriteDelay the longest a result waits for others to join its
+	// batch (default 100ms). A collector killed outright loses at most the
+	// results not yet committed; their devices are due again once their
+	// leases end.
+	WriteBatch int
+	WriteDelay time.Duration
 	// Pause, when set, is called at each Step of the poll path and may block
 	// there: tests hold a collector with it as a stalled process (a VM pause,
 	// a long GC, a slow database) is held. deviceID is 0 for StepRenew.
 	Pause func(step Step, deviceID int64)
 	// Options tune each poll.
 	Options Options
+	// Metrics, when not nil, count rounds, polls and packets (metrics.go).
+	Metrics *Metrics
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger (default slog.Default()).
@@ -59,13 +71,19 @@ func (c Config) withDefaults() Config {
 		c.Interval = 5 * time.Minute
 	}
 	if c.Batch <= 0 {
-		c.Batch = c.Workers
+		c.Batch = max(c.Workers, DefaultClaimBatch)
 	}
 	if c.Lease <= 0 {
 		c.Lease = 5 * time.Minute
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.WriteBatch <= 0 {
+		c.WriteBatch = DefaultWriteBatch
+	}
+	if c.WriteDelay <= 0 {
+		c.WriteDelay = DefaultWriteDelay
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -74,6 +92,9 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	c.Options = c.Options.withDefaults()
+	if c.Metrics != nil {
+		c.Options.Metrics = c.Metrics
+	}
 	return c
 }
 
@@ -137,11 +158,13 @@ func (c *Collector) PollDevice(ctx context.Context, id int64) (inventory.Observa
 }
 
 // RunDue runs one round: it claims due devices in batches, polls them with
-// the worker pool and stores each result, until none is due; meanwhile it
-// renews its leases every Lease/3. Each device's lease is checked before its
-// poll and fences the write of its result (see pollLeased). progress, when
-// not nil, is called after each device. When ctx ends the round stops; the
-// devices claimed but not polled stay leased until their lease ends.
+// the worker pool and hands each result to a writer that commits them in
+// batches (see writeResults); meanwhile it renews its leases every Lease/3.
+// Each device's lease is checked before its poll and fences the write of its
+// result (see pollLeased). progress, when not nil, is called after each
+// device. When ctx ends the round stops: the results polled are still
+// written, and the devices claimed but not polled stay leased until their
+// lease ends.
 func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary, error) {
 	start := c.cfg.Now()
 	// Without the key that opens the SNMP secrets nothing can be polled; say
@@ -152,7 +175,7 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 	if err := c.store.EnsurePollState(ctx); err != nil {
 		return Summary{}, err
 	}
-	work := make(chan claimed)
+	roundDone := c.countDue(ctx, start)
 	var counts [outcomes]atomic.Int64
 	summary := func() Summary {
 		return Summary{Polled: int(counts[polledOK].Load() + counts[polledFailed].Load()), OK: int(counts[polledOK].Load()),
@@ -160,31 +183,65 @@ func (c *Collector) RunDue(ctx context.Context, progress func(Summary)) (Summary
 			Duration: c.cfg.Now().Sub(start)}
 	}
 	var mu sync.Mutex // serialises progress
+	count := func(out outcome) {
+		counts[out].Add(1)
+		c.cfg.Metrics.leaseDone() // written, dropped or skipped: no longer held
+		if progress != nil {
+			mu.Lock()
+			progress(summary())
+			mu.Unlock()
+		}
+	}
+	// Unbuffered: a device is claimed (and judged due) only when a worker is
+	// ready for it, so the claim time stays the poll time that the next
+	// round's due test relies on (TestRunDueSlowRound).
+	work := make(chan claimed)
+	results := make(chan polled, c.cfg.WriteBatch)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		c.writeResults(ctx, results, count)
+	}()
 	var wg sync.WaitGroup
 	for range c.cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for w := range work {
-				out := c.pollLeased(ctx, w.target, w.at)
-				if out == cancelled {
-					return // cancelled mid-poll: leave it to the lease
-				}
-				counts[out].Add(1)
-				if progress != nil {
-					mu.Lock()
-					progress(summary())
-					mu.Unlock()
-				}
-			}
+			c.work(ctx, work, results, count)
 		}()
 	}
 	stopRenew := c.renewWhile(ctx)
 	err := c.feed(ctx, work, start)
 	close(work)
 	wg.Wait()
+	close(results)
+	<-written // the leases of queued results are renewed until they are written
 	stopRenew()
-	return summary(), err
+	sum := summary()
+	roundDone(sum.Duration, err == nil && ctx.Err() == nil)
+	return sum, err
+}
+
+// work is one worker: it polls the devices it takes from work with its own
+// Poller (reused device after device) and sends each result to the writer;
+// a device not polled is counted at once. It returns when work is closed or
+// a poll was cut short by the end of ctx.
+func (c *Collector) work(ctx context.Context, work <-chan claimed, results chan<- polled, count func(outcome)) {
+	p := NewPoller(c.cfg.Options)
+	defer p.Close()
+	for w := range work {
+		began := time.Now()
+		r, ok := c.pollLeased(ctx, p, w.target, w.at)
+		c.cfg.Metrics.busy(time.Since(began))
+		switch {
+		case r.out == cancelled:
+			return // cancelled mid-poll: leave it to the lease
+		case ok:
+			results <- r
+		default:
+			count(r.out)
+		}
+	}
 }
 
 // feed claims batches of due devices and hands them to the workers until no
@@ -210,6 +267,7 @@ func (c *Collector) feed(ctx context.Context, work chan<- claimed, start time.Ti
 		if len(batch) == 0 {
 			return nil
 		}
+		c.cfg.Metrics.claimed(len(batch))
 		for _, t := range batch {
 			select {
 			case work <- claimed{target: t, at: now}:
@@ -232,5 +290,6 @@ func (c *Collector) Prune(ctx context.Context, keep int) error {
 
 // Release gives back the leases this collector holds; call it on shutdown.
 func (c *Collector) Release(ctx context.Context) error {
+	defer c.cfg.Metrics.released()
 	return c.store.ReleaseLeases(ctx, c.cfg.Name)
 }

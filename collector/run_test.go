@@ -256,12 +256,18 @@ func TestRunDueSlowRound(t *testing.T) {
 		clk := newClock()
 		start := clk.now()
 		cfg := clk.config("c1")
-		cfg.Workers, cfg.Batch = 1, 1
+		// Each poll takes 20 s of the collector's clock, and its result is
+		// written at once (a batch of one), as a slow round writes them.
+		cfg.Workers, cfg.Batch, cfg.WriteBatch = 1, 1, 1
+		cfg.Pause = func(step collector.Step, _ int64) {
+			if step == collector.StepWrite {
+				clk.add(20 * time.Second)
+			}
+		}
 		c := collector.New(db.Store, cfg)
-		slow := func(collector.Summary) { clk.add(20 * time.Second) } // each poll takes 20s
 		for round := range 2 {
 			clk.set(start.Add(time.Duration(round) * cfg.Interval))
-			sum, err := c.RunDue(ctx, slow)
+			sum, err := c.RunDue(ctx, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -279,7 +285,7 @@ func TestDefaultNamesDiffer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db dbtest.DB) {
 		register(t, db.Store, simDevices(6))
 		ctx := context.Background()
-		cfg := collector.Config{Workers: 1, Batch: 6, Logger: quietLog}
+		cfg := collector.Config{Workers: 1, Batch: 6, WriteBatch: 1, Logger: quietLog}
 		a := collector.New(db.Store, cfg)
 		actx, stop := context.WithCancel(ctx)
 		if _, err := a.RunDue(actx, func(collector.Summary) { stop() }); err != nil {

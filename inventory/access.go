@@ -25,6 +25,7 @@ var Actions = []string{
 	"notice.read", "notice.write", "notice.publish",
 	"user.read", "user.write", "token.read", "token.write",
 	"import.write", // spreadsheet imports; the kind's own write action is checked too
+	"metrics.read", // GET /metrics (also open to HOSTROLL_METRICS_ALLOW's addresses)
 	"self",         // your own account: /me, password, sessions, tokens
 }
 
@@ -55,8 +56,9 @@ var access = map[string][]string{
 }
 
 // adminOnly are the read actions that "*.read" does not grant: who the users
-// and their tokens are is the administrator's business.
-var adminOnly = []string{"user.read", "token.read"}
+// and their tokens are, and how the service runs, are the administrator's
+// business.
+var adminOnly = []string{"user.read", "token.read", "metrics.read"}
 
 // Allowed reports whether role may do action.
 func Allowed(role, action string) bool {

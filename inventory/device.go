@@ -41,6 +41,7 @@ type Device struct {
 	Status        string   `db:"status" json:"status"`
 	MgmtIP        string   `db:"mgmt_ip" json:"mgmt_ip"`
 	SNMPProfileID *int64   `db:"snmp_profile_id" json:"snmp_profile_id"`
+	SNMPPort      *int     `db:"snmp_port" json:"snmp_port"` // overrides the profile's port
 	PurchasePrice *float64 `db:"purchase_price" json:"purchase_price"`
 	Specs         Specs    `db:"specs" json:"specs"`
 	SpecItemID    *int64   `db:"spec_item_id" json:"spec_item_id"`
@@ -65,6 +66,7 @@ type DeviceInput struct {
 	Status        string   `json:"status"`
 	MgmtIP        string   `json:"mgmt_ip"`
 	SNMPProfileID *int64   `json:"snmp_profile_id"`
+	SNMPPort      *int     `json:"snmp_port"`
 	PurchasePrice *float64 `json:"purchase_price"`
 	Specs         Specs    `json:"specs"`
 	SpecItemID    *int64   `json:"spec_item_id"`
@@ -101,6 +103,9 @@ func (in *DeviceInput) Validate() error {
 	checkEnum(ve, "face", in.Face, Faces)
 	checkEnum(ve, "status", in.Status, DeviceStatuses)
 	checkIP(ve, "mgmt_ip", in.MgmtIP)
+	if in.SNMPPort != nil && (*in.SNMPPort < 1 || *in.SNMPPort > 65535) {
+		ve.Add("snmp_port", "err.device.snmp_port.range", *in.SNMPPort)
+	}
 	if in.PurchasePrice != nil {
 		checkMoney(ve, "purchase_price", *in.PurchasePrice)
 		*in.PurchasePrice = money(*in.PurchasePrice)
@@ -122,7 +127,7 @@ func (in *DeviceInput) Placement() (Placement, bool) {
 
 const deviceCols = `id, name, kind, manufacturer, model, COALESCE(serial, '') AS serial,
 	COALESCE(asset_tag, '') AS asset_tag, unit_id, project_id, rack_id, position, u_height, face,
-	full_depth, status, COALESCE(mgmt_ip, '') AS mgmt_ip, snmp_profile_id, purchase_price,
+	full_depth, status, COALESCE(mgmt_ip, '') AS mgmt_ip, snmp_profile_id, snmp_port, purchase_price,
 	cpu_cores AS "specs.cpu_cores", memory_gb AS "specs.memory_gb",
 	storage_gb AS "specs.storage_gb", ports AS "specs.ports", spec_item_id`
 
@@ -155,7 +160,7 @@ var devices = &resource[Device, DeviceInput]{
 			Serial: d.Serial, AssetTag: d.AssetTag, UnitID: d.UnitID, ProjectID: d.ProjectID,
 			RackID: d.RackID, Position: d.Position, UHeight: d.UHeight, Face: d.Face,
 			FullDepth: d.FullDepth, Status: d.Status, MgmtIP: d.MgmtIP, SNMPProfileID: d.SNMPProfileID,
-			PurchasePrice: d.PurchasePrice, Specs: d.Specs, SpecItemID: d.SpecItemID}
+			SNMPPort: d.SNMPPort, PurchasePrice: d.PurchasePrice, Specs: d.Specs, SpecItemID: d.SpecItemID}
 	},
 	check:  checkDevice,
 	insert: insertDevice,
@@ -167,7 +172,7 @@ var devices = &resource[Device, DeviceInput]{
 	update: func(tx *txn, id int64, in *DeviceInput) error {
 		return tx.exec(`UPDATE devices SET name = ?, kind = ?, manufacturer = ?, model = ?, serial = ?,
 			asset_tag = ?, unit_id = ?, project_id = ?, rack_id = ?, position = ?, u_height = ?, face = ?,
-			full_depth = ?, status = ?, mgmt_ip = ?, snmp_profile_id = ?, purchase_price = ?,
+			full_depth = ?, status = ?, mgmt_ip = ?, snmp_profile_id = ?, snmp_port = ?, purchase_price = ?,
 			cpu_cores = ?, memory_gb = ?, storage_gb = ?, ports = ?, spec_item_id = ? WHERE id = ?`,
 			append(in.args(), id)...)
 	},
@@ -176,15 +181,15 @@ var devices = &resource[Device, DeviceInput]{
 func (in *DeviceInput) args() []any {
 	return []any{in.Name, in.Kind, in.Manufacturer, in.Model, nullable(in.Serial),
 		nullable(in.AssetTag), in.UnitID, in.ProjectID, in.RackID, in.Position, in.UHeight, in.Face,
-		in.FullDepth, in.Status, nullable(in.MgmtIP), in.SNMPProfileID, in.PurchasePrice,
+		in.FullDepth, in.Status, nullable(in.MgmtIP), in.SNMPProfileID, in.SNMPPort, in.PurchasePrice,
 		in.Specs.CPUCores, in.Specs.MemoryGB, in.Specs.StorageGB, in.Specs.Ports, in.SpecItemID}
 }
 
 func insertDevice(tx *txn, in *DeviceInput) (int64, error) {
 	return tx.insert(`INSERT INTO devices (name, kind, manufacturer, model, serial, asset_tag, unit_id,
 		project_id, rack_id, position, u_height, face, full_depth, status, mgmt_ip, snmp_profile_id,
-		purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.args()...)
+		snmp_port, purchase_price, cpu_cores, memory_gb, storage_gb, ports, spec_item_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.args()...)
 }
 
 // checkDevice validates a device write inside its transaction: the fields, the

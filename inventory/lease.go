@@ -51,60 +51,18 @@ func (s *Store) RenewLeases(ctx context.Context, holder string, now, until time.
 // releases the lease, moves the device's last poll time forward (never back)
 // and inserts the observation, but only while the lease row still carries
 // l's holder and token. When it does not, nothing is written and the error is
-// ErrLeaseLost. The observation's Collector is l.Holder.
+// ErrLeaseLost. The observation's Collector is l.Holder. It is RecordPolls
+// with a batch of one.
 //
 // The conditional update comes first: on PostgreSQL it locks the row, so a
-// claim racing with it skips the device and then finds it polled. On
-// PostgreSQL update and insert are one statement (a data-modifying WITH)
-// where a transaction would take four (BEGIN, UPDATE, INSERT, COMMIT), which
-// pays for the lease check's query; on SQLite, in process, they are two
-// statements in one transaction.
+// claim racing with it skips the device and then finds it polled.
 func (s *Store) RecordPoll(ctx context.Context, o Observation, l Lease) (Observation, error) {
-	if o.DeviceID != l.DeviceID {
-		return Observation{}, fmt.Errorf("inventory: observation of device %d under the lease of device %d", o.DeviceID, l.DeviceID)
-	}
-	o.Collector = l.Holder
-	o.prepare()
-	const release = `UPDATE device_poll_state SET lease_holder = NULL, lease_until = NULL,
-		last_polled_at = CASE WHEN last_polled_at IS NULL OR last_polled_at < ? THEN ? ELSE last_polled_at END
-		WHERE device_id = ? AND lease_holder = ? AND lease_token = ?`
-	leaseArgs := []any{o.At, o.At, l.DeviceID, l.Holder, l.Token}
-	lost := func() error {
-		return fmt.Errorf("inventory: poll of device %d by %s (lease %d): %w", l.DeviceID, l.Holder, l.Token, ErrLeaseLost)
-	}
-	what := func() string { return fmt.Sprintf("record poll of device %d", o.DeviceID) }
-	if s.dialect == Postgres {
-		// In INSERT … SELECT the parameters' types are not taken from the
-		// columns: each is cast.
-		var ids []int64
-		err := s.db.SelectContext(ctx, &ids, s.db.Rebind(`WITH lease AS (`+release+` RETURNING device_id) `+
-			observationInsert+` SELECT lease.device_id, ?::timestamptz, ?::boolean, ?::text, ?::integer,
-			?::text, ?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text,
-			?::integer, ?::bigint, ?::bigint, ?::jsonb, ?::text FROM lease RETURNING id`),
-			append(leaseArgs, o.values()[1:]...)...)
-		switch {
-		case err != nil:
-			return Observation{}, dbErr(err, what())
-		case len(ids) == 0:
-			return Observation{}, lost()
-		}
-		o.ID = ids[0]
-		return o, nil
-	}
-	err := s.measurementTx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(tx.ctx, tx.Rebind(release), leaseArgs...)
-		if err != nil {
-			return dbErr(err, what())
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return dbErr(err, what())
-		} else if n == 0 {
-			return lost()
-		}
-		return insertObservation(tx, &o)
-	})
-	if err != nil {
+	rs := []PollResult{{Observation: o, Lease: l}}
+	if err := s.RecordPolls(ctx, rs); err != nil {
 		return Observation{}, err
 	}
-	return o, nil
+	if !rs[0].Stored {
+		return Observation{}, fmt.Errorf("inventory: poll of device %d by %s (lease %d): %w", l.DeviceID, l.Holder, l.Token, ErrLeaseLost)
+	}
+	return rs[0].Observation, nil
 }

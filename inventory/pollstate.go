@@ -91,19 +91,22 @@ func loadPollInfo(ctx context.Context, q querier, items []Device) error {
 // PollTarget is a device the collector polls: its address and its SNMP
 // profile, secrets included (Secret keeps them out of logs and JSON).
 type PollTarget struct {
-	DeviceID int64       `db:"device_id"`
-	Name     string      `db:"name"`
-	MgmtIP   string      `db:"mgmt_ip"`
-	Profile  SNMPProfile `db:"profile"`
+	DeviceID int64  `db:"device_id"`
+	Name     string `db:"name"`
+	MgmtIP   string `db:"mgmt_ip"`
+	// Profile.Port is the port polled: the device's snmp_port when set
+	// (DevicePort), else the profile's.
+	Profile    SNMPProfile `db:"profile"`
+	DevicePort *int        `db:"device_port"`
 	// LeaseToken is the fencing token of the claim that returned the target
 	// (0 outside a claim): see Lease.
 	LeaseToken int64 `db:"-" json:"-"`
 }
 
-const pollTargetSelect = `SELECT d.id AS device_id, d.name, d.mgmt_ip,
+const pollTargetSelect = `SELECT d.id AS device_id, d.name, d.mgmt_ip, d.snmp_port AS device_port,
 	p.id AS "profile.id", p.name AS "profile.name", p.version AS "profile.version",
 	p.username AS "profile.username", p.auth_protocol AS "profile.auth_protocol",
-	p.priv_protocol AS "profile.priv_protocol", p.port AS "profile.port",
+	p.priv_protocol AS "profile.priv_protocol", COALESCE(d.snmp_port, p.port) AS "profile.port",
 	p.timeout_ms AS "profile.timeout_ms", p.retries AS "profile.retries",
 	p.max_repetitions AS "profile.max_repetitions", p.community AS "profile.community",
 	p.auth_passphrase AS "profile.auth_passphrase", p.priv_passphrase AS "profile.priv_passphrase"

@@ -5,6 +5,7 @@ package web
 import (
 	_ "embed"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -40,6 +41,11 @@ type Config struct {
 	// SignInLimit is how many sign-in attempts one address may make a
 	// minute; 0 means 20.
 	SignInLimit int
+	// Metrics is what GET /metrics serves (nil: a registry of this app's
+	// own, see NewRegistry and NewMetrics); MetricsAllow the addresses that
+	// may scrape it without an admin's credentials (nil: loopback).
+	Metrics      *Metrics
+	MetricsAllow []netip.Prefix
 	// SecondFactorRoles are the roles whose users must sign in with a
 	// second factor (HOSTROLL_2FA_ROLES; cmd/hostroll's default is admin);
 	// such a user without one enrols right after the password step.
@@ -67,7 +73,18 @@ func New(cfg Config) *fiber.App {
 	if cfg.SignInLimit <= 0 {
 		cfg.SignInLimit = 20
 	}
+	if cfg.Metrics == nil && cfg.Store != nil {
+		cfg.Metrics = NewMetrics(NewRegistry(cfg.Version, cfg.Store.DB().DB), cfg.Store)
+	}
+	if cfg.Metrics == nil { // an app without a store (tests of the middleware)
+		cfg.Metrics = NewMetrics(NewRegistry(cfg.Version, nil), nil)
+	}
+	if cfg.MetricsAllow == nil {
+		cfg.MetricsAllow = DefaultMetricsAllow
+	}
 	app.Use(recover.New())
+	known := map[string]bool{} // the routes, filled in below before any request
+	app.Use(cfg.Metrics.observe(known))
 	app.Use(secureHeaders)
 	app.Use(requestLog(cfg.Logger))
 	app.Use(limitBody)
@@ -76,6 +93,9 @@ func New(cfg Config) *fiber.App {
 	pages.Mount(app)
 	app.Use(noRoute)
 	catchUnknownMethods(app)
+	for _, r := range app.GetRoutes(true) {
+		known[r.Method+" "+r.Path] = true
+	}
 	return app
 }
 
@@ -93,6 +113,7 @@ func routes(app *fiber.App, cfg Config) {
 	app.Post("/login/totp/confirm", canForm("self"), loginTOTPConfirm(cfg))
 	app.Post("/logout", canChallengeForm("self"), logoutForm(cfg))
 	app.Get("/static/login.css", loginCSS)
+	app.Get("/metrics", canFrom("metrics.read", cfg.MetricsAllow), cfg.Metrics.handler())
 
 	api := app.Group("/api/v1")
 	api.Get("/health", health(cfg))

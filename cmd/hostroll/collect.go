@@ -15,6 +15,7 @@ import (
 
 	"hostroll/collector"
 	"hostroll/inventory"
+	"hostroll/web"
 )
 
 // pollConfig is how the collector runs, from flags and HOSTROLL_POLL_*.
@@ -23,8 +24,11 @@ type pollConfig struct {
 	Workers       int    // HOSTROLL_POLL_WORKERS
 	Lease         time.Duration
 	MaxVarbinds   int
-	PruneSchedule string // HOSTROLL_PRUNE_SCHEDULE
-	Keep          int    // HOSTROLL_OBSERVATIONS_KEEP
+	PruneSchedule string        // HOSTROLL_PRUNE_SCHEDULE
+	Keep          int           // HOSTROLL_OBSERVATIONS_KEEP
+	DeviceTimeout time.Duration // HOSTROLL_POLL_DEVICE_TIMEOUT
+	MetricsAddr   string        // HOSTROLL_METRICS_ADDR: collect's own /metrics listener
+	Metrics       *collector.Metrics
 }
 
 // pollFlags adds the collector's flags to fs, with defaults from the
@@ -33,6 +37,8 @@ func pollFlags(fs *flag.FlagSet, pc *pollConfig, scheduled bool) {
 	fs.IntVar(&pc.Workers, "workers", 64, "devices polled at once (env HOSTROLL_POLL_WORKERS)")
 	fs.IntVar(&pc.MaxVarbinds, "max-varbinds", collector.DefaultMaxVarbinds,
 		"most variables read from one table of one device (env HOSTROLL_POLL_MAX_VARBINDS)")
+	fs.DurationVar(&pc.DeviceTimeout, "device-timeout", collector.DefaultDeviceTimeout,
+		"bound on the whole poll of one device; the shortest --poll-lease grows with it (env HOSTROLL_POLL_DEVICE_TIMEOUT)")
 	if !scheduled {
 		return
 	}
@@ -43,12 +49,20 @@ func pollFlags(fs *flag.FlagSet, pc *pollConfig, scheduled bool) {
 	fs.StringVar(&pc.PruneSchedule, "prune-schedule", envOr("HOSTROLL_PRUNE_SCHEDULE", "@every 1h"),
 		"when to prune old observations (env HOSTROLL_PRUNE_SCHEDULE)")
 	fs.IntVar(&pc.Keep, "keep", 100, "observations kept per device (env HOSTROLL_OBSERVATIONS_KEEP)")
+	fs.StringVar(&pc.MetricsAddr, "metrics-addr", envOr("HOSTROLL_METRICS_ADDR", ""),
+		"collect and serve --collector-only: serve GET /metrics on this address, e.g. 127.0.0.1:9464 (default off; env HOSTROLL_METRICS_ADDR)")
 }
 
 func (pc pollConfig) validate() error {
 	var errs []error
 	if pc.Workers < 1 || pc.Workers > 10000 {
 		errs = append(errs, fmt.Errorf("--workers (HOSTROLL_POLL_WORKERS) must be between 1 and 10000, not %d", pc.Workers))
+	}
+	if pc.DeviceTimeout == 0 { // a config built in code: the default
+		pc.DeviceTimeout = collector.DefaultDeviceTimeout
+	}
+	if pc.DeviceTimeout < time.Second || pc.DeviceTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("--device-timeout (HOSTROLL_POLL_DEVICE_TIMEOUT) must be between 1s and 1h, not %s", pc.DeviceTimeout))
 	}
 	if pc.MaxVarbinds < 1 {
 		errs = append(errs, fmt.Errorf("--max-varbinds (HOSTROLL_POLL_MAX_VARBINDS) must be at least 1, not %d", pc.MaxVarbinds))
@@ -62,12 +76,12 @@ func (pc pollConfig) validate() error {
 	// fit in what renewal leaves of the lease, or a healthy collector would
 	// drop slow devices' results as stale and let another poll them again.
 	shortLease := false
-	if minLease := (collector.Config{}).MinLease(); pc.Schedule != "" && pc.Lease < minLease {
+	if minLease := (collector.Config{Options: collector.Options{DeviceTimeout: pc.DeviceTimeout}}).MinLease(); pc.Schedule != "" && pc.Lease < minLease {
 		shortLease = true
 		errs = append(errs, fmt.Errorf("--poll-lease (HOSTROLL_POLL_LEASE) must be at least %s, not %s: "+
 			"a device's poll (up to %s) and the database write of its result (up to %s), plus %s for clocks that differ between collectors, "+
 			"must fit in the two thirds of a lease left between renewals (every lease/3)",
-			minLease, pc.Lease, collector.DefaultDeviceTimeout, collector.DefaultWriteTimeout, collector.MaxClockSkew))
+			minLease, pc.Lease, pc.DeviceTimeout, collector.DefaultWriteTimeout, collector.MaxClockSkew))
 	}
 	if pc.Schedule != "" && pc.Schedule != "off" {
 		if _, _, err := schedule(pc.Schedule); err != nil {
@@ -87,7 +101,7 @@ func (pc pollConfig) validate() error {
 // collectorConfig is the collector.Config for pc.
 func (pc pollConfig) collectorConfig(log *slog.Logger, interval time.Duration) collector.Config {
 	return collector.Config{Workers: pc.Workers, Interval: interval, Lease: pc.Lease, Logger: log,
-		Options: collector.Options{MaxVarbinds: pc.MaxVarbinds}}
+		Options: collector.Options{MaxVarbinds: pc.MaxVarbinds, DeviceTimeout: pc.DeviceTimeout}, Metrics: pc.Metrics}
 }
 
 // schedule parses a cron spec and returns it with its interval (the time
@@ -173,11 +187,24 @@ func runCollectorOnly(ctx context.Context, cfg Config, pc pollConfig, log *slog.
 	if pc.Schedule == "off" {
 		return badValue(errors.New("a collector with --poll-schedule off would do nothing"))
 	}
+	allow, err := metricsAllow()
+	if err != nil {
+		return err
+	}
 	s, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if pc.MetricsAddr != "" {
+		reg := web.NewRegistry(buildVersion(), s.DB().DB)
+		pc.Metrics = collector.NewMetrics(reg)
+		stopMetrics, err := serveMetrics(ctx, pc.MetricsAddr, reg, allow, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	_, stop, err := startCollector(ctx, s, pc, log)
 	if err != nil {
 		return err

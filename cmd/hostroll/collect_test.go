@@ -19,6 +19,12 @@ import (
 // returns its URL and the device ids.
 func simulated(t *testing.T, n int) (string, *inventory.Store, []int64) {
 	t.Helper()
+	return simulatedFaults(t, n, func(int) snmpsim.Faults { return snmpsim.Faults{} })
+}
+
+// simulatedFaults is simulated with device i misbehaving as faults(i) says.
+func simulatedFaults(t *testing.T, n int, faults func(i int) snmpsim.Faults) (string, *inventory.Store, []int64) {
+	t.Helper()
 	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +34,7 @@ func simulated(t *testing.T, n int) (string, *inventory.Store, []int64) {
 	devs := make([]*snmpsim.Device, n)
 	for i := range devs {
 		devs[i] = &snmpsim.Device{SysName: fmt.Sprint("cli", i), Serial: fmt.Sprint("CLI-SN-", i), Model: "M",
-			Manufacturer: "X", MemoryKB: 8 << 20, CPUs: 2, Interfaces: 1}
+			Manufacturer: "X", MemoryKB: 8 << 20, CPUs: 2, Interfaces: 1, Faults: faults(i)}
 	}
 	sim, err := snmpsim.Start(snmpsim.Config{Community: "cli-ro", Port: port}, devs)
 	if err != nil {
@@ -78,6 +84,8 @@ func TestPollCommand(t *testing.T) {
 		{"lease shorter than a device may take", []string{"collect", "--db", url, "--poll-lease", "30s"}, 2, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 1m52.5s, not 30s: a device's poll (up to 1m0s) and the database write of its result (up to 10s)"},
 		{"lease just below the minimum", []string{"collect", "--db", url, "--poll-lease", "112s"}, 2, "", "must fit in the two thirds of a lease left between renewals"},
 		{"keeps fewer polls than the unreachable rule reads", []string{"collect", "--db", url, "--keep", "2"}, 2, "", "--keep (HOSTROLL_OBSERVATIONS_KEEP) must be at least 3"},
+		{"a shorter device timeout shortens the shortest lease", []string{"collect", "--db", url, "--device-timeout", "5s", "--poll-lease", "29s"}, 2, "", "--poll-lease (HOSTROLL_POLL_LEASE) must be at least 30s, not 29s: a device's poll (up to 5s)"},
+		{"device timeout out of range", []string{"poll", "--db", url, "--device-timeout", "500ms"}, 2, "", "--device-timeout (HOSTROLL_POLL_DEVICE_TIMEOUT) must be between 1s and 1h, not 500ms"},
 		{"collector alone, never scheduled", []string{"serve", "--collector-only", "--db", url, "--poll-schedule", "off"}, 2, "", "would do nothing"},
 	}
 	for _, tc := range cases {
@@ -159,6 +167,53 @@ func TestPollInterruptedReleasesLeases(t *testing.T) {
 	<-done
 	if n := leased(); n != 0 {
 		t.Errorf("%d devices still leased after hostroll poll was interrupted", n)
+	}
+}
+
+// TestPollInterruptedWritesWhatItPolled interrupts hostroll poll (as SIGTERM
+// does: main cancels the context) in the middle of a round of devices that
+// answer and devices that stay silent until the timeout: every result its
+// summary counts as polled was written before it exited, none more, and no
+// device is left leased.
+func TestPollInterruptedWritesWhatItPolled(t *testing.T) {
+	url, store, ids := simulatedFaults(t, 8, func(i int) snmpsim.Faults {
+		if i%2 == 1 {
+			return snmpsim.Faults{DropRate: 1} // 500 ms to the timeout
+		}
+		return snmpsim.Faults{}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"poll", "--db", url, "--workers", "1"}, &out, &errb) }()
+	count := func() int {
+		stored := 0
+		for _, id := range ids {
+			_, n, err := store.Observations(context.Background(), id, inventory.ListParams{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored += n
+		}
+		return stored
+	}
+	for count() == 0 { // the first batch is written; four silent devices are 2 s away
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	var polled int
+	if _, err := fmt.Sscanf(out.String(), "polled %d", &polled); err != nil {
+		t.Fatalf("summary %q: %v", out.String(), err)
+	}
+	stored := count()
+	var leased int
+	if err := store.DB().Get(&leased, `SELECT COUNT(*) FROM device_poll_state WHERE lease_holder IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if polled == 0 || stored != polled || leased != 0 {
+		t.Errorf("interrupted poll: summary %q (polled %d), %d observations stored, %d devices leased; want each polled result stored, none leased",
+			strings.TrimSpace(out.String()), polled, stored, leased)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hostroll/demo"
+	"hostroll/collector"
 	"hostroll/inventory"
 	"hostroll/migrations"
 	"hostroll/web"
@@ -71,10 +72,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 // flagEnv names the environment variable of each typed flag that has one;
 // string flags take theirs through envOr.
 var flagEnv = map[string]string{
-	"workers":      "HOSTROLL_POLL_WORKERS",
-	"max-varbinds": "HOSTROLL_POLL_MAX_VARBINDS",
-	"poll-lease":   "HOSTROLL_POLL_LEASE",
-	"keep":         "HOSTROLL_OBSERVATIONS_KEEP",
+	"workers":        "HOSTROLL_POLL_WORKERS",
+	"max-varbinds":   "HOSTROLL_POLL_MAX_VARBINDS",
+	"poll-lease":     "HOSTROLL_POLL_LEASE",
+	"device-timeout": "HOSTROLL_POLL_DEVICE_TIMEOUT",
+	"keep":           "HOSTROLL_OBSERVATIONS_KEEP",
 }
 
 // envDefaults sets the flags of fs that have an environment variable from
@@ -286,7 +288,13 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if *collectorOnly {
 		return runCollectorOnly(ctx, cfg, pc, log)
 	}
-	var err error
+	if pc.MetricsAddr != "" {
+		return badValue(errors.New("--metrics-addr (HOSTROLL_METRICS_ADDR) is for collect and serve --collector-only: serve answers GET /metrics on --addr"))
+	}
+	allow, err := metricsAllow()
+	if err != nil {
+		return err
+	}
 	if cfg.GraceDays, err = grace(); err != nil {
 		return badValue(err)
 	}
@@ -324,6 +332,8 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set --addr or HOSTROLL_ADDR)", cfg.Addr, err)
 	}
+	reg := web.NewRegistry(buildVersion(), s.DB().DB)
+	pc.Metrics = collector.NewMetrics(reg)
 	poller, stopCollector, err := startCollector(ctx, s, pc, log)
 	if err != nil {
 		ln.Close()
@@ -331,6 +341,7 @@ func cmdServe(ctx context.Context, args []string, w streams, log *slog.Logger) e
 	}
 	defer stopCollector()
 	wc.Logger, wc.Version, wc.Poller = log, buildVersion(), poller
+	wc.Metrics, wc.MetricsAllow = web.NewMetrics(reg, s), allow
 	app := web.New(wc)
 	log.Info("serving", "addr", ln.Addr().String(), "db", inventory.Redact(cfg.DB), "dialect", s.Dialect(),
 		"api", "http://"+ln.Addr().String()+"/api/v1")

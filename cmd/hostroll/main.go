@@ -39,6 +39,7 @@ commands:
   ldap      test USER: look a user up in the directory (LDAP); seal-password for the bind password
   audit     audit verify: recompute the audit log's hash chain (exit 1 when broken)
   rekey     seal every stored secret again under a new key file (--new-key-file FILE)
+  backup    copy a SQLite database while serve runs (--to FILE); PostgreSQL: use pg_dump
   version   print the version
 
 Run 'hostroll COMMAND -h' for a command's flags.
@@ -105,6 +106,8 @@ func runIn(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		err = cmdImport(ctx, args[1:], w)
 	case "export":
 		err = cmdExport(ctx, args[1:], w)
+	case "backup":
+		err = cmdBackup(ctx, args[1:], w)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "hostroll", buildVersion())
 		return 0

@@ -44,11 +44,12 @@ type Faults struct {
 	Latency time.Duration
 	// DropRate is the share of requests not answered at all (1: silent).
 	DropRate float64
-	// ErrorStatus answers GetBulk requests under ErrorPrefix with this status.
+	// ErrorStatus answers GetBulk requests that ask for any OID under
+	// ErrorPrefix with this status, its error index pointing at that OID.
 	ErrorStatus gosnmp.SNMPError
 	ErrorPrefix string
-	// NonIncreasing answers GetBulk requests under this prefix with the
-	// requested OIDs themselves.
+	// NonIncreasing answers the GetBulk columns under this prefix with the
+	// same row again and again.
 	NonIncreasing string
 	// HugeTable gives ifTable and ifXTable this many rows.
 	HugeTable int
@@ -226,47 +227,56 @@ func (d *Device) nextVar(sh *shape, oid string) gosnmp.SnmpPDU {
 	return d.value(sh.entries[i])
 }
 
-// maxBulkVarbinds keeps answers within a datagram. GetBulk's non-repeaters
-// are not supported: every requested OID repeats (hostroll sends none).
+// maxBulkVarbinds keeps answers within a datagram: like a real agent, the
+// simulator ends a GetBulk answer early rather than exceed it.
 const maxBulkVarbinds = 400
 
+// bulk answers a GetBulk: each of the first NonRepeaters variables once (a
+// GETNEXT), then up to MaxRepetitions rows of the others. A fault under
+// ErrorPrefix refuses the whole request with the error index of the first
+// variable under it; a NonIncreasing column answers its first row again and
+// again.
 func (d *Device) bulk(sh *shape, req *gosnmp.SnmpPacket, resp *gosnmp.SnmpPacket) {
 	f := d.Faults
-	if len(req.Variables) > 0 {
-		first := req.Variables[0].Name
-		if f.ErrorStatus != gosnmp.NoError && strings.HasPrefix(first, f.ErrorPrefix) {
-			resp.Error, resp.ErrorIndex = f.ErrorStatus, 1
-			resp.Variables = req.Variables
-			return
-		}
-		if f.NonIncreasing != "" && strings.HasPrefix(first, f.NonIncreasing) {
-			for r := 0; r < int(req.MaxRepetitions) && len(resp.Variables) < maxBulkVarbinds; r++ {
-				for _, v := range req.Variables { // the same row again and again
-					resp.Variables = append(resp.Variables, d.nextVar(sh, v.Name))
-				}
+	if f.ErrorStatus != gosnmp.NoError {
+		for i, v := range req.Variables {
+			if strings.HasPrefix(v.Name, f.ErrorPrefix) {
+				resp.Error, resp.ErrorIndex = f.ErrorStatus, uint8(min(i+1, 255))
+				resp.Variables = req.Variables
+				return
 			}
-			return
 		}
 	}
+	nonrep := min(int(req.NonRepeaters), len(req.Variables))
+	for _, v := range req.Variables[:nonrep] {
+		resp.Variables = append(resp.Variables, d.nextVar(sh, v.Name))
+	}
+	cols := req.Variables[nonrep:]
 	// Each column's position in the MIB, found once and then stepped.
-	next := make([]int, len(req.Variables))
-	for i, v := range req.Variables {
+	next := make([]int, len(cols))
+	stuck := make([]bool, len(cols))
+	for i, v := range cols {
 		next[i] = sh.next(parseOID(v.Name))
+		stuck[i] = f.NonIncreasing != "" && strings.HasPrefix(v.Name, f.NonIncreasing)
 	}
 	reps := int(req.MaxRepetitions)
-	resp.Variables = make([]gosnmp.SnmpPDU, 0, min(reps*len(next), maxBulkVarbinds))
+	if len(cols) == 0 {
+		reps = 0
+	}
 	for r := 0; r < reps && len(resp.Variables)+len(next) <= maxBulkVarbinds; r++ {
 		for i, e := range next {
 			if e >= len(sh.entries) {
-				name := req.Variables[i].Name
-				if len(resp.Variables) >= len(next) {
+				name := cols[i].Name
+				if r > 0 {
 					name = resp.Variables[len(resp.Variables)-len(next)].Name
 				}
 				resp.Variables = append(resp.Variables, gosnmp.SnmpPDU{Name: name, Type: gosnmp.EndOfMibView})
 				continue
 			}
 			resp.Variables = append(resp.Variables, d.value(sh.entries[e]))
-			next[i] = e + 1
+			if !stuck[i] { // the same row again and again
+				next[i] = e + 1
+			}
 		}
 	}
 }
