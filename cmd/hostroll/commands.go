@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"hostroll/demo"
 	"hostroll/collector"
+	"hostroll/demo"
 	"hostroll/inventory"
 	"hostroll/migrations"
 	"hostroll/web"
