@@ -18,7 +18,7 @@ import (
 	"hostroll/sheet"
 )
 
-var importPath = regexp.MustCompile(`^/api/v1/imports/?$`)
+var importPath = regexp.MustCompile(`^(/api/v1)?/imports/?$`) // the API and the import page
 
 // mountSheets registers the spreadsheet import: a preview, then its apply.
 // Exports are the list routes' format=csv|xlsx (sheetExport).

@@ -136,6 +136,7 @@ var nav = []struct{ href, key, action string }{
 	{"/projects", "ui.nav.projects", "project.read"},
 	{"/findings", "ui.nav.findings", "finding.read"},
 	{"/plans", "ui.nav.plans", "plan.read"},
+	{"/imports", "ui.nav.imports", "import.write"},
 	{"/audit", "ui.nav.audit", "audit.read"},
 	{"/users", "ui.nav.users", "user.read"},
 }

@@ -81,6 +81,7 @@ func (u *UI) Mount(app fiber.Router) {
 	u.mountRacks(app)
 	u.mountDevices(app)
 	u.mountProjects(app)
+	u.mountImports(app)
 }
 
 // ErrorPage renders an error as a page: status and the message in the
