@@ -14,7 +14,7 @@ func mountFindings(api fiber.Router, s *inventory.Store) {
 	api.Get("/findings/:id", can("finding.read"), getFinding(s))
 	api.Post("/findings/:id/exemption", can("exemption.write"), grantExemption(s))
 	api.Delete("/findings/:id/exemption", can("exemption.write"), revokeExemption(s))
-	api.Get("/checks", can("check.read"), listChecks(s))
+	api.Get("/checks", can("check.read"), listOrExport(s, "checks", "check", s.Checks))
 	api.Post("/checks/run", can("check.run"), runCheck(s))
 }
 
@@ -96,25 +96,6 @@ func revokeExemption(s *inventory.Store) fiber.Handler {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
-	}
-}
-
-func listChecks(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		p, err := listParams(c)
-		if err != nil {
-			return err
-		}
-		if format, err := takeFormat(c, &p); err != nil || format != "" {
-			return orSend(err, func() error {
-				return sendPaged(c, s, listSheet{name: "checks", entity: "check"}, p, format, s.Checks)
-			})
-		}
-		items, total, err := s.Checks(c.UserContext(), p)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.Check]{Items: items, Total: total})
 	}
 }
 

@@ -211,25 +211,26 @@ func partListAs[T any](s *inventory.Store, name, entity string, fetch func(ctx c
 	}
 }
 
-// listNotices is the notices' list, also as a spreadsheet.
-func listNotices(s *inventory.Store) fiber.Handler {
+// listOrExport answers a list route: one page as JSON, or with
+// format=csv|xlsx every matching row as a spreadsheet named name, with the
+// column labels of entity.
+func listOrExport[T any](s *inventory.Store, name, entity string,
+	list func(context.Context, inventory.ListParams) ([]T, int, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p, err := listParams(c)
 		if err != nil {
 			return err
 		}
-		format, err := takeFormat(c, &p)
+		if format, err := takeFormat(c, &p); err != nil || format != "" {
+			return orSend(err, func() error {
+				return sendPaged(c, s, listSheet{name: name, entity: entity}, p, format, list)
+			})
+		}
+		items, total, err := list(c.UserContext(), p)
 		if err != nil {
 			return err
 		}
-		if format != "" {
-			return sendPaged(c, s, listSheet{name: "notices", entity: "notice"}, p, format, s.Notices)
-		}
-		items, total, err := s.Notices(c.UserContext(), p)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.Notice]{Items: items, Total: total})
+		return c.JSON(listBody[T]{Items: items, Total: total})
 	}
 }
 

@@ -96,22 +96,3 @@ func auditVerify(s *inventory.Store) fiber.Handler {
 		return c.JSON(v)
 	}
 }
-
-func auditLog(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		p, err := listParams(c)
-		if err != nil {
-			return err
-		}
-		if format, err := takeFormat(c, &p); err != nil || format != "" {
-			return orSend(err, func() error {
-				return sendPaged(c, s, listSheet{name: "audit", entity: "audit"}, p, format, s.Audit)
-			})
-		}
-		items, total, err := s.Audit(c.UserContext(), p)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.AuditEntry]{Items: items, Total: total})
-	}
-}

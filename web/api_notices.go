@@ -41,7 +41,7 @@ var NoticeFormats = []string{"json", "html", "xlsx", "csv"}
 func mountNotices(api fiber.Router, s *inventory.Store) {
 	r := crud[inventory.Notice, inventory.NoticeInput]{list: s.Notices, get: s.Notice, create: s.CreateNotice,
 		update: s.UpdateNotice, remove: s.DeleteNotice, defaults: func() inventory.NoticeInput { return inventory.NoticeInput{} }}
-	api.Get("/notices", can("notice.read"), listNotices(s))
+	api.Get("/notices", can("notice.read"), listOrExport(s, "notices", "notice", s.Notices))
 	api.Post("/notices", can("notice.write"), r.handleCreate)
 	api.Get("/notices/:id", can("notice.read"), getNotice(s))
 	api.Patch("/notices/:id", can("notice.write"), r.handlePatch)

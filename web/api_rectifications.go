@@ -12,31 +12,12 @@ import (
 // Reviewers issue and review; the staff of the order's unit respond (the
 // store checks that the order is their unit's).
 func mountRectifications(api fiber.Router, s *inventory.Store) {
-	api.Get("/rectifications", can("rectification.read"), listRectifications(s))
+	api.Get("/rectifications", can("rectification.read"), listOrExport(s, "rectifications", "rectification", s.Rectifications))
 	api.Post("/rectifications", can("rectification.issue"), createRectification(s))
 	api.Get("/rectifications/:id", can("rectification.read"), getRectification(s))
 	api.Post("/rectifications/:id/responses", can("rectification.respond"), rectificationStep(s.RespondRectification))
 	api.Post("/rectifications/:id/close", can("rectification.review"), rectificationStep(s.CloseRectification))
 	api.Post("/rectifications/:id/refusal", can("rectification.review"), rectificationStep(s.RefuseRectification))
-}
-
-func listRectifications(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		p, err := listParams(c)
-		if err != nil {
-			return err
-		}
-		if format, err := takeFormat(c, &p); err != nil || format != "" {
-			return orSend(err, func() error {
-				return sendPaged(c, s, listSheet{name: "rectifications", entity: "rectification"}, p, format, s.Rectifications)
-			})
-		}
-		items, total, err := s.Rectifications(c.UserContext(), p)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.Rectification]{Items: items, Total: total})
-	}
 }
 
 func createRectification(s *inventory.Store) fiber.Handler {

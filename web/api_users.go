@@ -10,7 +10,7 @@ import (
 // tokens.
 func mountUsers(api fiber.Router, cfg Config) {
 	s := cfg.Store
-	api.Get("/users", can("user.read"), listUsers(s))
+	api.Get("/users", can("user.read"), listOrExport(s, "users", "user", s.Users))
 	api.Post("/users", can("user.write"), createUser(s))
 	api.Get("/users/:id", can("user.read"), getUser(s))
 	api.Patch("/users/:id", can("user.write"), patchUser(s))
@@ -20,25 +20,6 @@ func mountUsers(api fiber.Router, cfg Config) {
 	api.Get("/tokens", can("token.read"), listTokens(s))
 	api.Post("/tokens", can("token.write"), createToken(cfg))
 	api.Delete("/tokens/:id", can("token.write"), revokeToken(s))
-}
-
-func listUsers(s *inventory.Store) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		p, err := listParams(c)
-		if err != nil {
-			return err
-		}
-		if format, err := takeFormat(c, &p); err != nil || format != "" {
-			return orSend(err, func() error {
-				return sendPaged(c, s, listSheet{name: "users", entity: "user"}, p, format, s.Users)
-			})
-		}
-		items, total, err := s.Users(c.UserContext(), p)
-		if err != nil {
-			return err
-		}
-		return c.JSON(listBody[inventory.User]{Items: items, Total: total})
-	}
 }
 
 // userCreated is a new user with the password they sign in with first:

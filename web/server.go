@@ -139,7 +139,7 @@ func routes(app *fiber.App, cfg Config) {
 	exporting(crud[inventory.SNMPProfile, inventory.SNMPProfileInput]{s.SNMPProfiles, s.SNMPProfile,
 		inventory.DefaultSNMPProfileInput, s.CreateSNMPProfile, s.UpdateSNMPProfile,
 		s.DeleteSNMPProfile}, exportList(s, "snmp-profiles", "snmp_profile", s.SNMPProfiles)).mount(api, "/snmp-profiles", "snmp")
-	api.Get("/audit", can("audit.read"), auditLog(s))
+	api.Get("/audit", can("audit.read"), listOrExport(s, "audit", "audit", s.Audit))
 	api.Get("/audit/verify", can("audit.verify"), auditVerify(s))
 	mountSession(api, cfg, lim)
 	mountUsers(api, cfg)
