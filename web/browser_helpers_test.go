@@ -117,7 +117,14 @@ func (b *browserApp) signIn(t *testing.T, username string) {
 		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), testPassword),
 		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form.search`)),
+		pageReady(),
 	)
+}
+
+// pageReady waits until the page has run its scripts (app.js is deferred):
+// a key pressed before that reaches no listener.
+func pageReady() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`document.readyState === "complete"`)
 }
 
 // screenshot writes the page to docs/screenshots/<name>.png when -update

@@ -172,7 +172,7 @@ func TestBrowserSearchAndLanguage(t *testing.T) {
 	b := newBrowser(t)
 	_, device := seedPrefecture(t, b.client)
 	b.signIn(t, "admin")
-	b.do(t, chromedp.WaitVisible(chromedp.CSS(`#search`)), chromedp.KeyEvent("/"))
+	b.do(t, chromedp.WaitVisible(chromedp.CSS(`#search`)), pageReady(), chromedp.KeyEvent("/"))
 	if focused := value(t, b, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "search" {
 		t.Fatalf("after /, focus on %q", focused)
 	}
